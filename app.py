@@ -1,0 +1,197 @@
+"""PaperDesk: the application factory. Run with ``flask --app app run``."""
+
+import logging
+import sys
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from flask import Flask, g, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from werkzeug.exceptions import HTTPException
+
+import models
+from config import INSTANCE_DIR, Config, load_secret_key
+from extensions import csrf, db, login_manager, migrate
+from routes.helpers import bearer_token, json_error, wants_json
+from services.errors import ServiceError
+from utils.money import format_money
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config=Config, overrides: dict | None = None) -> Flask:
+    """Build the app from a config class, with optional overrides (used by tests)."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=True)
+    app.config.from_object(config)
+    app.config.update(overrides or {})
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in authenticate_request()
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_secret_key(Path(app.instance_path))
+    configure_logging(app)
+    register_extensions(app)
+    register_request_auth(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    """Log to stderr and to a rotating file under LOG_DIR."""
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_dir = Path(app.config["LOG_DIR"])
+    log_dir.mkdir(parents=True, exist_ok=True)
+    handlers = [
+        logging.StreamHandler(sys.stderr),
+        RotatingFileHandler(log_dir / "paperdesk.log", maxBytes=5_000_000, backupCount=5),
+    ]
+    root = logging.getLogger("paperdesk")
+    root.handlers.clear()
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        root.addHandler(handler)
+    root.setLevel(app.config["LOG_LEVEL"])
+    app.logger.handlers.clear()
+    app.logger.parent = root
+
+
+def register_extensions(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+    if uri.startswith("mysql"):
+        options.setdefault("isolation_level", "READ COMMITTED")
+        options.setdefault("pool_recycle", 280)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if uri.startswith("sqlite"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "warning"
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+
+
+def configure_sqlite(engine) -> None:
+    """Make SQLite safe for concurrent writers: WAL, a busy timeout, BEGIN IMMEDIATE.
+
+    SQLite has no row locks; taking the write lock when a transaction begins makes
+    read-then-write sequences serial, as SELECT ... FOR UPDATE does on MariaDB.
+    """
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def register_request_auth(app: Flask) -> None:
+    """Sessions for pages (with CSRF), Bearer tokens for JSON clients (no CSRF)."""
+    from services import tokens
+
+    @login_manager.user_loader
+    def load_user(key: str):
+        if bearer_token() is not None:
+            return None  # a token request is never authenticated by a cookie
+        kind, _, raw_id = key.partition(":")
+        model = {"user": models.User, "admin": models.Admin}.get(kind)
+        if model is None or not raw_id.isdigit():
+            return None
+        account = db.session.get(model, int(raw_id))
+        return account if account is not None and account.is_enabled else None
+
+    @login_manager.request_loader
+    def load_from_token(_request):
+        return g.get("token_owner")
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import flash, redirect, url_for
+
+        if wants_json():
+            return json_error("Authentication required.", 401)
+        flash("Please sign in to see that page.", "warning")
+        return redirect(url_for("auth.login", next=request.full_path))
+
+    @app.before_request
+    def authenticate_request():
+        token = bearer_token()
+        if token is None:
+            csrf.protect()
+            return None
+        owner = tokens.owner_of(token)
+        if owner is None:
+            return json_error("Invalid or revoked API token.", 401)
+        g.token_owner = owner
+        return None
+
+
+def register_blueprints(app: Flask) -> None:
+    from routes import register_routes
+
+    register_routes(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        message = "The form's security token is missing or expired. Reload and try again."
+        if wants_json():
+            return json_error(message, 400)
+        return render_template("errors/error.html", code=400, message=message), 400
+
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError):
+        if wants_json():
+            return json_error(error.message, error.status_code)
+        code = error.status_code
+        return render_template("errors/error.html", code=code, message=error.message), code
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if wants_json():
+            return json_error(error.description, error.code)
+        template = "errors/404.html" if error.code == 404 else "errors/error.html"
+        return render_template(template, code=error.code, message=error.description), error.code
+
+    @app.errorhandler(Exception)
+    def server_error(error):
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        message = "Something went wrong on our side. It has been logged."
+        if wants_json():
+            return json_error(message, 500)
+        return render_template("errors/500.html", code=500, message=message), 500
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["money"] = format_money
+
+    @app.template_filter("when")
+    def when(value):
+        return value.strftime("%Y-%m-%d %H:%M") + " UTC" if value else ""
+
+    @app.context_processor
+    def inject_role():
+        role = current_user.role if current_user.is_authenticated else None
+        return {"role": role}
+
+
+def register_commands(app: Flask) -> None:
+    from commands import register
+
+    register(app)

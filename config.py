@@ -1,0 +1,82 @@
+"""Configuration: embedded defaults that need nothing outside the machine.
+
+Every setting can be overridden from the environment with the same name.
+"""
+
+import os
+import secrets
+from decimal import Decimal
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _env(name: str, default):
+    """Read ``name`` from the environment, converted to the type of ``default``."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, Decimal):
+        return Decimal(raw)
+    return raw
+
+
+def load_secret_key(instance_dir: Path = INSTANCE_DIR) -> str:
+    """Return SECRET_KEY from the environment, or from a file generated once in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """The embedded default: SQLite in instance/, simulated market, offline assistant."""
+
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'paperdesk.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    PORT = _env("PORT", 5003)
+    LOG_DIR = _env("LOG_DIR", str(BASE_DIR / "logs"))
+    LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+
+    PASSWORD_HASH_METHOD = _env("PASSWORD_HASH_METHOD", "scrypt")
+    PASSWORD_MIN_LENGTH = _env("PASSWORD_MIN_LENGTH", 10)
+    LOGIN_MAX_FAILURES = _env("LOGIN_MAX_FAILURES", 5)
+    LOGIN_FAILURE_WINDOW = _env("LOGIN_FAILURE_WINDOW", 60)
+
+    FUND_MAX_AMOUNT = _env("FUND_MAX_AMOUNT", Decimal("1000000.00"))
+    API_TOKENS_PER_OWNER = _env("API_TOKENS_PER_OWNER", 20)
+
+    ADMIN_USERNAME = _env("ADMIN_USERNAME", "")
+    ADMIN_PASSWORD = _env("ADMIN_PASSWORD", "")
+
+
+class TestConfig(Config):
+    """Settings for the test suite: a throwaway database and fast password hashing."""
+
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    SECRET_KEY = "test-secret-key"
+
+
+class ProductionConfig(Config):
+    """Settings for a deployment behind HTTPS."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True

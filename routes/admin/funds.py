@@ -1,0 +1,81 @@
+"""The fund-request queues and their decisions (JSON for JSON clients, redirects for pages)."""
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from routes.admin import bp
+from routes.admin.forms import RejectForm
+from routes.helpers import client_ip, json_error, wants_json
+from routes.schemas import RejectRequest, parse_body
+from routes.user.api import fund_request_json
+from services import console, funds
+from services.errors import ServiceError
+
+QUEUES = {"all": None, "deposits": "deposit", "withdrawals": "withdrawal"}
+STATUSES = {"", "pending", "approved", "rejected"}
+
+
+def _queue(name: str):
+    status = request.args.get("status", "")
+    status = status if status in STATUSES else ""
+    page = request.args.get("page", 1, type=int)
+    pagination = console.fund_requests(QUEUES[name], status or None, max(page, 1))
+    if wants_json():
+        return jsonify(success=True, data=[fund_request_json(r) for r in pagination.items])
+    return render_template(
+        "admin/fund_requests.html",
+        queue=name,
+        status=status,
+        pagination=pagination,
+        reject_form=RejectForm(),
+    )
+
+
+@bp.get("/fund-transactions")
+def fund_transactions():
+    return _queue("all")
+
+
+@bp.get("/deposits")
+def deposits():
+    return _queue("deposits")
+
+
+@bp.get("/withdrawals")
+def withdrawals():
+    return _queue("withdrawals")
+
+
+def _decided(result, message: str):
+    if wants_json():
+        return jsonify(success=True, message=message, data=fund_request_json(result))
+    flash(message, "success")
+    return redirect(request.referrer or url_for("admin.fund_transactions"))
+
+
+def _refused(exc: ServiceError):
+    if wants_json():
+        return json_error(exc.message, exc.status_code)
+    flash(exc.message, "danger")
+    return redirect(request.referrer or url_for("admin.fund_transactions"))
+
+
+@bp.post("/fund-transactions/<int:transaction_id>/approve")
+def approve(transaction_id: int):
+    try:
+        result = funds.approve(current_user, transaction_id, client_ip())
+    except ServiceError as exc:
+        return _refused(exc)
+    return _decided(result, f"Request #{transaction_id} approved.")
+
+
+@bp.post("/fund-transactions/<int:transaction_id>/reject")
+def reject(transaction_id: int):
+    body, error = parse_body(RejectRequest)
+    if error:
+        return error if wants_json() else _refused(ServiceError("Give a reason."))
+    try:
+        result = funds.reject(current_user, transaction_id, body.reason, client_ip())
+    except ServiceError as exc:
+        return _refused(exc)
+    return _decided(result, f"Request #{transaction_id} rejected.")

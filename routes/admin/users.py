@@ -1,0 +1,50 @@
+"""User management: list with search, detail, enable and disable."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from extensions import db
+from models import User
+from routes.admin import bp
+from routes.helpers import client_ip
+from services import accounts, console, funds
+
+
+@bp.get("/users")
+def users():
+    query = request.args.get("q", "").strip()[:64]
+    page = max(request.args.get("page", 1, type=int), 1)
+    return render_template(
+        "admin/users.html", query=query, pagination=console.search_users(query, page)
+    )
+
+
+@bp.get("/user_management")
+def user_management():
+    return redirect(url_for("admin.users", **request.args))
+
+
+@bp.get("/users/<int:user_id>")
+def user_detail(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    return render_template(
+        "admin/user_detail.html",
+        user=user,
+        history=funds.history(user_id),
+        ledger=console.ledger(user_id),
+        audit=console.audit_entries("user", user_id, limit=50),
+    )
+
+
+@bp.post("/users/<int:user_id>/enable")
+def enable_user(user_id: int):
+    accounts.set_user_enabled(current_user, user_id, True, client_ip())
+    flash("User enabled.", "success")
+    return redirect(url_for("admin.user_detail", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/disable")
+def disable_user(user_id: int):
+    accounts.set_user_enabled(current_user, user_id, False, client_ip())
+    flash("User disabled: they can no longer sign in or use their tokens.", "warning")
+    return redirect(url_for("admin.user_detail", user_id=user_id))

@@ -1,0 +1,73 @@
+"""Small helpers shared by the blueprints: JSON detection, errors, roles."""
+
+from functools import wraps
+
+from flask import abort, jsonify, redirect, request, url_for
+from flask_login import current_user
+
+
+def wants_json() -> bool:
+    """True when the client is a JSON client rather than a browser page."""
+    if "/api/" in request.path or request.is_json:
+        return True
+    if request.headers.get("Authorization", "").startswith("Bearer "):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def json_error(message: str, status: int = 400, **extra):
+    """The API's error shape: {"success": false, "error": message}."""
+    return jsonify(success=False, error=message, **extra), status
+
+
+def client_ip() -> str:
+    """The caller's address (set ProxyFix in front of a proxy)."""
+    return (request.remote_addr or "unknown")[:45]
+
+
+def bearer_token() -> str | None:
+    """The token of an ``Authorization: Bearer`` header, if any."""
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header.startswith("Bearer ") else None
+
+
+def require_role(role: str, login_endpoint: str):
+    """A before_request guard: anonymous → sign in (401 for JSON), wrong role → 403."""
+
+    def guard():
+        if not current_user.is_authenticated:
+            if wants_json():
+                return json_error("Authentication required.", 401)
+            return redirect(url_for(login_endpoint, next=request.full_path))
+        if current_user.role != role:
+            abort(403)
+        return None
+
+    return guard
+
+
+def json_body() -> dict:
+    """The request's JSON object, or a form's fields, as a dict."""
+    if request.is_json:
+        body = request.get_json(silent=True)
+        return body if isinstance(body, dict) else {}
+    return request.form.to_dict()
+
+
+def role_only(role: str):
+    """A view decorator with the same rule as require_role, for single views."""
+
+    def decorator(view):
+        guard = require_role(role, "auth.admin_login" if role == "admin" else "auth.login")
+
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            return guard() or view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

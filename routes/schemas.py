@@ -1,0 +1,29 @@
+"""pydantic models for JSON bodies, and a helper that turns their errors into 400s."""
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from routes.helpers import json_body, json_error
+
+
+class AmountRequest(BaseModel):
+    """``{"amount": ...}``: checked further by the funds service (sign, decimals, cap)."""
+
+    model_config = ConfigDict(extra="ignore")
+    amount: Any
+
+
+class RejectRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    reason: str = ""
+
+
+def parse_body(model: type[BaseModel]):
+    """Validate the request body; return (instance, None) or (None, a 400 response)."""
+    try:
+        return model.model_validate(json_body()), None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "body"
+        return None, json_error(f"{field}: {first['msg']}", 400, field=field)

@@ -1,0 +1,8 @@
+from flask import Blueprint
+
+from routes.helpers import require_role
+
+bp = Blueprint("user", __name__)
+bp.before_request(require_role("user", "auth.login"))
+
+from routes.user import api, routes  # noqa: E402, F401

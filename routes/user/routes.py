@@ -1,0 +1,63 @@
+"""User pages: dashboard and account (balances, fund requests, API tokens)."""
+
+from flask import flash, redirect, render_template, session, url_for
+from flask_login import current_user
+
+from routes import tokens as token_views
+from routes.helpers import client_ip
+from routes.user import bp
+from routes.user.forms import AmountForm, TokenForm
+from services import funds, tokens
+from services.errors import ServiceError
+
+
+@bp.get("/dashboard")
+def dashboard():
+    return render_template("user/dashboard.html", account=current_user.account)
+
+
+@bp.get("/account")
+def account():
+    return render_template(
+        "user/account.html",
+        account=current_user.account,
+        history=funds.history(current_user.user_id),
+        deposit_form=AmountForm(prefix="deposit"),
+        withdraw_form=AmountForm(prefix="withdraw"),
+        token_form=TokenForm(),
+        tokens=tokens.list_tokens(current_user),
+        new_token=session.pop("new_token", None),
+    )
+
+
+def _fund_request(form: AmountForm, request_fn, label: str):
+    if not form.validate_on_submit():
+        flash("Enter an amount.", "danger")
+        return redirect(url_for("user.account"))
+    try:
+        request = request_fn(current_user, form.amount.data, client_ip())
+    except ServiceError as exc:
+        flash(f"{label} not requested: {exc.message}", "danger")
+    else:
+        flash(f"{label} request #{request.transaction_id} sent for approval.", "success")
+    return redirect(url_for("user.account"))
+
+
+@bp.post("/account/deposit")
+def deposit():
+    return _fund_request(AmountForm(prefix="deposit"), funds.request_deposit, "Deposit")
+
+
+@bp.post("/account/withdraw")
+def withdraw():
+    return _fund_request(AmountForm(prefix="withdraw"), funds.request_withdrawal, "Withdrawal")
+
+
+@bp.post("/account/tokens")
+def create_token():
+    return token_views.create(current_user, TokenForm(), "user.account")
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int):
+    return token_views.revoke(current_user, token_id, "user.account")

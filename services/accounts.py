@@ -1,0 +1,130 @@
+"""Accounts: registration, sign-in with throttling, admins, enabling and disabling."""
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, or_, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from extensions import db
+from models import AccountBalance, Admin, LoginAttempt, User
+from services import audit
+from services.db import transaction
+from services.errors import NotFound, ServiceError, Throttled
+from utils.clock import utcnow
+from utils.passwords import password_problems
+
+USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with the configured method."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def check_new_password(password: str, username: str) -> None:
+    """Raise ServiceError naming the first problem with a new password."""
+    problems = password_problems(password, username, current_app.config["PASSWORD_MIN_LENGTH"])
+    if problems:
+        raise ServiceError(problems[0], field="password")
+
+
+def check_username(username: str) -> str:
+    """Return a valid username (3-64 letters, digits, _ . -) or raise ServiceError."""
+    username = (username or "").strip()
+    if not 3 <= len(username) <= 64 or not set(username) <= USERNAME_CHARS:
+        raise ServiceError(
+            "Username must be 3-64 characters: letters, digits, '_', '.' or '-'.", field="username"
+        )
+    return username
+
+
+def register_user(username: str, email: str, password: str, ip: str | None = None) -> User:
+    """Create a user with an empty account; refuse taken names or emails and weak passwords."""
+    username = check_username(username)
+    email = (email or "").strip().lower()
+    check_new_password(password, username)
+    taken = db.session.scalar(
+        select(User).where(
+            or_(func.lower(User.user_name) == username.lower(), User.user_email == email)
+        )
+    )
+    if taken is not None:
+        field = "username" if taken.user_name.lower() == username.lower() else "email"
+        raise ServiceError(f"That {field} is already registered.", field=field)
+    with transaction():
+        user = User(user_name=username, user_email=email, user_password=hash_password(password))
+        user.account = AccountBalance()
+        db.session.add(user)
+        db.session.flush()
+        audit.record(user, "user.register", ("user", user.user_id), ip=ip)
+    return user
+
+
+def create_admin(username: str, password: str) -> Admin:
+    """Create an admin account (from the CLI or the environment at start-up)."""
+    username = check_username(username)
+    check_new_password(password, username)
+    if db.session.scalar(select(Admin).where(func.lower(Admin.admin_name) == username.lower())):
+        raise ServiceError(f"An admin named {username} already exists.", field="username")
+    with transaction():
+        admin = Admin(admin_name=username, admin_password=hash_password(password))
+        db.session.add(admin)
+        db.session.flush()
+        audit.record(None, "admin.create", ("admin", admin.admin_id), {"name": username})
+    return admin
+
+
+def _recent_failures(column, value, since) -> tuple[int, object]:
+    stmt = select(func.count(), func.min(LoginAttempt.created_at)).where(
+        column == value, LoginAttempt.created_at >= since
+    )
+    return db.session.execute(stmt).one()
+
+
+def _check_throttle(username: str, ip: str) -> None:
+    cfg = current_app.config
+    window = timedelta(seconds=cfg["LOGIN_FAILURE_WINDOW"])
+    now = utcnow()
+    for column, value in ((LoginAttempt.username, username), (LoginAttempt.ip, ip)):
+        count, oldest = _recent_failures(column, value, now - window)
+        if count >= cfg["LOGIN_MAX_FAILURES"]:
+            wait = max(1, int((oldest + window - now).total_seconds()) + 1)
+            raise Throttled(f"Too many failed sign-in attempts. Try again in {wait} seconds.", wait)
+
+
+def authenticate(model, username: str, password: str, ip: str):
+    """Return the enabled User or Admin with these credentials.
+
+    Raises Throttled after too many recent failures for the name or the address,
+    and ServiceError for wrong credentials or a disabled account.
+    """
+    key = (username or "").strip().lower()[:64]
+    ip = (ip or "unknown")[:45]
+    _check_throttle(key, ip)
+    name_col = User.user_name if model is User else Admin.admin_name
+    account = db.session.scalar(select(model).where(func.lower(name_col) == key))
+    stored = account and (account.user_password if model is User else account.admin_password)
+    if not account or not check_password_hash(stored, password or ""):
+        with transaction():
+            db.session.add(LoginAttempt(username=key, ip=ip))
+        raise ServiceError("Wrong username or password.")
+    if not account.is_enabled:
+        raise ServiceError("This account is disabled. Contact an administrator.")
+    with transaction():
+        db.session.execute(delete(LoginAttempt).where(LoginAttempt.username == key))
+        account.last_login_at = utcnow()
+        audit.record(account, f"{account.role}.login", (account.role, account.id), ip=ip)
+    return account
+
+
+def set_user_enabled(admin: Admin, user_id: int, enabled: bool, ip: str | None = None) -> User:
+    """Enable or disable a user; a disabled user cannot sign in or use API tokens."""
+    with transaction():
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise NotFound("No such user.")
+        user.is_enabled = enabled
+        action = "user.enable" if enabled else "user.disable"
+        audit.record(admin, action, ("user", user_id), ip=ip)
+    return user
