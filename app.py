@@ -49,7 +49,9 @@ def configure_logging(app: Flask) -> None:
         RotatingFileHandler(log_dir / "paperdesk.log", maxBytes=5_000_000, backupCount=5),
     ]
     root = logging.getLogger("paperdesk")
-    root.handlers.clear()
+    for old in root.handlers[:]:
+        root.removeHandler(old)
+        old.close()
     for handler in handlers:
         handler.setFormatter(formatter)
         root.addHandler(handler)

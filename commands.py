@@ -5,6 +5,7 @@ import secrets
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from extensions import db
@@ -20,6 +21,7 @@ def register(app: Flask) -> None:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.argument("username")
 @click.password_option(help="The admin's password (asked for when not given).")
 def create_admin_command(username: str, password: str) -> None:
@@ -32,6 +34,7 @@ def create_admin_command(username: str, password: str) -> None:
 
 
 @click.command("ensure-admin")
+@with_appcontext
 def ensure_admin_command() -> None:
     """Make sure an admin exists: from ADMIN_USERNAME/ADMIN_PASSWORD, or a random password.
 

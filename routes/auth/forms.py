@@ -12,7 +12,7 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(min=3, max=64)])
+    username = StringField("Username", validators=[DataRequired(), Length(max=64)])
     email = EmailField(
         "Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=120)]
     )

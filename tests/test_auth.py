@@ -1,0 +1,185 @@
+"""Registration, sign-in, CSRF, throttling and disabled accounts."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from extensions import db
+from models import AccountBalance, Admin, AuditLog, User
+from tests.conftest import PASSWORD
+from tests.helpers import count
+
+
+def test_register_creates_user_with_empty_account_and_signs_in(app, client, auth):
+    response = auth.register("alice")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/user/account")
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.user_name == "alice"))
+        account = db.session.scalar(
+            select(AccountBalance).where(AccountBalance.user_id == user.user_id)
+        )
+        assert account.total_balance == 0
+        assert user.user_password != PASSWORD
+        assert user.user_password.startswith("pbkdf2:")
+    assert client.get("/user/account").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("username", "email", "password", "confirm", "message"),
+    [
+        ("bob", "bob@example.com", "short1", None, "at least 10 characters"),
+        ("bob", "bob@example.com", "onlyletterspassword", None, "letters and digits"),
+        ("bob", "bob@example.com", "1234567890123", None, "letters and digits"),
+        ("bob", "bob@example.com", "bob-is-great-123", None, "must not contain the username"),
+        ("bob", "bob@example.com", "Password123", None, "too common"),
+        ("bob", "bob@example.com", PASSWORD, "different-pass-1", "Passwords differ"),
+        ("b", "bob@example.com", PASSWORD, None, "Username must be"),
+        ("bad name!", "bob@example.com", PASSWORD, None, "Username must be"),
+        ("bob", "not-an-email", PASSWORD, None, "Invalid email"),
+    ],
+)
+def test_register_refuses_bad_input(app, auth, username, email, password, confirm, message):
+    response = auth.register(username, email, password, confirm)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert count(app, User) == 0
+
+
+def test_register_refuses_duplicate_name_case_insensitively_and_duplicate_email(app, auth, client):
+    auth.register("alice")
+    auth.logout()
+    response = auth.register("ALICE", email="other@example.com")
+    assert response.status_code == 400
+    assert "username is already registered" in response.get_data(as_text=True)
+    response = auth.register("alice2", email="alice@example.com")
+    assert "email is already registered" in response.get_data(as_text=True)
+    assert count(app, User) == 1
+
+
+def test_register_without_csrf_token_is_refused(app, client):
+    response = client.post(
+        "/auth/register",
+        data={
+            "username": "eve",
+            "email": "eve@example.com",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
+    assert response.status_code == 400
+    assert "security token" in response.get_data(as_text=True)
+    assert count(app, User) == 0
+
+
+def test_login_without_csrf_token_is_refused(client, make_user):
+    make_user("alice")
+    response = client.post("/auth/login", data={"username": "alice", "password": PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/user/account").status_code == 302
+
+
+def test_login_and_logout(client, auth, make_user):
+    make_user("alice")
+    response = auth.login("Alice")  # names are case-insensitive
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/user/dashboard")
+    assert client.get("/user/dashboard").status_code == 200
+    auth.logout()
+    assert client.get("/user/dashboard").status_code == 302
+
+
+def test_login_records_audit_and_last_login(app, auth, make_user):
+    user_id = make_user("alice")
+    auth.login("alice")
+    with app.app_context():
+        assert db.session.get(User, user_id).last_login_at is not None
+        actions = db.session.scalars(select(AuditLog.action)).all()
+        assert "user.login" in actions
+
+
+def test_wrong_password_is_refused(client, auth, make_user):
+    make_user("alice")
+    response = auth.login("alice", "wrong-password-1")
+    assert response.status_code == 401
+    assert "Wrong username or password" in response.get_data(as_text=True)
+    assert client.get("/user/dashboard").status_code == 302
+
+
+def test_login_redirects_only_to_local_next(client, make_user):
+    from tests.conftest import csrf_token
+
+    make_user("alice")
+    token = csrf_token(client)
+    data = {"username": "alice", "password": PASSWORD, "csrf_token": token}
+    response = client.post("/auth/login?next=https://evil.example/", data=data)
+    assert response.headers["Location"].endswith("/user/dashboard")
+    client.get("/auth/logout")
+    data["csrf_token"] = csrf_token(client)
+    response = client.post("/auth/login?next=/user/account", data=data)
+    assert response.headers["Location"].endswith("/user/account")
+
+
+def test_failed_logins_are_throttled_per_account(app, client, auth, make_user, frozen_time):
+    from utils.clock import utcnow
+
+    make_user("alice")
+    start = utcnow()
+    for _ in range(5):
+        assert auth.login("alice", "wrong-password-1").status_code == 401
+    response = auth.login("alice")  # even the right password waits
+    assert response.status_code == 429
+    assert "Too many failed sign-in attempts" in response.get_data(as_text=True)
+    frozen_time(start + timedelta(seconds=61))
+    assert auth.login("alice").status_code == 302
+
+
+def test_failed_logins_are_throttled_per_address(app, client, auth, make_user, frozen_time):
+    make_user("alice")
+    for n in range(5):
+        auth.login(f"nobody{n}", "wrong-password-1")
+    assert auth.login("alice").status_code == 429
+
+
+def test_successful_login_resets_the_account_counter(client, auth, make_user, frozen_time):
+    make_user("alice")
+    for _ in range(4):
+        auth.login("alice", "wrong-password-1")
+    assert auth.login("alice").status_code == 302
+    auth.logout()
+    assert auth.login("alice", "wrong-password-1").status_code == 401
+    assert auth.login("alice").status_code == 302
+
+
+def test_disabled_user_cannot_sign_in_and_is_signed_out(app, client, auth, make_user):
+    user_id = make_user("alice")
+    auth.login("alice")
+    with app.app_context():
+        db.session.get(User, user_id).is_enabled = False
+        db.session.commit()
+    assert client.get("/user/dashboard").status_code == 302
+    response = auth.login("alice")
+    assert response.status_code == 401
+    assert "disabled" in response.get_data(as_text=True)
+
+
+def test_admin_signs_in_on_its_own_page_only(app, client, auth, admin):
+    from tests.conftest import ADMIN_PASSWORD
+
+    assert auth.login("root_admin", ADMIN_PASSWORD).status_code == 401
+    response = auth.login("root_admin", ADMIN_PASSWORD, path="/auth/admin-login")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/admin/dashboard")
+    assert client.get("/admin/dashboard").status_code == 200
+    with app.app_context():
+        stored = db.session.get(Admin, admin).admin_password
+        assert ADMIN_PASSWORD not in stored
+
+
+def test_landing_page_sends_each_role_home(client, auth, make_user, admin_client):
+    assert client.get("/").status_code == 200
+    make_user("alice")
+    auth.login("alice")
+    assert client.get("/").headers["Location"].endswith("/user/dashboard")
+    assert admin_client.get("/").headers["Location"].endswith("/admin/dashboard")
