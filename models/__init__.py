@@ -2,7 +2,15 @@
 
 from models.audit import AuditLog
 from models.finance import AccountBalance, CashLedger, FundTransaction
-from models.market import FundamentalData, MarketData
+from models.market import (
+    Candle,
+    FundamentalData,
+    LatestQuote,
+    MarketData,
+    MarketTicker,
+    WatchlistItem,
+    WorkerLease,
+)
 from models.trade import Order, Portfolio, Transaction
 from models.user import Admin, ApiToken, LoginAttempt, User
 
@@ -11,13 +19,18 @@ __all__ = [
     "Admin",
     "ApiToken",
     "AuditLog",
+    "Candle",
     "CashLedger",
     "FundTransaction",
     "FundamentalData",
+    "LatestQuote",
     "LoginAttempt",
     "MarketData",
+    "MarketTicker",
     "Order",
     "Portfolio",
     "Transaction",
     "User",
+    "WatchlistItem",
+    "WorkerLease",
 ]

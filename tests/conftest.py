@@ -58,11 +58,22 @@ def app(app_settings):
     yield app
     with app.app_context():
         db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        _empty_tables()
         db.engine.dispose()
     clock.freeze(None)
+
+
+def _empty_tables() -> None:
+    """Empty every table and restart its ids at 1 (TRUNCATE on MySQL, DELETE on SQLite)."""
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+            return
+        conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS=0")
+        for table in db.metadata.sorted_tables:
+            conn.exec_driver_sql(f"TRUNCATE TABLE `{table.name}`")
+        conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS=1")
 
 
 @pytest.fixture
