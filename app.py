@@ -130,6 +130,13 @@ def register_request_auth(app: Flask) -> None:
         return redirect(url_for("auth.login", next=request.full_path))
 
     @app.before_request
+    def start_worker():
+        if app.config["WORKER_ENABLED"] and "paperdesk_worker" not in app.extensions:
+            from tasks.worker import start_once
+
+            start_once(app)
+
+    @app.before_request
     def authenticate_request():
         token = bearer_token()
         if token is None:

@@ -65,6 +65,22 @@ class Config:
     ADMIN_USERNAME = _env("ADMIN_USERNAME", "")
     ADMIN_PASSWORD = _env("ADMIN_PASSWORD", "")
 
+    MARKET_DATA_PROVIDER = _env("MARKET_DATA_PROVIDER", "sim")
+    MARKET_SEED = _env("MARKET_SEED", 20130208)
+    MARKET_UNIVERSE = _env("MARKET_UNIVERSE", "AAPL,MSFT,AMZN,GOOGL,NVDA,JPM,KO,XOM")
+    QUOTE_TTL = _env("QUOTE_TTL", 60)
+    YFINANCE_TIMEOUT = _env("YFINANCE_TIMEOUT", 10.0)
+    HISTORY_MAX_AGE = _env("HISTORY_MAX_AGE", 86400)
+    VIEW_WINDOW = _env("VIEW_WINDOW", 300)
+    WATCHLIST_MAX = _env("WATCHLIST_MAX", 50)
+
+    WORKER_ENABLED = _env("WORKER_ENABLED", True)
+    WORKER_INTERVAL = _env("WORKER_INTERVAL", 1.0)
+    LEASE_SECONDS = _env("LEASE_SECONDS", 10.0)
+    CANDLE_INTERVALS = (10, 60)
+    CANDLE_RETENTION = {10: 2 * 86400, 60: 30 * 86400}
+    STREAM_MAX_SECONDS = _env("STREAM_MAX_SECONDS", 300)
+
 
 class TestConfig(Config):
     """Settings for the test suite: a throwaway database and fast password hashing."""
@@ -73,6 +89,9 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SECRET_KEY = "test-secret-key"
+    MARKET_DATA_PROVIDER = "sim"
+    MARKET_SEED = 7
+    WORKER_ENABLED = False  # tests call one tick directly
 
 
 class ProductionConfig(Config):

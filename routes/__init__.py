@@ -8,9 +8,11 @@ def register_routes(app: Flask) -> None:
     from routes.admin import bp as admin_bp
     from routes.auth import bp as auth_bp
     from routes.core import bp as core_bp
+    from routes.market import bp as market_bp
     from routes.user import bp as user_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(user_bp, url_prefix="/user")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(market_bp)

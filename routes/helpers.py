@@ -8,7 +8,7 @@ from flask_login import current_user
 
 def wants_json() -> bool:
     """True when the client is a JSON client rather than a browser page."""
-    if "/api/" in request.path or request.is_json:
+    if "/api/" in request.path or request.path.startswith("/stream/") or request.is_json:
         return True
     if request.headers.get("Authorization", "").startswith("Bearer "):
         return True
@@ -48,6 +48,15 @@ def require_role(role: str, login_endpoint: str):
         return None
 
     return guard
+
+
+def require_any_role():
+    """A before_request guard for pages open to users and admins alike."""
+    if not current_user.is_authenticated:
+        if wants_json():
+            return json_error("Authentication required.", 401)
+        return redirect(url_for("auth.login", next=request.full_path))
+    return None
 
 
 def json_body() -> dict:

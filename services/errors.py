@@ -28,3 +28,9 @@ class Throttled(ServiceError):
     def __init__(self, message: str, retry_after: int):
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class Unavailable(ServiceError):
+    """An outside service failed and nothing stored can stand in (HTTP 503)."""
+
+    status_code = 503

@@ -16,3 +16,13 @@ def freeze(at: datetime | None) -> None:
     """Make utcnow() return ``at`` until freeze(None); used by tests."""
     global _frozen_at
     _frozen_at = at
+
+
+def epoch(at: datetime | None = None) -> float:
+    """Seconds since 1970 for a naive UTC datetime (default: now)."""
+    return (at or utcnow()).replace(tzinfo=UTC).timestamp()
+
+
+def iso_utc(epoch_seconds: float) -> str:
+    """ISO 8601 UTC text for epoch seconds, e.g. 2026-03-02T14:30:00Z."""
+    return datetime.fromtimestamp(epoch_seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,93 @@
+"""Candles in the database: closed ones kept, the open one rewritten every tick."""
+
+from sqlalchemy import delete, select
+
+from extensions import db
+from models import Candle as CandleRow
+from services.db import transaction
+from services.upsert import upsert
+from utils.candles import Candle
+from utils.clock import epoch, iso_utc
+
+KEYS = ["ticker", "interval_seconds", "window_start"]
+
+
+def _row(candle: Candle, closed: bool) -> dict:
+    return {
+        "ticker": candle.ticker,
+        "interval_seconds": candle.interval,
+        "window_start": candle.window_start,
+        "open": candle.open,
+        "high": candle.high,
+        "low": candle.low,
+        "close": candle.close,
+        "volume": candle.volume,
+        "trades": candle.trades,
+        "is_closed": closed,
+    }
+
+
+def store(closed: list[Candle], open_candles: list[Candle]) -> None:
+    """Persist closed candles and the current open ones, in one transaction."""
+    rows = [_row(c, True) for c in closed] + [_row(c, False) for c in open_candles]
+    with transaction():
+        upsert(CandleRow, rows, KEYS)
+
+
+def recent(ticker: str, interval: int, limit: int) -> list[CandleRow]:
+    """The latest ``limit`` closed candles, oldest first."""
+    stmt = (
+        select(CandleRow)
+        .where(
+            CandleRow.ticker == ticker,
+            CandleRow.interval_seconds == interval,
+            CandleRow.is_closed.is_(True),
+        )
+        .order_by(CandleRow.window_start.desc())
+        .limit(limit)
+    )
+    return list(reversed(db.session.scalars(stmt).all()))
+
+
+def current(ticker: str, interval: int) -> CandleRow | None:
+    """The open candle for a ticker and interval, if the worker has one."""
+    stmt = (
+        select(CandleRow)
+        .where(
+            CandleRow.ticker == ticker,
+            CandleRow.interval_seconds == interval,
+            CandleRow.is_closed.is_(False),
+        )
+        .order_by(CandleRow.window_start.desc())
+        .limit(1)
+    )
+    return db.session.scalar(stmt)
+
+
+def prune(retention: dict[int, int]) -> int:
+    """Delete candles older than their interval's retention (seconds); return rows deleted."""
+    now = epoch()
+    deleted = 0
+    with transaction():
+        for interval, keep_seconds in retention.items():
+            cutoff = int(now - keep_seconds)
+            deleted += db.session.execute(
+                delete(CandleRow).where(
+                    CandleRow.interval_seconds == interval, CandleRow.window_start < cutoff
+                )
+            ).rowcount
+    return deleted
+
+
+def as_json(row) -> dict:
+    """The JSON shape of a candle: prices as strings, time as epoch seconds and ISO UTC."""
+    return {
+        "time": row.window_start,
+        "start": iso_utc(row.window_start),
+        "open": str(row.open),
+        "high": str(row.high),
+        "low": str(row.low),
+        "close": str(row.close),
+        "volume": row.volume,
+        "closed": bool(row.is_closed),
+    }

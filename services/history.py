@@ -1,0 +1,104 @@
+"""Daily bars in the market_data table: synced from the provider, served by period."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from extensions import db
+from models import MarketData, MarketTicker
+from services.db import transaction
+from services.errors import ServiceError, Unavailable
+from services.market import provider
+from services.upsert import upsert
+from utils.clock import utcnow
+from utils.market_data import MarketDataError, UnknownTicker
+from utils.market_data.base import period_start
+
+
+def sync(tickers: list[str], progress: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Replace each ticker's stored bars with the provider's full history.
+
+    Replacing (not merging) matters for the simulated market, whose bars are
+    re-dated to end yesterday and so move by a day each day. Returns bars stored.
+    """
+    stored = {}
+    for ticker in tickers:
+        try:
+            bars = provider().history(ticker, "max")
+        except UnknownTicker as exc:
+            raise ServiceError(str(exc), field="ticker") from None
+        with transaction():
+            db.session.execute(delete(MarketData).where(MarketData.ticker == ticker))
+            upsert(MarketData, [_row(ticker, bar) for bar in bars], ["ticker", "date"])
+            upsert(MarketTicker, [{"ticker": ticker, "history_synced_at": utcnow()}], ["ticker"])
+        stored[ticker] = len(bars)
+        if progress:
+            progress(ticker)
+    return stored
+
+
+def _row(ticker: str, bar) -> dict:
+    return {
+        "ticker": ticker,
+        "date": bar.date,
+        "open": bar.open,
+        "high": bar.high,
+        "low": bar.low,
+        "close": bar.close,
+        "adj_close": bar.adj_close,
+        "volume": bar.volume,
+        "data_collected_at": utcnow(),
+    }
+
+
+def ensure_fresh(ticker: str) -> bool:
+    """Sync a ticker whose history is missing or older than HISTORY_MAX_AGE.
+
+    Returns False when a needed sync failed and older stored bars must serve (stale).
+    """
+    synced_at = db.session.scalar(
+        select(MarketTicker.history_synced_at).where(MarketTicker.ticker == ticker)
+    )
+    max_age = timedelta(seconds=current_app.config["HISTORY_MAX_AGE"])
+    if synced_at is not None and utcnow() - synced_at < max_age:
+        return True
+    try:
+        sync([ticker])
+        return True
+    except MarketDataError:
+        if synced_at is None:
+            raise Unavailable(f"No history for {ticker} is available right now.") from None
+        return False
+
+
+def bars(ticker: str, period: str) -> tuple[list[MarketData], bool]:
+    """Stored daily bars of ``ticker`` within ``period``, oldest first, and whether stale."""
+    fresh = ensure_fresh(ticker)
+    last = db.session.scalar(
+        select(MarketData.date)
+        .where(MarketData.ticker == ticker)
+        .order_by(MarketData.date.desc())
+        .limit(1)
+    )
+    if last is None:
+        return [], not fresh
+    stmt = select(MarketData).where(MarketData.ticker == ticker)
+    start = period_start(period, last)
+    if start is not None:
+        stmt = stmt.where(MarketData.date >= start)
+    return list(db.session.scalars(stmt.order_by(MarketData.date))), not fresh
+
+
+def bar_json(row: MarketData) -> dict:
+    """The JSON shape of a daily bar (prices as strings)."""
+    return {
+        "date": row.date.isoformat(),
+        "open": str(row.open),
+        "high": str(row.high),
+        "low": str(row.low),
+        "close": str(row.close),
+        "adj_close": str(row.adj_close),
+        "volume": row.volume,
+    }

@@ -1,0 +1,99 @@
+"""Which tickers the worker follows, and users' watchlists.
+
+The active universe is what someone cares about now: the admin's universe, the
+tickers on any watchlist, those held or with open orders, and those viewed in
+the last VIEW_WINDOW seconds.
+"""
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from extensions import db
+from models import MarketTicker, Order, Portfolio, WatchlistItem
+from services import audit
+from services.db import transaction
+from services.errors import ServiceError
+from services.upsert import upsert
+from utils.clock import utcnow
+
+OPEN_ORDER_STATUSES = ("pending", "partially_filled")
+
+
+def active_universe() -> list[str]:
+    """Every ticker the worker should price this tick, sorted."""
+    since = utcnow() - timedelta(seconds=current_app.config["VIEW_WINDOW"])
+    queries = [
+        select(MarketTicker.ticker).where(MarketTicker.in_universe.is_(True)),
+        select(MarketTicker.ticker).where(MarketTicker.last_viewed_at >= since),
+        select(WatchlistItem.ticker).distinct(),
+        select(Portfolio.ticker).where(Portfolio.quantity > 0).distinct(),
+        select(Order.ticker).where(Order.order_status.in_(OPEN_ORDER_STATUSES)).distinct(),
+    ]
+    tickers: set[str] = set()
+    for query in queries:
+        tickers.update(db.session.scalars(query))
+    return sorted(tickers)
+
+
+def universe() -> list[MarketTicker]:
+    """The admin's universe, with when each ticker's history was last refreshed."""
+    stmt = select(MarketTicker).where(MarketTicker.in_universe.is_(True))
+    return list(db.session.scalars(stmt.order_by(MarketTicker.ticker)))
+
+
+def set_in_universe(admin, ticker: str, included: bool, ip: str | None = None) -> None:
+    """Add a (validated) ticker to the admin's universe, or take it out."""
+    with transaction():
+        upsert(MarketTicker, [{"ticker": ticker, "in_universe": included}], ["ticker"])
+        action = "universe.add" if included else "universe.remove"
+        audit.record(admin, action, ("ticker", None), {"ticker": ticker}, ip)
+
+
+def seed_universe(tickers: list[str]) -> None:
+    """Put the configured default tickers in the universe the first time PaperDesk runs."""
+    if db.session.scalar(select(MarketTicker.ticker).limit(1)) is not None:
+        return
+    with transaction():
+        upsert(MarketTicker, [{"ticker": t, "in_universe": True} for t in tickers], ["ticker"])
+
+
+def mark_viewed(ticker: str) -> None:
+    """Note that someone is looking at ``ticker`` (written at most every 30 s per process)."""
+    now = utcnow()
+    written = current_app.extensions.setdefault("paperdesk_view_writes", {})
+    last = written.get(ticker)
+    if last is not None and timedelta(0) <= now - last < timedelta(seconds=30):
+        return
+    with transaction():
+        upsert(MarketTicker, [{"ticker": ticker, "last_viewed_at": now}], ["ticker"])
+    written[ticker] = now
+
+
+def watchlist(user_id: int) -> list[str]:
+    """The user's watched tickers in the order they were added."""
+    stmt = select(WatchlistItem.ticker).where(WatchlistItem.user_id == user_id)
+    return list(db.session.scalars(stmt.order_by(WatchlistItem.item_id)))
+
+
+def watch(user, ticker: str) -> None:
+    """Add a (validated) ticker to the user's watchlist; adding twice is harmless."""
+    limit = current_app.config["WATCHLIST_MAX"]
+    current = watchlist(user.user_id)
+    if ticker in current:
+        return
+    if len(current) >= limit:
+        raise ServiceError(f"A watchlist holds at most {limit} tickers.", field="ticker")
+    with transaction():
+        db.session.add(WatchlistItem(user_id=user.user_id, ticker=ticker))
+
+
+def unwatch(user, ticker: str) -> None:
+    """Remove a ticker from the user's watchlist."""
+    with transaction():
+        db.session.execute(
+            delete(WatchlistItem).where(
+                WatchlistItem.user_id == user.user_id, WatchlistItem.ticker == ticker
+            )
+        )

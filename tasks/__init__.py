@@ -1,0 +1,1 @@
+"""The background worker: follows prices, builds candles and publishes events."""

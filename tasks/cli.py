@@ -1,0 +1,54 @@
+"""CLI: ``flask market sync [TICKERS...]`` and ``flask worker``."""
+
+import signal
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from services import history, market, universe
+from services.errors import ServiceError
+from tasks.worker import Worker
+
+market_cli = AppGroup("market", help="Market data: history sync.")
+
+
+@market_cli.command("sync")
+@click.argument("tickers", nargs=-1)
+def sync_command(tickers: tuple[str, ...]) -> None:
+    """Load or refresh daily history for TICKERS (default: the universe)."""
+    try:
+        symbols = [market.check_ticker(t) for t in tickers]
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    if not symbols:
+        universe.seed_universe(current_app.config["MARKET_UNIVERSE"].split(","))
+        symbols = [row.ticker for row in universe.universe()]
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns) as progress:
+        task = progress.add_task("Syncing history", total=len(symbols))
+        stored = history.sync(symbols, lambda ticker: progress.advance(task))
+    for ticker, count in stored.items():
+        click.echo(f"{ticker}: {count} daily bars")
+
+
+@click.command("worker")
+@with_appcontext
+def worker_command() -> None:
+    """Run the market worker in the foreground until interrupted."""
+    app = current_app._get_current_object()
+    worker = Worker(app)
+    signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+    click.echo(f"PaperDesk worker {worker.holder}: waiting for the lease (Ctrl+C to stop)")
+    try:
+        worker.run_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.stop()

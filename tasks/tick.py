@@ -1,0 +1,54 @@
+"""One tick of the worker: price the active universe, store it, build candles, publish."""
+
+from dataclasses import dataclass, field
+
+from services import candles, market, universe
+from tasks.events import bus
+from utils.candles import CandleAggregator
+from utils.clock import epoch
+
+
+@dataclass
+class TickState:
+    """What the lease holder carries between ticks."""
+
+    intervals: tuple[int, ...] = (10, 60)
+    aggregator: CandleAggregator = field(init=False)
+    day_volume: dict = field(default_factory=dict)
+    last_as_of: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.aggregator = CandleAggregator(self.intervals)
+
+
+def run_tick(state: TickState) -> dict:
+    """Run one tick and return what it did: tickers priced and candles closed."""
+    tickers = universe.active_universe()
+    quotes = market.refresh_quotes(tickers) if tickers else {}
+    now = epoch()
+    closed = []
+    for quote in quotes.values():
+        if state.last_as_of.get(quote.ticker) == quote.as_of:
+            continue  # the provider has nothing new for this ticker
+        state.last_as_of[quote.ticker] = quote.as_of
+        volume = _volume_since_last(state, quote.ticker, quote.volume or 0)
+        closed += state.aggregator.add(quote.ticker, now, quote.price, volume)
+    closed += state.aggregator.flush(now)
+    open_candles = [
+        candle
+        for ticker in quotes
+        for interval in state.intervals
+        if (candle := state.aggregator.current(ticker, interval)) is not None
+    ]
+    candles.store(closed, open_candles)
+    bus.publish({"type": "quotes", "tickers": sorted(quotes), "at": now})
+    return {"tickers": len(quotes), "closed": len(closed)}
+
+
+def _volume_since_last(state: TickState, ticker: str, day_volume: int) -> int:
+    # Quotes carry the day's cumulative volume; a candle wants what traded since the last one.
+    previous = state.day_volume.get(ticker)
+    state.day_volume[ticker] = day_volume
+    if previous is None or day_volume < previous:
+        return 0 if previous is None else day_volume
+    return day_volume - previous

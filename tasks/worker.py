@@ -1,0 +1,120 @@
+"""The worker thread: holds the lease and ticks once a second.
+
+Every process may run one; only the lease holder ticks, the others keep trying
+to take the lease and so take over within LEASE_SECONDS when the holder dies.
+"""
+
+import atexit
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+
+from flask import Flask
+
+from extensions import db
+from services import candles, lease, universe
+from tasks.tick import TickState, run_tick
+
+LEASE_NAME = "market-worker"
+PRUNE_EVERY = 600
+log = logging.getLogger("paperdesk.worker")
+
+
+class Worker:
+    """One process's worker: try the lease, tick when holding it."""
+
+    def __init__(self, app: Flask, holder: str | None = None):
+        self.app = app
+        self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.is_holder = False
+        self.state = TickState()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_tick = None
+        self._steps = 0
+
+    def step(self) -> bool:
+        """Take or renew the lease and, if held, run one tick; True when a tick ran."""
+        cfg = self.app.config
+        with self.app.app_context():
+            try:
+                if not lease.acquire(LEASE_NAME, self.holder, cfg["LEASE_SECONDS"]):
+                    self.is_holder = False
+                    return False
+                if not self.is_holder:
+                    log.info("worker %s took the lease", self.holder)
+                    self.state = TickState(tuple(cfg["CANDLE_INTERVALS"]))
+                self.is_holder = True
+                lease.record_tick(LEASE_NAME, self.holder, self._rate(), self._tick())
+                self._steps += 1
+                if self._steps % PRUNE_EVERY == 0:
+                    candles.prune(cfg["CANDLE_RETENTION"])
+                return True
+            finally:
+                db.session.remove()
+
+    def _tick(self) -> str | None:
+        try:
+            run_tick(self.state)
+            return None
+        except Exception as exc:  # a bad tick must not kill the loop
+            db.session.rollback()
+            log.exception("tick failed")
+            return f"{type(exc).__name__}: {exc}"
+
+    def _rate(self) -> float:
+        now = time.monotonic()
+        rate = 0.0 if self._last_tick is None else 1.0 / max(now - self._last_tick, 1e-6)
+        self._last_tick = now
+        return round(rate, 3)
+
+    def run_forever(self) -> None:
+        """Step once per WORKER_INTERVAL until stop() is called."""
+        interval = self.app.config["WORKER_INTERVAL"]
+        while not self._stop.is_set():
+            started = time.monotonic()
+            try:
+                self.step()
+            except Exception:  # the database may be away for a moment
+                log.exception("worker step failed")
+            self._stop.wait(max(0.0, interval - (time.monotonic() - started)))
+
+    def start(self) -> None:
+        """Run in a daemon thread; stopped cleanly at exit."""
+        self._thread = threading.Thread(target=self.run_forever, name="paperdesk-worker")
+        self._thread.daemon = True
+        self._thread.start()
+        atexit.register(self.stop)
+
+    def stop(self) -> None:
+        """Stop the loop and hand the lease back at once."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self.is_holder:
+            with self.app.app_context():
+                lease.release(LEASE_NAME, self.holder)
+                db.session.remove()
+            self.is_holder = False
+
+
+_lock = threading.Lock()
+
+
+def start_once(app: Flask) -> Worker | None:
+    """Start this process's worker thread the first time it is asked (if enabled)."""
+    if not app.config["WORKER_ENABLED"]:
+        return None
+    with _lock:
+        worker = app.extensions.get("paperdesk_worker")
+        if worker is None:
+            with app.app_context():
+                universe.seed_universe(app.config["MARKET_UNIVERSE"].split(","))
+                db.session.remove()
+            worker = Worker(app)
+            app.extensions["paperdesk_worker"] = worker
+            worker.start()
+        return worker

@@ -1,0 +1,65 @@
+"""The stock page: the daily candlestick chart draws, the live badge and 10 s candles move."""
+
+import pytest
+
+from tasks.worker import Worker
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def running_worker(app):
+    worker = Worker(app)
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+def sign_in(page, live_server, username="alice"):
+    page.goto(f"{live_server}/auth/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/user/dashboard")
+
+
+def test_chart_draws_and_live_badge_changes(
+    live_server, page, screenshot, make_user, running_worker
+):
+    make_user("alice")
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/user/stock_chart?ticker=AAPL")
+
+    page.wait_for_function(
+        "PaperDeskCharts.daily.getDatasetMeta(0).data.length > 100", timeout=15000
+    )
+    drawn = page.evaluate("PaperDeskCharts.volume.getDatasetMeta(0).data.length")
+    assert drawn == page.evaluate("PaperDeskCharts.daily.data.datasets[0].data.length")
+    assert "simulated market" in page.inner_text("body")
+
+    page.wait_for_function("document.getElementById('live-price').dataset.price !== ''")
+    first = page.get_attribute("#live-price", "data-price")
+    page.wait_for_function(
+        f"document.getElementById('live-price').dataset.price !== '{first}'", timeout=15000
+    )
+    assert page.get_attribute("#live-price", "data-price") != first
+    assert "source: sim" in page.inner_text("#live-source")
+    page.wait_for_function("PaperDeskCharts.live.getDatasetMeta(0).data.length >= 1")
+    screenshot("stock-page")
+
+    page.click('#periods [data-period="1mo"]')
+    page.wait_for_function("PaperDeskCharts.daily.data.datasets[0].data.length < 30")
+
+
+def test_search_and_watchlist(live_server, page, make_user):
+    make_user("alice")
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/user/stock_chart?ticker=AAPL")
+    page.fill("#stock-search", "micro")
+    page.get_by_role("link", name="MSFT · Microsoft").click()
+    page.wait_for_url("**ticker=MSFT")
+    page.click("#watch-toggle")
+    page.wait_for_function("document.getElementById('watch-toggle').dataset.watched === 'true'")
+    page.reload()
+    assert page.locator('#watchlist [data-ticker="MSFT"]').count() == 1

@@ -1,0 +1,115 @@
+"""The worker: one lease holder at a time, take-over after expiry, ticks and candles."""
+
+import threading
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from extensions import db
+from models import Candle, LatestQuote
+from services import lease, universe
+from tasks.tick import TickState, run_tick
+from tasks.worker import LEASE_NAME, Worker
+
+T0 = datetime(2026, 3, 2, 14, 30, 0)
+
+
+def test_only_one_of_two_workers_ticks(app, frozen_time):
+    frozen_time(T0)
+    first, second = Worker(app, "proc-a"), Worker(app, "proc-b")
+    assert first.step() is True
+    assert second.step() is False
+    assert first.step() is True
+    with app.app_context():
+        status = lease.status(LEASE_NAME)
+        assert status.holder == "proc-a" and status.ticks == 2 and status.errors == 0
+
+
+def test_another_worker_takes_over_when_the_holder_stops_heartbeating(app, frozen_time):
+    frozen_time(T0)
+    first, second = Worker(app, "proc-a"), Worker(app, "proc-b")
+    first.step()
+    frozen_time(T0 + timedelta(seconds=app.config["LEASE_SECONDS"] - 1))
+    assert second.step() is False
+    frozen_time(T0 + timedelta(seconds=app.config["LEASE_SECONDS"] + 1))
+    assert second.step() is True
+    assert first.step() is False  # the old holder has lost it
+    with app.app_context():
+        assert lease.status(LEASE_NAME).holder == "proc-b"
+
+
+def test_a_clean_stop_hands_the_lease_over_at_once(app, frozen_time):
+    frozen_time(T0)
+    first, second = Worker(app, "proc-a"), Worker(app, "proc-b")
+    first.step()
+    first.stop()
+    assert second.step() is True
+
+
+def test_lease_is_exclusive_under_concurrent_attempts(app, frozen_time):
+    frozen_time(T0)
+    barrier = threading.Barrier(6)
+    winners = []
+
+    def contend(name):
+        with app.app_context():
+            barrier.wait()
+            if lease.acquire(LEASE_NAME, name, 10):
+                winners.append(name)
+            db.session.remove()
+
+    threads = [threading.Thread(target=contend, args=(f"p{i}",)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(winners) == 1
+
+
+def test_tick_errors_are_counted_and_do_not_stop_the_worker(app, frozen_time, monkeypatch):
+    frozen_time(T0)
+    worker = Worker(app, "proc-a")
+
+    def broken(_state):
+        raise RuntimeError("provider exploded")
+
+    monkeypatch.setattr("tasks.worker.run_tick", broken)
+    assert worker.step() is True
+    with app.app_context():
+        status = lease.status(LEASE_NAME)
+        assert status.errors == 1 and "provider exploded" in status.last_error
+
+
+def test_ticks_store_quotes_and_close_aligned_candles(app, frozen_time):
+    state = TickState()
+    with app.app_context():
+        universe.seed_universe(["AAPL", "MSFT"])
+        for second in range(0, 61):
+            frozen_time(T0 + timedelta(seconds=second))
+            run_tick(state)
+        quotes = db.session.scalar(select(func.count()).select_from(LatestQuote))
+        assert quotes == 2
+        closed = db.session.scalars(
+            select(Candle).where(Candle.is_closed.is_(True), Candle.ticker == "AAPL")
+        ).all()
+        tens = sorted(c.window_start for c in closed if c.interval_seconds == 10)
+        minutes = [c for c in closed if c.interval_seconds == 60]
+        assert len(tens) == 6 and all(w % 10 == 0 for w in tens)
+        assert len(minutes) == 1 and minutes[0].window_start % 60 == 0
+        ten_second = [c for c in closed if c.interval_seconds == 10]
+        assert minutes[0].high == max(c.high for c in ten_second)
+        assert minutes[0].open == min(ten_second, key=lambda c: c.window_start).open
+
+
+def test_active_universe_follows_interest(app, make_user, frozen_time):
+    from models import User
+
+    frozen_time(T0)
+    user_id = make_user("alice")
+    with app.app_context():
+        universe.seed_universe(["AAPL"])
+        universe.watch(db.session.get(User, user_id), "KO")
+        universe.mark_viewed("NFLX")
+        assert universe.active_universe() == ["AAPL", "KO", "NFLX"]
+        frozen_time(T0 + timedelta(seconds=app.config["VIEW_WINDOW"] + 31))
+        assert universe.active_universe() == ["AAPL", "KO"]
