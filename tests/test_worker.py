@@ -113,3 +113,26 @@ def test_active_universe_follows_interest(app, make_user, frozen_time):
         assert universe.active_universe() == ["AAPL", "KO", "NFLX"]
         frozen_time(T0 + timedelta(seconds=app.config["VIEW_WINDOW"] + 31))
         assert universe.active_universe() == ["AAPL", "KO"]
+
+
+def test_worker_starts_with_the_app_when_enabled(app):
+    import time
+
+    app.config.update(WORKER_ENABLED=True, WORKER_INTERVAL=0.05)
+    app.test_client().get("/health")
+    worker = app.extensions["paperdesk_worker"]
+    try:
+        deadline = time.monotonic() + 10
+        ticks = 0
+        while time.monotonic() < deadline and ticks < 2:
+            with app.app_context():
+                status = lease.status(LEASE_NAME)
+                ticks = status.ticks if status else 0
+                db.session.remove()
+            time.sleep(0.05)
+        assert ticks >= 2 and worker.is_holder
+    finally:
+        worker.stop()
+    with app.app_context():
+        assert lease.status(LEASE_NAME).expires_at < lease.status(LEASE_NAME).heartbeat_at
+        assert db.session.scalar(select(func.count()).select_from(LatestQuote)) > 0
