@@ -34,34 +34,27 @@ def store(closed: list[Candle], open_candles: list[Candle]) -> None:
         upsert(CandleRow, rows, KEYS)
 
 
-def recent(ticker: str, interval: int, limit: int) -> list[CandleRow]:
-    """The latest ``limit`` closed candles, oldest first."""
-    stmt = (
+def _latest_first(ticker: str, interval: int, closed: bool):
+    return (
         select(CandleRow)
         .where(
             CandleRow.ticker == ticker,
             CandleRow.interval_seconds == interval,
-            CandleRow.is_closed.is_(True),
+            CandleRow.is_closed.is_(closed),
         )
         .order_by(CandleRow.window_start.desc())
-        .limit(limit)
     )
-    return list(reversed(db.session.scalars(stmt).all()))
+
+
+def recent(ticker: str, interval: int, limit: int) -> list[CandleRow]:
+    """The latest ``limit`` closed candles, oldest first."""
+    rows = db.session.scalars(_latest_first(ticker, interval, True).limit(limit)).all()
+    return list(reversed(rows))
 
 
 def current(ticker: str, interval: int) -> CandleRow | None:
     """The open candle for a ticker and interval, if the worker has one."""
-    stmt = (
-        select(CandleRow)
-        .where(
-            CandleRow.ticker == ticker,
-            CandleRow.interval_seconds == interval,
-            CandleRow.is_closed.is_(False),
-        )
-        .order_by(CandleRow.window_start.desc())
-        .limit(1)
-    )
-    return db.session.scalar(stmt)
+    return db.session.scalar(_latest_first(ticker, interval, False).limit(1))
 
 
 def prune(retention: dict[int, int]) -> int:
