@@ -11,7 +11,7 @@ from models.market import (
     WatchlistItem,
     WorkerLease,
 )
-from models.trade import Order, Portfolio, Transaction
+from models.trade import Order, Portfolio, QuoteHold, Transaction
 from models.user import Admin, ApiToken, LoginAttempt, User
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "MarketTicker",
     "Order",
     "Portfolio",
+    "QuoteHold",
     "Transaction",
     "User",
     "WatchlistItem",

@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
@@ -12,10 +12,18 @@ from utils.clock import utcnow
 
 
 class Order(db.Model):
+    """An order. Resting orders carry a trigger (direction and price) that the worker
+    matches with indexed range queries; the trigger is cleared when the order closes."""
+
     __tablename__ = "orders"
     __table_args__ = (
         CheckConstraint("order_quantity > 0", name="quantity_positive"),
         CheckConstraint("filled_quantity >= 0", name="filled_not_negative"),
+        CheckConstraint("filled_quantity <= order_quantity", name="filled_in_range"),
+        CheckConstraint("reserved_cash >= 0", name="reserved_cash_not_negative"),
+        Index("ix_orders_trigger", "ticker", "trigger_dir", "trigger_price"),
+        Index("ix_orders_trailing", "ticker", "order_execution_type", "water_mark"),
+        Index("ix_orders_user_created", "user_id", "created_at"),
     )
 
     order_id: Mapped[int] = mapped_column(primary_key=True)
@@ -24,13 +32,36 @@ class Order(db.Model):
     order_type: Mapped[str] = mapped_column(String(4), index=True)
     order_execution_type: Mapped[str] = mapped_column(String(16), index=True)
     order_price: Mapped[Decimal | None] = mapped_column(Price)
+    stop_price: Mapped[Decimal | None] = mapped_column(Price)
+    trail_amount: Mapped[Decimal | None] = mapped_column(Price)
+    trail_percent: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
+    water_mark: Mapped[Decimal | None] = mapped_column(Price)
+    stop_triggered: Mapped[bool] = mapped_column(default=False)
+    trigger_dir: Mapped[str | None] = mapped_column(String(2))
+    trigger_price: Mapped[Decimal | None] = mapped_column(Price)
+    time_in_force: Mapped[str] = mapped_column(String(3), default="gtc")
     order_quantity: Mapped[int]
+    requested_amount: Mapped[Decimal | None] = mapped_column(Money)
     filled_quantity: Mapped[int] = mapped_column(default=0)
+    reserved_cash: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    average_fill_price: Mapped[Decimal | None] = mapped_column(Price)
+    total_commission: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     order_status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    source: Mapped[str] = mapped_column(String(10), default="user")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     executed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None] = mapped_column(index=True)
     remark: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def remaining(self) -> int:
+        return self.order_quantity - self.filled_quantity
+
+    @property
+    def is_open(self) -> bool:
+        return self.order_status in ("pending", "partially_filled")
 
 
 class Transaction(db.Model):
@@ -48,6 +79,7 @@ class Transaction(db.Model):
     transaction_amount: Mapped[Decimal] = mapped_column(Money)
     transaction_time: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     commission: Mapped[Decimal | None] = mapped_column(Money)
+    realized_pnl: Mapped[Decimal | None] = mapped_column(Money)
 
 
 class Portfolio(db.Model):
@@ -69,4 +101,24 @@ class Portfolio(db.Model):
     reserved_quantity: Mapped[int] = mapped_column(default=0)
     average_price: Mapped[Decimal] = mapped_column(Price, default=Decimal("0"))
     total_cost: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    realized_pnl: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     last_updated: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class QuoteHold(db.Model):
+    """A price held for 60 s: committed within the hold it fills at exactly that price."""
+
+    __tablename__ = "quote_hold"
+
+    hold_id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.user_id"), index=True)
+    ticker: Mapped[str] = mapped_column(String(10))
+    order_type: Mapped[str] = mapped_column(String(4))
+    quantity: Mapped[int | None]
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+    price: Mapped[Decimal] = mapped_column(Price)
+    source: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(10), default="held")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.order_id"))
