@@ -81,6 +81,18 @@ class Config:
     CANDLE_RETENTION = {10: 2 * 86400, 60: 30 * 86400}
     STREAM_MAX_SECONDS = _env("STREAM_MAX_SECONDS", 300)
 
+    COMMISSION_FIXED = _env("COMMISSION_FIXED", Decimal("1.00"))
+    COMMISSION_BPS = _env("COMMISSION_BPS", Decimal("0"))
+    COMMISSION_MIN = _env("COMMISSION_MIN", Decimal("1.00"))
+    SLIPPAGE_BPS = _env("SLIPPAGE_BPS", Decimal("2"))
+    MARKET_COLLAR_BPS = _env("MARKET_COLLAR_BPS", Decimal("500"))
+    PARTIAL_FILLS = _env("PARTIAL_FILLS", False)
+    PARTIAL_FILL_SHARE = _env("PARTIAL_FILL_SHARE", 0.10)
+    MAX_ORDER_QUANTITY = _env("MAX_ORDER_QUANTITY", 1_000_000)
+    MAX_PRICE = _env("MAX_PRICE", Decimal("1000000"))
+    SESSION_CLOSE_UTC = _env("SESSION_CLOSE_UTC", "21:00")
+    QUOTE_HOLD_SECONDS = _env("QUOTE_HOLD_SECONDS", 60)
+
 
 class TestConfig(Config):
     """Settings for the test suite: a throwaway database and fast password hashing."""

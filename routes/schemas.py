@@ -25,5 +25,8 @@ def parse_body(model: type[BaseModel]):
         return model.model_validate(json_body()), None
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "body"
-        return None, json_error(f"{field}: {first['msg']}", 400, field=field)
+        message = first["msg"].removeprefix("Value error, ")
+        field = ".".join(str(part) for part in first["loc"])
+        if not field:  # a rule across fields names its field first: "price: ..."
+            field, _, message = message.partition(": ")
+        return None, json_error(f"{field}: {message}", 400, field=field)

@@ -12,10 +12,11 @@ from flask import current_app
 from sqlalchemy import select
 
 from extensions import db
-from models import CashLedger, FundTransaction
+from models import FundTransaction
 from services import audit
 from services.db import lock_account, lock_one, transaction
 from services.errors import Conflict, NotFound, ServiceError
+from services.ledger import move_cash
 from utils.clock import utcnow
 from utils.money import AmountError, format_money, parse_amount
 
@@ -67,22 +68,11 @@ def approve(admin, request_id: int, ip: str | None = None) -> FundTransaction:
         account, request = _lock_pending(request_id)
         if request.transaction_type == DEPOSIT:
             account.available_balance += request.amount
-            account.total_balance += request.amount
             signed = request.amount
         else:
             account.frozen_balance -= request.amount
-            account.total_balance -= request.amount
             signed = -request.amount
-        db.session.add(
-            CashLedger(
-                user_id=account.user_id,
-                amount=signed,
-                kind=request.transaction_type,
-                reference_type="fund_transaction",
-                reference_id=request.transaction_id,
-                balance_after=account.total_balance,
-            )
-        )
+        move_cash(account, signed, request.transaction_type, _target(request))
         _decide(request, admin, "approved", None)
         audit.record(admin, "fund.approve", _target(request), {"amount": request.amount}, ip)
     return request

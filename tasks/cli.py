@@ -52,3 +52,19 @@ def worker_command() -> None:
         pass
     finally:
         worker.stop()
+
+
+audit_cli = AppGroup("audit", help="Check the books.")
+
+
+@audit_cli.command("verify")
+def verify_command() -> None:
+    """Check every account's books; exit non-zero when anything fails."""
+    from services.verify import verify
+
+    problems = verify()
+    for line in problems:
+        click.echo(f"FAIL {line}")
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) found.")
+    click.echo("OK: every account balances.")

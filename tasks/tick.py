@@ -1,8 +1,9 @@
-"""One tick of the worker: price the active universe, store it, build candles, publish."""
+"""One tick of the worker: price the active universe, store it, build candles, fill the
+orders the new prices trigger, expire day orders, publish."""
 
 from dataclasses import dataclass, field
 
-from services import candles, market, universe
+from services import candles, market, matching, universe
 from tasks.events import bus
 from utils.candles import CandleAggregator
 from utils.clock import epoch
@@ -26,13 +27,14 @@ def run_tick(state: TickState) -> dict:
     tickers = universe.active_universe()
     quotes = market.refresh_quotes(tickers) if tickers else {}
     now = epoch()
-    closed = []
+    closed, moved = [], []
     for quote in quotes.values():
         if state.last_as_of.get(quote.ticker) == quote.as_of:
             continue  # the provider has nothing new for this ticker
         state.last_as_of[quote.ticker] = quote.as_of
         volume = _volume_since_last(state, quote.ticker, quote.volume or 0)
         closed += state.aggregator.add(quote.ticker, now, quote.price, volume)
+        moved.append((quote, volume))
     closed += state.aggregator.flush(now)
     open_candles = [
         candle
@@ -41,8 +43,10 @@ def run_tick(state: TickState) -> dict:
         if (candle := state.aggregator.current(ticker, interval)) is not None
     ]
     candles.store(closed, open_candles)
+    fills = sum(matching.on_price(q.ticker, q.price, volume) for q, volume in moved)
+    expired = matching.expire_due()
     bus.publish({"type": "quotes", "tickers": sorted(quotes), "at": now})
-    return {"tickers": len(quotes), "closed": len(closed)}
+    return {"tickers": len(quotes), "closed": len(closed), "fills": fills, "expired": expired}
 
 
 def _volume_since_last(state: TickState, ticker: str, day_volume: int) -> int:

@@ -8,6 +8,7 @@ The schema is built by the migrations, so every run also tests them.
 import os
 import re
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 from flask_migrate import upgrade
@@ -171,3 +172,40 @@ def user_client(client, auth):
     """The client, registered and signed in as alice."""
     auth.register()
     return client
+
+
+@pytest.fixture
+def market(app):
+    """Scripted prices: market.set("AAPL", "150.00"), then trade at them."""
+    from tests.trading_helpers import ScriptedProvider
+
+    provider = ScriptedProvider()
+    app.extensions["paperdesk_provider"] = provider
+    app.config.update(QUOTE_TTL=-1, SLIPPAGE_BPS=Decimal("0"))  # always ask the provider
+    return provider
+
+
+@pytest.fixture
+def books_balance(app):
+    """After the test, `flask audit verify` must find every account balanced."""
+    yield
+    from services.verify import verify
+
+    with app.app_context():
+        problems = verify()
+        db.session.remove()
+    assert problems == []
+
+
+@pytest.fixture
+def trader(app, make_user, admin):
+    """A user with $10,000.00 deposited; returns the user id."""
+    from models import Admin, User
+    from services import funds
+
+    user_id = make_user("trader")
+    with app.app_context():
+        request = funds.request_deposit(db.session.get(User, user_id), "10000.00")
+        funds.approve(db.session.get(Admin, admin), request.transaction_id)
+        db.session.remove()
+    return user_id

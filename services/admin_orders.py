@@ -1,0 +1,41 @@
+"""Admin actions on orders: execute at the current price, or reject with a reason."""
+
+from extensions import db
+from models import Order
+from services import audit, market
+from services.db import transaction
+from services.errors import Conflict, NotFound, ServiceError
+from services.execution import apply_fill, lock_for_order, release
+from services.orders import fill_quantity
+
+
+def execute(admin, order_id: int, ip: str | None = None):
+    """Fill the rest of an open order at the current quote (no slippage)."""
+    found = db.session.get(Order, order_id)
+    if found is None:
+        raise NotFound("No such order.")
+    price = market.get_quote(found.ticker).price
+    with transaction():
+        account, position, order = lock_for_order(order_id)
+        if not order.is_open:
+            raise Conflict(f"This order is already {order.order_status}.")
+        quantity = fill_quantity(order, price, None)
+        if quantity < 1:
+            raise ServiceError(f"The order's amount buys no whole share at ${price}.")
+        apply_fill(account, position, order, price, quantity)
+        audit.record(admin, "order.execute", ("order", order_id), {"price": price}, ip)
+    return order
+
+
+def reject(admin, order_id: int, reason: str, ip: str | None = None):
+    """Reject an open order with a reason; what it reserved is released."""
+    reason = (reason or "").strip()
+    if not 1 <= len(reason) <= 255:
+        raise ServiceError("A reason of 1-255 characters is required to reject.", field="reason")
+    with transaction():
+        account, position, order = lock_for_order(order_id)
+        if not order.is_open:
+            raise Conflict(f"This order is already {order.order_status}.")
+        release(account, position, order, "rejected", reason)
+        audit.record(admin, "order.reject", ("order", order_id), {"reason": reason}, ip)
+    return order

@@ -1,0 +1,158 @@
+"""Fills and releases: the one place an order turns into cash, shares and ledger rows.
+
+Callers lock rows in the fixed order (account, then the position, then the order)
+with lock_for_order() and own the transaction; every function here re-checks what
+it relies on under those locks.
+"""
+
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import select
+
+from extensions import db
+from models import Order, Portfolio, Transaction
+from services.db import lock_account, lock_one
+from services.errors import NotFound, ServiceError
+from services.ledger import move_cash
+from utils.clock import utcnow
+from utils.trading import CENT, TICK, Costs, gross
+
+OPEN = ("pending", "partially_filled")
+
+
+def costs() -> Costs:
+    """Commission, slippage and collar from the configuration."""
+    cfg = current_app.config
+    return Costs(
+        fixed=cfg["COMMISSION_FIXED"],
+        bps=cfg["COMMISSION_BPS"],
+        minimum=cfg["COMMISSION_MIN"],
+        slippage_bps=cfg["SLIPPAGE_BPS"],
+        collar_bps=cfg["MARKET_COLLAR_BPS"],
+    )
+
+
+def lock_position(user_id: int, ticker: str) -> Portfolio | None:
+    """Lock a user's position in ``ticker`` (None if there is none yet)."""
+    return lock_one(Portfolio, Portfolio.user_id == user_id, Portfolio.ticker == ticker)
+
+
+def lock_for_order(order_id: int):
+    """Lock the order's account, position and the order itself, in that order."""
+    owner = db.session.execute(
+        select(Order.user_id, Order.ticker).where(Order.order_id == order_id)
+    ).one_or_none()
+    if owner is None:
+        raise NotFound("No such order.")
+    account = lock_account(owner.user_id)
+    position = lock_position(owner.user_id, owner.ticker)
+    return account, position, lock_one(Order, Order.order_id == order_id)
+
+
+def apply_fill(account, position, order: Order, price: Decimal, quantity: int) -> Transaction:
+    """Fill ``quantity`` of ``order`` at ``price``: cash, shares, transaction, ledger, order.
+
+    Raises ServiceError (changing nothing) when a buy cannot be paid for.
+    """
+    value = gross(price, quantity)
+    commission = costs().commission(value, first_fill=order.filled_quantity == 0)
+    if order.order_type == "buy":
+        position = _buy(account, position, order, value, commission, quantity)
+        realized = None
+    else:
+        realized = _sell(account, position, order, value, commission, quantity)
+    reference = ("order", order.order_id)
+    move_cash(account, -value if order.order_type == "buy" else value, order.order_type, reference)
+    if commission:
+        move_cash(account, -commission, "commission", reference)
+    _advance_order(order, price, quantity, commission)
+    fill = Transaction(
+        order_id=order.order_id,
+        user_id=order.user_id,
+        ticker=order.ticker,
+        transaction_type=order.order_type,
+        transaction_price=price,
+        transaction_quantity=quantity,
+        transaction_amount=value,
+        commission=commission,
+        realized_pnl=realized,
+    )
+    db.session.add(fill)
+    return fill
+
+
+def _buy(account, position, order, value, commission, quantity) -> Portfolio:
+    cost = value + commission
+    completes = quantity == order.remaining
+    released = order.reserved_cash if completes else min(order.reserved_cash, cost)
+    if account.available_balance + released < cost:
+        raise ServiceError("Not enough cash for this fill.", field="quantity")
+    account.frozen_balance -= released
+    order.reserved_cash -= released
+    account.available_balance += released - cost
+    if position is None:
+        position = Portfolio(
+            user_id=order.user_id,
+            ticker=order.ticker,
+            quantity=0,
+            reserved_quantity=0,
+            total_cost=Decimal("0.00"),
+            average_price=Decimal("0"),
+            realized_pnl=Decimal("0.00"),
+        )
+        db.session.add(position)
+    position.quantity += quantity
+    position.total_cost += cost
+    position.average_price = (position.total_cost / position.quantity).quantize(TICK)
+    return position
+
+
+def _sell(account, position, order, value, commission, quantity) -> Decimal:
+    if position is None or position.quantity < quantity:
+        raise ServiceError("Not enough shares for this fill.", field="quantity")
+    if order.order_execution_type != "market":
+        position.reserved_quantity -= quantity  # resting sells hold their shares
+    basis = position.total_cost
+    if quantity < position.quantity:
+        basis = (position.total_cost * quantity / position.quantity).quantize(CENT)
+    proceeds = value - commission
+    account.available_balance += proceeds
+    position.quantity -= quantity
+    position.total_cost -= basis
+    if position.quantity == 0:
+        position.average_price = Decimal("0")
+    realized = proceeds - basis
+    position.realized_pnl += realized
+    return realized
+
+
+def _advance_order(order: Order, price: Decimal, quantity: int, commission: Decimal) -> None:
+    done = order.filled_quantity
+    previous = (order.average_fill_price or Decimal("0")) * done
+    order.filled_quantity = done + quantity
+    order.average_fill_price = ((previous + price * quantity) / order.filled_quantity).quantize(
+        TICK
+    )
+    order.total_commission += commission
+    if order.filled_quantity == order.order_quantity:
+        now = utcnow()
+        order.order_status, order.executed_at, order.closed_at = "filled", now, now
+        order.trigger_dir = order.trigger_price = None
+    else:
+        order.order_status = "partially_filled"
+
+
+def release(account, position, order: Order, status: str, reason: str | None) -> None:
+    """Close an open order without filling the rest (cancel, expire, reject) and hand back
+    exactly what it still reserves."""
+    if order.order_type == "buy" and order.reserved_cash:
+        account.frozen_balance -= order.reserved_cash
+        account.available_balance += order.reserved_cash
+        order.reserved_cash = Decimal("0.00")
+    if order.order_type == "sell" and order.order_execution_type != "market" and position:
+        position.reserved_quantity -= order.remaining
+    order.order_status = status
+    order.closed_at = utcnow()
+    order.trigger_dir = order.trigger_price = None
+    order.remark = reason

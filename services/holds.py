@@ -1,0 +1,107 @@
+"""Quote-then-commit: a price held for QUOTE_HOLD_SECONDS; a commit in time fills at it."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from flask import current_app
+
+from extensions import db
+from models import QuoteHold
+from services import audit, market
+from services.db import lock_one, transaction
+from services.errors import Conflict, NotFound, ServiceError
+from services.execution import costs
+from services.orders import OrderSpec, place
+from utils.clock import utcnow
+from utils.trading import buy_cost, shares_for_amount
+
+
+def hold(
+    user,
+    ticker: str,
+    side: str,
+    quantity: int | None,
+    amount: Decimal | None,
+    ip: str | None = None,
+) -> QuoteHold:
+    """Quote a market order and hold the price; refuse at once what the user cannot afford."""
+    ticker = market.check_ticker(ticker)
+    quote = market.get_quote(ticker)
+    price = costs().slipped(quote.price, side)
+    shares = quantity or shares_for_amount(amount, price, costs(), side)
+    if shares < 1:
+        raise ServiceError(f"${amount} buys no whole share at ${price}.", field="amount")
+    if side == "buy" and user.account.available_balance < buy_cost(price, shares, costs()):
+        raise ServiceError("Insufficient funds for this quote.", field="quantity")
+    with transaction():
+        held = QuoteHold(
+            user_id=user.user_id,
+            ticker=ticker,
+            order_type=side,
+            quantity=quantity,
+            amount=amount,
+            price=price,
+            source=quote.source,
+            status="held",
+            expires_at=utcnow() + timedelta(seconds=current_app.config["QUOTE_HOLD_SECONDS"]),
+        )
+        db.session.add(held)
+        db.session.flush()
+        audit.record(user, "quote.hold", ("quote_hold", held.hold_id), {"price": price}, ip)
+    return held
+
+
+def commit(user, hold_id: int, ip: str | None = None):
+    """Fill a held quote at its price; refused once the hold has expired or was used."""
+    held = _mine(user, hold_id)
+    if held.expires_at <= utcnow():
+        _close(hold_id, "expired")
+        raise ServiceError(
+            "This quote has expired (quotes are held for "
+            f"{current_app.config['QUOTE_HOLD_SECONDS']} s); ask for a new one."
+        )
+    spec = OrderSpec(
+        ticker=held.ticker,
+        side=held.order_type,
+        kind="market",
+        quantity=held.quantity,
+        amount=held.amount,
+        source="quote",
+    )
+    with transaction():
+        claimed = lock_one(QuoteHold, QuoteHold.hold_id == hold_id)
+        if claimed.status != "held":
+            raise Conflict(f"This quote was already {claimed.status}.")
+        claimed.status = "committed"
+    try:
+        order = place(user, spec, ip, fill_price=held.price)
+    except ServiceError:
+        _close(hold_id, "held")  # nothing was filled: the hold stays usable until it expires
+        raise
+    with transaction():
+        lock_one(QuoteHold, QuoteHold.hold_id == hold_id).order_id = order.order_id
+    return order
+
+
+def cancel(user, hold_id: int, ip: str | None = None) -> QuoteHold:
+    """Drop a held quote."""
+    _mine(user, hold_id)
+    with transaction():
+        held = lock_one(QuoteHold, QuoteHold.hold_id == hold_id)
+        if held.status != "held":
+            raise Conflict(f"This quote was already {held.status}.")
+        held.status = "cancelled"
+        audit.record(user, "quote.cancel", ("quote_hold", hold_id), None, ip)
+    return held
+
+
+def _mine(user, hold_id: int) -> QuoteHold:
+    held = db.session.get(QuoteHold, hold_id)
+    if held is None or held.user_id != user.user_id:
+        raise NotFound("No such quote.")
+    return held
+
+
+def _close(hold_id: int, status: str) -> None:
+    with transaction():
+        lock_one(QuoteHold, QuoteHold.hold_id == hold_id).status = status

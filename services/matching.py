@@ -1,0 +1,110 @@
+"""What a new price does to the resting orders of its ticker.
+
+The orders a price triggers are found with two indexed range queries on
+(ticker, trigger_dir, trigger_price), so a tick costs in proportion to the orders
+it triggers, not to all pending orders. Each triggered order is then acted on in
+its own transaction, re-checked under its locks.
+"""
+
+import math
+
+from flask import current_app
+from sqlalchemy import bindparam, select, update
+
+from extensions import db
+from models import Order
+from services.db import transaction
+from services.execution import OPEN, lock_for_order, release
+from services.orders import act
+from utils.clock import utcnow
+from utils.trading import GE, LE, trailing_stop
+
+
+def triggered_ids(ticker: str, price) -> list[int]:
+    """Open orders of ``ticker`` whose trigger ``price`` crosses, oldest first."""
+    at_or_below = select(Order.order_id).where(
+        Order.ticker == ticker, Order.trigger_dir == LE, Order.trigger_price >= price
+    )
+    at_or_above = select(Order.order_id).where(
+        Order.ticker == ticker, Order.trigger_dir == GE, Order.trigger_price <= price
+    )
+    ids = set(db.session.scalars(at_or_below)) | set(db.session.scalars(at_or_above))
+    return sorted(ids)
+
+
+def follow_trailing_stops(ticker: str, price) -> int:
+    """Move the water mark (and so the stop) of trailing orders the price has passed."""
+    moved = []
+    for side, beyond in (("sell", Order.water_mark < price), ("buy", Order.water_mark > price)):
+        rows = db.session.execute(
+            select(Order.order_id, Order.trail_amount, Order.trail_percent).where(
+                Order.ticker == ticker,
+                Order.order_execution_type == "trailing_stop",
+                beyond,
+                Order.order_type == side,
+                Order.stop_triggered.is_(False),
+                Order.trigger_dir.is_not(None),
+            )
+        ).all()
+        moved += [
+            {
+                "oid": r.order_id,
+                "mark": price,
+                "stop": trailing_stop(price, side, r.trail_amount, r.trail_percent),
+            }
+            for r in rows
+        ]
+    if moved:
+        stmt = (
+            update(Order.__table__)
+            .where(
+                Order.order_id == bindparam("oid"),
+                Order.trigger_dir.is_not(None),
+                Order.stop_triggered.is_(False),
+            )
+            .values(
+                water_mark=bindparam("mark"),
+                stop_price=bindparam("stop"),
+                trigger_price=bindparam("stop"),
+            )
+        )
+        with transaction():
+            db.session.execute(stmt, moved)
+    return len(moved)
+
+
+def on_price(ticker: str, price, volume: int | None = None) -> int:
+    """Follow trailing stops, then act on every order the price triggers; returns fills."""
+    follow_trailing_stops(ticker, price)
+    budget = _volume_budget(volume)
+    filled_orders = 0
+    for order_id in triggered_ids(ticker, price):
+        if budget is not None and budget < 1:
+            break
+        with transaction():
+            account, position, order = lock_for_order(order_id)
+            filled = act(account, position, order, price, budget) if order.is_open else 0
+        filled_orders += filled > 0
+        if budget is not None:
+            budget -= filled
+    return filled_orders
+
+
+def _volume_budget(volume: int | None) -> int | None:
+    # With partial fills on, a tick fills at most a share of the volume it traded.
+    if not current_app.config["PARTIAL_FILLS"] or volume is None:
+        return None
+    return math.floor(volume * current_app.config["PARTIAL_FILL_SHARE"])
+
+
+def expire_due() -> int:
+    """Expire open day orders whose session has closed, releasing their reservations."""
+    due = db.session.scalars(
+        select(Order.order_id).where(Order.expires_at <= utcnow(), Order.order_status.in_(OPEN))
+    ).all()
+    for order_id in due:
+        with transaction():
+            account, position, order = lock_for_order(order_id)
+            if order.is_open:
+                release(account, position, order, "expired", "Day order expired at the close.")
+    return len(due)

@@ -1,0 +1,226 @@
+"""Placing and closing orders. Market orders are placed and filled in one transaction;
+resting orders reserve cash or shares, then wait for the worker (or fill at once when
+the current price already crosses them)."""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from flask import current_app
+
+from extensions import db
+from models import Order
+from services import audit, market
+from services.db import lock_account, transaction
+from services.errors import Conflict, NotFound, ServiceError, Unavailable
+from services.execution import apply_fill, costs, lock_for_order, lock_position, release
+from utils.clock import utcnow
+from utils.money import format_money
+from utils.trading import (
+    GE,
+    buy_cost,
+    crosses,
+    shares_for_amount,
+    trailing_stop,
+    trigger,
+)
+
+
+@dataclass(frozen=True)
+class OrderSpec:
+    """A validated order request (see routes.schemas.OrderRequest)."""
+
+    ticker: str
+    side: str
+    kind: str
+    quantity: int | None = None
+    amount: Decimal | None = None
+    limit: Decimal | None = None
+    stop: Decimal | None = None
+    trail_amount: Decimal | None = None
+    trail_percent: Decimal | None = None
+    time_in_force: str = "day"
+    source: str = "user"
+
+
+def place(user, spec: OrderSpec, ip: str | None = None, fill_price: Decimal | None = None):
+    """Place an order; refuse with a 400 (storing nothing) what the user cannot pay or hold.
+
+    ``fill_price`` is the price of a committed quote hold (used instead of the quote).
+    """
+    ticker = market.check_ticker(spec.ticker)
+    quote = market.get_quote(ticker)
+    if spec.kind == "market" and quote.stale and fill_price is None:
+        raise Unavailable(f"No current price for {ticker}; try again shortly.")
+    with transaction():
+        account = lock_account(user.user_id)
+        position = lock_position(user.user_id, ticker)
+        if spec.kind == "market":
+            price = fill_price or costs().slipped(quote.price, spec.side)
+            order = _market(account, position, spec, ticker, price)
+        else:
+            order = _resting(account, position, spec, ticker, quote.price)
+        audit.record(user, "order.place", ("order", order.order_id), _detail(order), ip)
+    return order
+
+
+def _market(account, position, spec, ticker, price) -> Order:
+    quantity = spec.quantity or shares_for_amount(spec.amount, price, costs(), spec.side)
+    if quantity < 1:
+        raise ServiceError(f"${spec.amount} buys no whole share at ${price}.", field="amount")
+    _check_means(account, position, spec.side, quantity, ticker, price)
+    order = _new_order(account, spec, ticker, quantity)
+    apply_fill(account, position, order, price, quantity)
+    return order
+
+
+def _resting(account, position, spec, ticker, price) -> Order:
+    quantity = spec.quantity or shares_for_amount(spec.amount, spec.limit, costs(), spec.side)
+    if quantity < 1:
+        raise ServiceError(f"${spec.amount} buys no whole share at ${spec.limit}.", "amount")
+    order = _new_order(account, spec, ticker, quantity)
+    if spec.kind == "trailing_stop":
+        order.water_mark = price
+        order.stop_price = trailing_stop(price, spec.side, spec.trail_amount, spec.trail_percent)
+    order.trigger_dir, order.trigger_price = trigger(
+        spec.kind, spec.side, limit=spec.limit, stop=order.stop_price
+    )
+    if spec.time_in_force == "day":
+        order.expires_at = next_session_close(utcnow())
+    if spec.side == "buy":
+        reserve = spec.amount or buy_cost(_worst_buy_price(order), quantity, costs())
+        _check_means(account, position, "buy", quantity, ticker, None, reserve)
+        account.available_balance -= reserve
+        account.frozen_balance += reserve
+        order.reserved_cash = reserve
+    else:
+        _check_means(account, position, "sell", quantity, ticker, None)
+        position.reserved_quantity += quantity
+    act(account, position, order, price)
+    if spec.time_in_force in ("ioc", "fok") and order.is_open:
+        release(account, position, order, "cancelled", "Not fillable at once (IOC/FOK).")
+    return order
+
+
+def _worst_buy_price(order: Order) -> Decimal:
+    if order.order_execution_type in ("limit", "stop_limit"):
+        return order.order_price
+    return costs().collared(order.stop_price)
+
+
+def _check_means(account, position, side, quantity, ticker, price, reserve=None) -> None:
+    if side == "buy":
+        need = reserve if reserve is not None else buy_cost(price, quantity, costs())
+        if account.available_balance < need:
+            raise ServiceError(
+                f"Insufficient funds: this order needs ${format_money(need)}; "
+                f"you have ${format_money(account.available_balance)} available.",
+                field="quantity",
+            )
+        return
+    free = position.quantity - position.reserved_quantity if position else 0
+    if free < quantity:
+        raise ServiceError(
+            f"You have {free} shares of {ticker} free to sell; this order needs {quantity}.",
+            field="quantity",
+        )
+
+
+def _new_order(account, spec: OrderSpec, ticker: str, quantity: int) -> Order:
+    order = Order(
+        user_id=account.user_id,
+        ticker=ticker,
+        order_type=spec.side,
+        order_execution_type=spec.kind,
+        order_price=spec.limit,
+        stop_price=spec.stop,
+        trail_amount=spec.trail_amount,
+        trail_percent=spec.trail_percent,
+        time_in_force=spec.time_in_force if spec.kind != "market" else "ioc",
+        order_quantity=quantity,
+        requested_amount=spec.amount,
+        source=spec.source,
+        reserved_cash=Decimal("0.00"),
+        total_commission=Decimal("0.00"),
+        filled_quantity=0,
+        order_status="pending",
+        stop_triggered=False,
+    )
+    db.session.add(order)
+    db.session.flush()
+    return order
+
+
+def act(account, position, order: Order, price: Decimal, budget: int | None = None) -> int:
+    """What ``price`` does to an open order: nothing, trigger its stop, or fill it.
+
+    A triggered stop becomes a market order (it matches any price from then on); a
+    triggered stop-limit becomes a limit order. Returns the shares filled.
+    """
+    if order.trigger_dir is None or not crosses(order.trigger_dir, order.trigger_price, price):
+        return 0
+    kind = order.order_execution_type
+    if kind in ("stop", "stop_limit", "trailing_stop") and not order.stop_triggered:
+        order.stop_triggered = True
+        if kind == "stop_limit":
+            order.trigger_dir, order.trigger_price = trigger(
+                kind, order.order_type, limit=order.order_price, stop_triggered=True
+            )
+            return act(account, position, order, price, budget)
+        order.trigger_dir, order.trigger_price = GE, Decimal("0")
+    as_market = kind in ("stop", "trailing_stop")
+    fill_price = costs().slipped(price, order.order_type) if as_market else price
+    quantity = fill_quantity(order, fill_price, budget)
+    if quantity < 1 and order.filled_quantity == 0 and order.requested_amount is not None:
+        reason = f"${order.requested_amount} buys no whole share at ${fill_price}."
+        release(account, position, order, "rejected", reason)
+    if quantity < 1:
+        return 0
+    try:
+        apply_fill(account, position, order, fill_price, quantity)
+    except ServiceError as exc:
+        release(account, position, order, "rejected", exc.message)
+        return 0
+    return quantity
+
+
+def fill_quantity(order: Order, price: Decimal, budget: int | None) -> int:
+    """Shares to fill now: the rest (a dollar order is sized at this price), within budget."""
+    if order.requested_amount is not None and order.filled_quantity == 0:
+        shares = shares_for_amount(order.requested_amount, price, costs(), order.order_type)
+        if shares < 1:
+            return 0
+        order.order_quantity = shares
+    return order.remaining if budget is None else min(order.remaining, budget)
+
+
+def cancel(user, order_id: int, ip: str | None = None) -> Order:
+    """Cancel one of the user's open orders, releasing what it reserved."""
+    with transaction():
+        account, position, order = lock_for_order(order_id)
+        if order.user_id != user.user_id:
+            raise NotFound("No such order.")
+        if not order.is_open:
+            raise Conflict(f"This order is already {order.order_status}.")
+        release(account, position, order, "cancelled", "Cancelled by the user.")
+        audit.record(user, "order.cancel", ("order", order_id), None, ip)
+    return order
+
+
+def next_session_close(now: datetime) -> datetime:
+    """The next simulated session close (SESSION_CLOSE_UTC, weekdays) after ``now``."""
+    hour, minute = (int(x) for x in current_app.config["SESSION_CLOSE_UTC"].split(":"))
+    close = datetime.combine(now.date(), time(hour, minute))
+    while close <= now or close.weekday() >= 5:
+        close += timedelta(days=1)
+    return close
+
+
+def _detail(order: Order) -> dict:
+    return {
+        "ticker": order.ticker,
+        "side": order.order_type,
+        "kind": order.order_execution_type,
+        "quantity": order.order_quantity,
+        "status": order.order_status,
+    }
