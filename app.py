@@ -166,7 +166,8 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
         if wants_json():
-            return json_error(error.message, error.status_code)
+            extra = {"field": error.field} if error.field else {}
+            return json_error(error.message, error.status_code, **extra)
         code = error.status_code
         return render_template("errors/error.html", code=code, message=error.message), code
 

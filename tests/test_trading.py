@@ -293,3 +293,31 @@ def test_a_stop_that_gaps_past_the_cash_is_rejected_and_released(app, market, tr
     rejected = order_row(app, order.order_id)
     assert rejected.order_status == "rejected" and "Not enough cash" in rejected.remark
     assert balances(app, trader) == (D("10000.00"), D("0.00"), D("10000.00"))
+
+
+def test_a_worker_tick_fills_what_the_new_price_triggers(app, market, trader):
+    from tasks.tick import TickState, run_tick
+
+    market.set("AAPL", "150.00")
+    order = place(app, trader, kind="limit", limit=D("140"), quantity=2)
+    state = TickState()
+    with app.app_context():
+        assert run_tick(state)["fills"] == 0  # AAPL is followed because of the open order
+        market.set("AAPL", "139.00")
+        assert run_tick(state)["fills"] == 1
+    assert order_row(app, order.order_id).order_status == "filled"
+
+
+def test_audit_verify_command_reports_broken_books(app, market, trader, runner):
+    market.set("AAPL", "150.00")
+    place(app, trader, quantity=2)
+    assert "OK: every account balances." in runner.invoke(args=["audit", "verify"]).output
+    with app.app_context():
+        held = db.session.scalar(select(Portfolio))
+        held.quantity += 1  # a share from nowhere
+        db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code != 0 and "holds 3 != fills 2" in result.output
+    with app.app_context():
+        db.session.scalar(select(Portfolio)).quantity -= 1
+        db.session.commit()

@@ -18,7 +18,7 @@ class ScriptedProvider(SimProvider):
         self.prices: dict[str, Decimal] = {}
 
     def set(self, ticker: str, price) -> None:
-        self.prices[ticker] = Decimal(str(price))
+        self.prices[ticker] = Decimal(str(price)).quantize(Decimal("0.0001"))
 
     def quotes(self, tickers):
         unknown = [t for t in tickers if t not in self.tickers()]
