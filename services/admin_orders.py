@@ -4,7 +4,7 @@ from extensions import db
 from models import Order
 from services import audit, market
 from services.db import transaction
-from services.errors import Conflict, NotFound, ServiceError
+from services.errors import Conflict, NotFound, ServiceError, Unavailable
 from services.execution import apply_fill, lock_for_order, release
 from services.orders import fill_quantity
 
@@ -14,7 +14,10 @@ def execute(admin, order_id: int, ip: str | None = None):
     found = db.session.get(Order, order_id)
     if found is None:
         raise NotFound("No such order.")
-    price = market.get_quote(found.ticker).price
+    quote = market.get_quote(found.ticker)
+    if quote.stale:
+        raise Unavailable(f"No current price for {found.ticker}; try again shortly.")
+    price = quote.price
     with transaction():
         account, position, order = lock_for_order(order_id)
         if not order.is_open:
@@ -23,7 +26,8 @@ def execute(admin, order_id: int, ip: str | None = None):
         if quantity < 1:
             raise ServiceError(f"The order's amount buys no whole share at ${price}.")
         apply_fill(account, position, order, price, quantity)
-        audit.record(admin, "order.execute", ("order", order_id), {"price": price}, ip)
+        detail = {"price": price, "quantity": quantity}
+        audit.record(admin, "order.execute", ("order", order_id), detail, ip)
     return order
 
 

@@ -14,6 +14,7 @@ def _urls(prefix: str) -> list[tuple[str, str]]:
             continue
         path = str(rule).replace("<int:transaction_id>", "1").replace("<int:user_id>", "1")
         path = path.replace("<int:token_id>", "1").replace("<ticker>", "AAPL")
+        path = path.replace("<int:order_id>", "1")
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             urls.append((method, path))
     return urls

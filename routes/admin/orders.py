@@ -43,7 +43,9 @@ def _user_id(value: str) -> int | None:
     """A user's id from a name (any case) or, failing that, a number; 0 matches nobody."""
     if not value:
         return None
-    found = db.session.scalar(select(User.user_id).where(func.lower(User.user_name) == value.lower()))
+    found = db.session.scalar(
+        select(User.user_id).where(func.lower(User.user_name) == value.lower())
+    )
     if found is None and value.isdigit():
         found = db.session.scalar(select(User.user_id).where(User.user_id == int(value)))
     return found or 0
@@ -53,7 +55,8 @@ def _user_names(orders) -> dict[int, str]:
     ids = {o.user_id for o in orders}
     if not ids:
         return {}
-    return dict(db.session.execute(select(User.user_id, User.user_name).where(User.user_id.in_(ids))))
+    stmt = select(User.user_id, User.user_name).where(User.user_id.in_(ids))
+    return dict(db.session.execute(stmt).all())
 
 
 @bp.get("/orders")
