@@ -329,3 +329,19 @@ def test_page_forms_execute_and_reject_with_flash_messages(app, admin_client, ma
     ).get_data(as_text=True)
     assert "already filled" in again
     assert balances(app, trader) == (D("9699.00"), D("0.00"), D("9699.00"))  # 2 x 150 + 1
+
+
+def test_execute_is_refused_when_the_price_is_stale(app, admin_client, market, trader,
+                                                   monkeypatch):
+    from utils.market_data import ProviderUnavailable
+
+    market.set("AAPL", "150.00")
+    order_id = resting_buy(app, trader)
+
+    def down(_tickers):
+        raise ProviderUnavailable("the feed is down")
+
+    monkeypatch.setattr(market, "quotes", down)
+    response = execute(admin_client, order_id)
+    assert response.status_code == 503 and "No current price" in response.json["error"]
+    assert order_row(app, order_id).order_status == "pending"
