@@ -453,12 +453,13 @@ def timed(fn, *args):
 
 
 def explain_key(ticker: str, price: Decimal) -> str:
-    """The index MariaDB picks for triggered_ids' buy-side query, and its row estimate."""
+    """The index MariaDB picks for triggered()'s query, and its row estimate."""
     row = (
         db.session.execute(
             text(
-                "EXPLAIN SELECT order_id FROM orders WHERE ticker = :t AND trigger_dir = 'le' "
-                "AND trigger_price >= :p"
+                "EXPLAIN SELECT order_id, user_id FROM orders WHERE ticker = :t AND "
+                "((trigger_dir = 'le' AND trigger_price >= :p) OR "
+                "(trigger_dir = 'ge' AND trigger_price <= :p)) ORDER BY order_id"
             ),
             {"t": ticker, "p": price},
         )

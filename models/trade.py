@@ -22,7 +22,7 @@ class Order(db.Model):
         CheckConstraint("filled_quantity <= order_quantity", name="filled_in_range"),
         CheckConstraint("reserved_cash >= 0", name="reserved_cash_not_negative"),
         Index("ix_orders_trigger", "ticker", "trigger_dir", "trigger_price"),
-        Index("ix_orders_trailing", "ticker", "order_execution_type", "water_mark"),
+        Index("ix_orders_trailing", "ticker", "order_execution_type", "order_type", "water_mark"),
         Index("ix_orders_user_created", "user_id", "created_at"),
     )
 

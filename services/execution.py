@@ -38,15 +38,21 @@ def lock_position(user_id: int, ticker: str) -> Portfolio | None:
     return lock_one(Portfolio, Portfolio.user_id == user_id, Portfolio.ticker == ticker)
 
 
-def lock_for_order(order_id: int):
-    """Lock the order's account, position and the order itself, in that order."""
-    owner = db.session.execute(
-        select(Order.user_id, Order.ticker).where(Order.order_id == order_id)
-    ).one_or_none()
+def lock_for_order(order_id: int, owner: tuple[int, str] | None = None):
+    """Lock the order's account, position and the order itself, in that order.
+
+    ``owner`` is the order's (user_id, ticker) when the caller already knows it
+    (they never change), which saves a query.
+    """
     if owner is None:
-        raise NotFound("No such order.")
-    account = lock_account(owner.user_id)
-    position = lock_position(owner.user_id, owner.ticker)
+        owner = db.session.execute(
+            select(Order.user_id, Order.ticker).where(Order.order_id == order_id)
+        ).one_or_none()
+        if owner is None:
+            raise NotFound("No such order.")
+    user_id, ticker = owner
+    account = lock_account(user_id)
+    position = lock_position(user_id, ticker)
     return account, position, lock_one(Order, Order.order_id == order_id)
 
 

@@ -9,7 +9,7 @@ its own transaction, re-checked under its locks.
 import math
 
 from flask import current_app
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from extensions import db
 from models import Order
@@ -20,40 +20,56 @@ from utils.clock import utcnow
 from utils.trading import GE, LE, trailing_stop
 
 
+def triggered(ticker: str, price) -> list[tuple[int, int]]:
+    """(order_id, user_id) of the open orders of ``ticker`` that ``price`` crosses, oldest first.
+
+    One query: two ranges of the index (ticker, trigger_dir, trigger_price).
+    """
+    stmt = (
+        select(Order.order_id, Order.user_id)
+        .where(
+            Order.ticker == ticker,
+            or_(
+                and_(Order.trigger_dir == LE, Order.trigger_price >= price),
+                and_(Order.trigger_dir == GE, Order.trigger_price <= price),
+            ),
+        )
+        .order_by(Order.order_id)
+    )
+    return [tuple(row) for row in db.session.execute(stmt)]
+
+
 def triggered_ids(ticker: str, price) -> list[int]:
-    """Open orders of ``ticker`` whose trigger ``price`` crosses, oldest first."""
-    at_or_below = select(Order.order_id).where(
-        Order.ticker == ticker, Order.trigger_dir == LE, Order.trigger_price >= price
-    )
-    at_or_above = select(Order.order_id).where(
-        Order.ticker == ticker, Order.trigger_dir == GE, Order.trigger_price <= price
-    )
-    ids = set(db.session.scalars(at_or_below)) | set(db.session.scalars(at_or_above))
-    return sorted(ids)
+    """The ids of the orders ``price`` triggers (see triggered)."""
+    return [order_id for order_id, _ in triggered(ticker, price)]
 
 
 def follow_trailing_stops(ticker: str, price) -> int:
-    """Move the water mark (and so the stop) of trailing orders the price has passed."""
-    moved = []
-    for side, beyond in (("sell", Order.water_mark < price), ("buy", Order.water_mark > price)):
-        rows = db.session.execute(
-            select(Order.order_id, Order.trail_amount, Order.trail_percent).where(
-                Order.ticker == ticker,
-                Order.order_execution_type == "trailing_stop",
-                beyond,
-                Order.order_type == side,
-                Order.stop_triggered.is_(False),
-                Order.trigger_dir.is_not(None),
-            )
-        ).all()
-        moved += [
-            {
-                "oid": r.order_id,
-                "mark": price,
-                "stop": trailing_stop(price, side, r.trail_amount, r.trail_percent),
-            }
-            for r in rows
-        ]
+    """Move the water mark (and so the stop) of trailing orders the price has passed.
+
+    Sells follow a new high, buys a new low: one query on the index
+    (ticker, order_execution_type, order_type, water_mark), then one batched UPDATE.
+    """
+    rows = db.session.execute(
+        select(Order.order_id, Order.order_type, Order.trail_amount, Order.trail_percent).where(
+            Order.ticker == ticker,
+            Order.order_execution_type == "trailing_stop",
+            or_(
+                and_(Order.order_type == "sell", Order.water_mark < price),
+                and_(Order.order_type == "buy", Order.water_mark > price),
+            ),
+            Order.stop_triggered.is_(False),
+            Order.trigger_dir.is_not(None),
+        )
+    ).all()
+    moved = [
+        {
+            "oid": r.order_id,
+            "mark": price,
+            "stop": trailing_stop(price, r.order_type, r.trail_amount, r.trail_percent),
+        }
+        for r in rows
+    ]
     if moved:
         stmt = (
             update(Order.__table__)
@@ -78,11 +94,11 @@ def on_price(ticker: str, price, volume: int | None = None) -> int:
     follow_trailing_stops(ticker, price)
     budget = _volume_budget(volume)
     filled_orders = 0
-    for order_id in triggered_ids(ticker, price):
+    for order_id, user_id in triggered(ticker, price):
         if budget is not None and budget < 1:
             break
         with transaction():
-            account, position, order = lock_for_order(order_id)
+            account, position, order = lock_for_order(order_id, (user_id, ticker))
             filled = act(account, position, order, price, budget) if order.is_open else 0
         filled_orders += filled > 0
         if budget is not None:

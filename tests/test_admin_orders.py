@@ -331,8 +331,7 @@ def test_page_forms_execute_and_reject_with_flash_messages(app, admin_client, ma
     assert balances(app, trader) == (D("9699.00"), D("0.00"), D("9699.00"))  # 2 x 150 + 1
 
 
-def test_execute_is_refused_when_the_price_is_stale(app, admin_client, market, trader,
-                                                   monkeypatch):
+def test_execute_is_refused_when_the_price_is_stale(app, admin_client, market, trader, monkeypatch):
     from utils.market_data import ProviderUnavailable
 
     market.set("AAPL", "150.00")

@@ -55,7 +55,7 @@ def upgrade():
         batch_op.add_column(sa.Column('closed_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('expires_at', sa.DateTime(), nullable=True))
         batch_op.create_index(batch_op.f('ix_orders_expires_at'), ['expires_at'], unique=False)
-        batch_op.create_index('ix_orders_trailing', ['ticker', 'order_execution_type', 'water_mark'], unique=False)
+        batch_op.create_index('ix_orders_trailing', ['ticker', 'order_execution_type', 'order_type', 'water_mark'], unique=False)
         batch_op.create_index('ix_orders_trigger', ['ticker', 'trigger_dir', 'trigger_price'], unique=False)
         batch_op.create_index('ix_orders_user_created', ['user_id', 'created_at'], unique=False)
         batch_op.create_check_constraint('filled_in_range', 'filled_quantity <= order_quantity')

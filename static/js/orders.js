@@ -1,0 +1,260 @@
+// Orders and trades tables loaded from the JSON API: filters, pages, CSV links that carry the
+// filters, and Cancel on open orders. The account page reuses the trades table (#trade-history).
+(function () {
+  function $(id) { return document.getElementById(id); }
+
+  // ---- formatting ----
+
+  function group(digits) { return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
+
+  // Money strings as "$1,234.56", signed when asked ("+$1.00", "-$1.00").
+  function money(value, signed) {
+    if (value === null || value === undefined || value === "") return "";
+    var n = +value;
+    var parts = Math.abs(n).toFixed(2).split(".");
+    var sign = n < 0 ? "-" : signed && n > 0 ? "+" : "";
+    return sign + "$" + group(parts[0]) + "." + parts[1];
+  }
+
+  // Prices keep up to 4 decimals (at least 2): a fill at $150.1234 is shown as such.
+  function price(value) {
+    if (value === null || value === undefined) return "";
+    var parts = (+value).toFixed(4).replace(/(\.\d{2}\d*?)0+$/, "$1").split(".");
+    return "$" + group(parts[0]) + "." + parts[1];
+  }
+
+  function when(iso) { return iso ? iso.replace("T", " ").slice(0, 16) + " UTC" : ""; }
+
+  function words(value) { return value.replace(/_/g, " "); }
+
+  var BADGES = {
+    pending: "warning", partially_filled: "info", filled: "success",
+    cancelled: "secondary", rejected: "danger", expired: "secondary",
+  };
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function td(row, text, className) { return row.appendChild(el("td", className, text)); }
+
+  function sideCell(row, side) { td(row, side, side === "buy" ? "text-success" : "text-danger"); }
+
+  function tickerCell(row, ticker) {
+    var cell = td(row);
+    var link = el("a", "fw-semibold", ticker);
+    link.href = "/user/stock_chart?ticker=" + encodeURIComponent(ticker);
+    cell.appendChild(link);
+  }
+
+  function tone(value) { return +value > 0 ? "text-success" : +value < 0 ? "text-danger" : ""; }
+
+  // ---- query strings from the filter form ----
+
+  var filterForm = $("orders-filter");
+
+  function filters() {
+    if (!filterForm) return {};
+    return {
+      status: filterForm.elements.status.value,
+      ticker: filterForm.elements.ticker.value.trim().toUpperCase(),
+      type: filterForm.elements.type.value,
+    };
+  }
+
+  function query(params) {
+    var parts = [];
+    Object.keys(params).forEach(function (key) {
+      if (params[key] !== "" && params[key] !== undefined) parts.push(key + "=" + encodeURIComponent(params[key]));
+    });
+    return parts.length ? "?" + parts.join("&") : "";
+  }
+
+  function getJSON(url) {
+    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" }).then(function (r) {
+      return r.json();
+    });
+  }
+
+  function say(tone, text) {
+    var box = $("orders-message");
+    if (!box) return;
+    box.innerHTML = "";
+    if (text) box.appendChild(el("div", "alert alert-" + tone + " py-2 small", text));
+  }
+
+  // ---- a paged table over one list endpoint ----
+
+  function PagedTable(options) {
+    this.table = options.table;
+    this.key = options.key;
+    this.columns = this.table.querySelectorAll("thead th").length;
+    this.params = options.params;
+    this.render = options.render;
+    this.limit = options.limit;
+    this.empty = options.empty;
+    this.pager = options.pager;
+    this.count = options.count;
+    this.csv = options.csv;
+    this.page = 1;
+  }
+
+  PagedTable.prototype.load = function (page) {
+    var self = this;
+    var params = this.params();
+    if (this.csv) this.csv.href = this.csv.dataset.base + query(params);
+    params.page = page || this.page;
+    params.limit = this.limit;
+    return getJSON(this.table.dataset.url + query(params)).then(function (data) {
+      var body = self.table.tBodies[0];
+      body.innerHTML = "";
+      if (!data.success) {
+        td(body.insertRow(), data.error, "text-danger").colSpan = self.columns;
+        return;
+      }
+      self.page = data.pagination.page;
+      data[self.key].forEach(function (item) { body.appendChild(self.render(item)); });
+      if (!data[self.key].length) td(body.insertRow(), self.empty, "text-body-secondary").colSpan = self.columns;
+      if (self.count) self.count.textContent = data.pagination.total;
+      if (self.pager) self.showPager(data.pagination);
+    });
+  };
+
+  PagedTable.prototype.showPager = function (p) {
+    var self = this;
+    this.pager.innerHTML = "";
+    this.pager.classList.toggle("d-none", p.pages <= 1);
+    var nav = el("nav", "d-flex align-items-center gap-2 small");
+    nav.setAttribute("aria-label", "Pages");
+    function button(label, page, disabled) {
+      var b = el("button", "btn btn-sm btn-outline-secondary", label);
+      b.type = "button";
+      b.disabled = disabled;
+      b.addEventListener("click", function () { self.load(page); });
+      nav.appendChild(b);
+    }
+    button("‹ Newer", p.page - 1, p.page <= 1);
+    nav.appendChild(el("span", "text-body-secondary", "Page " + p.page + " of " + Math.max(p.pages, 1)));
+    button("Older ›", p.page + 1, p.page >= p.pages);
+    this.pager.appendChild(nav);
+  };
+
+  // ---- rows ----
+
+  var KINDS = { market: "Market", limit: "Limit", stop: "Stop", stop_limit: "Stop limit", trailing_stop: "Trailing stop" };
+
+  function orderPrice(o) {
+    var parts = [];
+    if (o.price) parts.push(price(o.price));
+    if (o.stop_price) parts.push("stop " + price(o.stop_price));
+    if (o.trail_percent) parts.push("trail " + +o.trail_percent + "%");
+    if (o.trail_amount) parts.push("trail " + price(o.trail_amount));
+    return parts.join(", ") || "market";
+  }
+
+  function orderRow(o) {
+    var row = el("tr");
+    row.dataset.orderId = o.order_id;
+    td(row, o.order_id);
+    td(row, when(o.created_at), "text-nowrap small");
+    tickerCell(row, o.ticker);
+    sideCell(row, o.order_type);
+    var type = KINDS[o.execution_type] || words(o.execution_type);
+    td(row, o.execution_type === "market" ? type : type + " · " + o.time_in_force.toUpperCase(), "text-nowrap");
+    td(row, o.quantity ? o.quantity + " sh" : money(o.amount), "text-end");
+    td(row, orderPrice(o), "text-end text-nowrap");
+    td(row, o.filled_quantity ? o.filled_quantity + " @ " + price(o.average_fill_price) : "0", "text-end text-nowrap");
+    td(row, +o.commission ? money(o.commission) : "", "text-end");
+    var status = td(row);
+    var badge = el("span", "badge text-bg-" + (BADGES[o.status] || "secondary"), words(o.status));
+    badge.dataset.status = o.status;
+    status.appendChild(badge);
+    td(row, o.remark || "", "small text-body-secondary order-remark");
+    var action = td(row, null, "text-end");
+    if (o.status === "pending" || o.status === "partially_filled") {
+      var cancel = el("button", "btn btn-sm btn-outline-danger js-cancel", "Cancel");
+      cancel.type = "button";
+      cancel.setAttribute("aria-label", "Cancel order " + o.order_id);
+      action.appendChild(cancel);
+    }
+    return row;
+  }
+
+  function fillRow(t) {
+    var row = el("tr");
+    row.dataset.transactionId = t.transaction_id;
+    td(row, t.transaction_id);
+    td(row, when(t.time), "text-nowrap small");
+    tickerCell(row, t.ticker);
+    sideCell(row, t.type);
+    td(row, t.quantity, "text-end");
+    td(row, price(t.price), "text-end");
+    td(row, money(t.amount), "text-end");
+    td(row, money(t.commission), "text-end");
+    td(row, t.type === "sell" ? money(t.realized_pnl, true) : "", "text-end " + (t.type === "sell" ? tone(t.realized_pnl) : ""));
+    td(row, "#" + t.order_id, "text-end text-body-secondary");
+    return row;
+  }
+
+  // ---- the orders page ----
+
+  var orders = $("orders-table") && new PagedTable({
+    table: $("orders-table"), key: "orders", limit: 20, render: orderRow, empty: "No orders match.",
+    params: filters, pager: $("orders-pager"), count: $("orders-count"), csv: $("orders-csv"),
+  });
+
+  var fillsTable = $("fills-table") || $("trade-history");
+  var fills = fillsTable && new PagedTable({
+    table: fillsTable, key: "transactions", limit: +fillsTable.dataset.limit || 20, render: fillRow,
+    empty: "No trades yet.", pager: $("fills-pager"), count: $("fills-count"), csv: $("fills-csv"),
+    params: function () {
+      var f = filters();
+      return { ticker: f.ticker, type: f.type };
+    },
+  });
+
+  if (orders) {
+    orders.table.addEventListener("click", function (event) {
+      var button = event.target.closest(".js-cancel");
+      if (!button) return;
+      var row = button.closest("tr");
+      button.disabled = true;
+      PaperDesk.postJSON("/user/orders/" + row.dataset.orderId + "/cancel", {}).then(function (data) {
+        if (data.success) {
+          row.parentNode.replaceChild(orderRow(data.order), row);
+          say("success", data.message);
+        } else {
+          say("danger", data.error);
+          orders.load();  // the order moved on (filled, expired): show where it is now
+          if (fills) fills.load();
+        }
+      }, function () {
+        button.disabled = false;
+        say("danger", "PaperDesk could not be reached. Try again.");
+      });
+    });
+  }
+
+  if (filterForm) {
+    var initial = new URLSearchParams(location.search);
+    ["status", "ticker", "type"].forEach(function (name) {
+      if (initial.get(name)) filterForm.elements[name].value = initial.get(name);
+    });
+    filterForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      history.replaceState(null, "", location.pathname + query(filters()));
+      say("", "");
+      if (orders) orders.load(1);
+      if (fills) fills.load(1);
+    });
+    filterForm.addEventListener("reset", function () {
+      setTimeout(function () { filterForm.requestSubmit(); }, 0);
+    });
+  }
+
+  if (orders) orders.load(1);
+  if (fills) fills.load(1);
+})();
