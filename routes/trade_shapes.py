@@ -54,9 +54,10 @@ def fill_json(fill) -> dict:
     }
 
 
-def hold_json(held) -> dict:
-    """A held quote."""
+def hold_json(held, summary: dict) -> dict:
+    """A held quote, with what committing it would do (services.holds.summary)."""
     return {
+        **{k: v if isinstance(v, int) else str(v) for k, v in summary.items()},
         "hold_id": held.hold_id,
         "ticker": held.ticker,
         "order_type": held.order_type,

@@ -4,16 +4,18 @@ from datetime import timedelta
 from decimal import Decimal
 
 from flask import current_app
+from sqlalchemy import select
 
 from extensions import db
-from models import QuoteHold
+from models import Portfolio, QuoteHold
 from services import audit, market
 from services.db import lock_one, transaction
 from services.errors import Conflict, NotFound, ServiceError
 from services.execution import costs
 from services.orders import OrderSpec, place
 from utils.clock import utcnow
-from utils.trading import buy_cost, shares_for_amount
+from utils.money import format_money
+from utils.trading import buy_cost, gross, shares_for_amount
 
 
 def hold(
@@ -31,8 +33,7 @@ def hold(
     shares = quantity or shares_for_amount(amount, price, costs(), side)
     if shares < 1:
         raise ServiceError(f"${amount} buys no whole share at ${price}.", field="amount")
-    if side == "buy" and user.account.available_balance < buy_cost(price, shares, costs()):
-        raise ServiceError("Insufficient funds for this quote.", field="quantity")
+    _check_means(user, ticker, side, shares, price)
     with transaction():
         held = QuoteHold(
             user_id=user.user_id,
@@ -49,6 +50,37 @@ def hold(
         db.session.flush()
         audit.record(user, "quote.hold", ("quote_hold", held.hold_id), {"price": price}, ip)
     return held
+
+
+def _check_means(user, ticker: str, side: str, shares: int, price: Decimal) -> None:
+    if side == "buy":
+        need = buy_cost(price, shares, costs())
+        if user.account.available_balance < need:
+            raise ServiceError(
+                f"Insufficient funds: this quote needs ${format_money(need)}.", field="quantity"
+            )
+        return
+    held = db.session.scalar(
+        select(Portfolio).where(Portfolio.user_id == user.user_id, Portfolio.ticker == ticker)
+    )
+    free = held.quantity - held.reserved_quantity if held else 0
+    if free < shares:
+        raise ServiceError(f"You have {free} shares of {ticker} free to sell.", field="quantity")
+
+
+def summary(held: QuoteHold) -> dict:
+    """What a commit of the hold would do: shares, value, commission and cash total."""
+    shares = held.quantity or shares_for_amount(held.amount, held.price, costs(), held.order_type)
+    value = gross(held.price, shares)
+    commission = costs().commission(value)
+    total = value + commission if held.order_type == "buy" else value - commission
+    return {
+        "shares": shares,
+        "gross": value,
+        "commission": commission,
+        "total": total,
+        "hold_seconds": current_app.config["QUOTE_HOLD_SECONDS"],
+    }
 
 
 def commit(user, hold_id: int, ip: str | None = None):

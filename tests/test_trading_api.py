@@ -203,10 +203,8 @@ def test_a_cancelled_quote_cannot_be_committed(app, market, trader_client):
     hold_id = post_json(
         trader_client,
         "/user/api/quote_hold",
-        {"ticker": "AAPL", "order_type": "sell", "quantity": 1},
-    )
-    assert hold_id.status_code == 200  # a quote is only a price; commit checks the shares
-    hold_id = hold_id.json["hold_id"]
+        {"ticker": "AAPL", "order_type": "buy", "quantity": 1},
+    ).json["hold_id"]
     assert post_json(trader_client, "/user/api/quote_hold/cancel", {"hold_id": hold_id}).json[
         "success"
     ]
@@ -236,3 +234,30 @@ def test_quote_for_more_than_the_cash_is_refused(app, market, trader_client):
     )
     assert response.status_code == 400 and "Insufficient funds" in response.json["error"]
     assert Decimal(trader_client.get("/user/api/balance").json["data"]["frozen_balance"]) == 0
+
+
+def test_a_quote_says_what_the_commit_would_do(app, market, trader_client):
+    market.set("AAPL", "150.00")
+    hold = post_json(
+        trader_client,
+        "/user/api/quote_hold",
+        {"ticker": "AAPL", "order_type": "buy", "amount": "1000"},
+    ).json["hold"]
+    assert (hold["shares"], hold["gross"], hold["commission"], hold["total"]) == (
+        6,
+        "900.00",
+        "1.00",
+        "901.00",
+    )
+    assert hold["hold_seconds"] == 60
+
+
+def test_a_sell_quote_for_shares_not_held_is_refused_at_once(app, market, trader_client):
+    market.set("AAPL", "150.00")
+    response = post_json(
+        trader_client,
+        "/user/api/quote_hold",
+        {"ticker": "AAPL", "order_type": "sell", "quantity": 1},
+    )
+    assert response.status_code == 400 and response.json["field"] == "quantity"
+    assert "0 shares of AAPL free to sell" in response.json["error"]

@@ -192,7 +192,6 @@ def test_stock_page_has_the_order_ticket_and_keeps_the_chart(trader_client, mark
     assert missing == []
     ticket = html.ids["ticket"]["attrs"]
     assert (ticket["data-ticker"], ticket["data-hold-seconds"]) == ("AAPL", "60")
-    assert ticket["data-commission-fixed"] == "1.00"
     kinds = trader_client.get("/user/stock_chart?ticker=AAPL").text
     for kind in ("market", "limit", "stop", "stop_limit", "trailing_stop"):
         assert f'<option value="{kind}"' in kinds

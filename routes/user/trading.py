@@ -115,7 +115,7 @@ def api_quote_hold():
     held = holds.hold(
         current_user, body.ticker, body.order_type, body.quantity, body.amount, client_ip()
     )
-    return jsonify(success=True, hold=hold_json(held), hold_id=held.hold_id)
+    return jsonify(success=True, hold=hold_json(held, holds.summary(held)), hold_id=held.hold_id)
 
 
 @bp.post("/api/quote_hold/commit")

@@ -8,11 +8,6 @@
   function $(id) { return document.getElementById(id); }
   var ticker = ticket.dataset.ticker;
   var holdSeconds = parseInt(ticket.dataset.holdSeconds, 10) || 60;
-  var fee = {
-    fixed: Math.round(parseFloat(ticket.dataset.commissionFixed) * 100) || 0,
-    bps: parseFloat(ticket.dataset.commissionBps) || 0,
-    min: Math.round(parseFloat(ticket.dataset.commissionMin) * 100) || 0,
-  };
   var form = $("ticket-form");
   var kind = $("ticket-kind");
   var tif = $("ticket-tif");
@@ -33,27 +28,9 @@
     return "$" + group(parts[0]) + "." + parts[1];
   }
 
-  function commission(grossCents) {
-    return Math.round(Math.max(fee.fixed + grossCents * fee.bps / 10000, fee.min));
-  }
-
-  // Shares and cash of a quote, estimated the way the server sizes and charges a fill.
+  // Shares and cash of a quote, as the server worked them out for the commit.
   function estimate(hold) {
-    var ticks = Math.round(parseFloat(hold.price) * 10000);
-    var shares = hold.quantity;
-    if (!shares) {
-      var budget = Math.round(parseFloat(hold.amount) * 100);
-      shares = Math.floor(budget * 100 / ticks);
-      while (hold.order_type === "buy" && shares > 0 && cost(ticks, shares) > budget) shares -= 1;
-    }
-    var gross = Math.round(ticks * shares / 100);
-    var total = hold.order_type === "buy" ? gross + commission(gross) : gross - commission(gross);
-    return { shares: shares, total: total };
-  }
-
-  function cost(ticks, shares) {
-    var gross = Math.round(ticks * shares / 100);
-    return gross + commission(gross);
+    return { shares: hold.shares, total: Math.round(parseFloat(hold.total) * 100) };
   }
 
   // ---- messages ----
@@ -207,6 +184,7 @@
     var est = estimate(hold);
     state.hold = hold;
     // Counted from before the request was sent, so the page never outlives the server's hold.
+    holdSeconds = hold.hold_seconds || holdSeconds;
     state.deadline = started + holdSeconds * 1000;
     $("ticket-held-price").textContent = priceText(hold.price);
     $("ticket-held-shares").textContent = est.shares + (hold.quantity ? "" : " (estimated)");
