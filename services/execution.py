@@ -117,6 +117,10 @@ def _buy(account, position, order, value, commission, quantity) -> Portfolio:
 def _sell(account, position, order, value, commission, quantity) -> Decimal:
     if position is None or position.quantity < quantity:
         raise ServiceError("Not enough shares for this fill.", field="quantity")
+    if account.available_balance + value - commission < 0:
+        raise ServiceError(
+            "The commission is more than this sale and your cash cover.", field="quantity"
+        )
     if order.order_execution_type != "market":
         position.reserved_quantity -= quantity  # resting sells hold their shares
     basis = position.total_cost

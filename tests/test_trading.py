@@ -321,3 +321,18 @@ def test_audit_verify_command_reports_broken_books(app, market, trader, runner):
     with app.app_context():
         db.session.scalar(select(Portfolio)).quantity -= 1
         db.session.commit()
+
+
+def test_a_sale_worth_less_than_its_commission_cannot_overdraw(app, market, make_user, admin):
+    from models import Admin
+    from services import funds
+
+    user_id = make_user("penny")
+    with app.app_context():
+        request = funds.request_deposit(db.session.get(User, user_id), "1.50")
+        funds.approve(db.session.get(Admin, admin), request.transaction_id)
+    market.set("AAPL", "0.40")
+    place(app, user_id, quantity=1)  # 0.40 + 1.00 commission: 0.10 left
+    with pytest.raises(ServiceError, match="commission is more than this sale"):
+        place(app, user_id, side="sell", quantity=1)  # 0.40 - 1.00 would leave -0.50
+    assert balances(app, user_id) == (D("0.10"), D("0.00"), D("0.10"))
