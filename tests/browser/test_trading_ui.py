@@ -141,7 +141,7 @@ def test_ticket_fields_follow_the_order_type_and_errors_show_inline(
     page.select_option("#ticket-kind", "market")
     page.fill("#ticket-quantity", "5")
     page.click("#ticket-quote")  # the trader holds no AAPL: refused at the quote
-    page.locator("#ticket-message .alert-danger").wait_for()
+    page.locator("#ticket-message .alert-danger", has_text="free to sell").wait_for()
     assert "0 shares of AAPL free to sell" in page.inner_text("#ticket-message")
     assert page.locator("#ticket-held").is_hidden()
 
@@ -149,7 +149,7 @@ def test_ticket_fields_follow_the_order_type_and_errors_show_inline(
     page.select_option("#ticket-kind", "limit")
     page.fill("#ticket-quantity", "1")
     page.click("#ticket-place")  # no limit price
-    page.locator("#ticket-message .alert-danger").wait_for()
+    page.locator("#ticket-message .alert-danger", has_text="limit price").wait_for()
     assert page.inner_text("#ticket-message") == "A limit order needs a limit price"
     assert "is-invalid" in page.get_attribute("#ticket-price", "class")
     page.click("#theme-toggle")
