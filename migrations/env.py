@@ -89,6 +89,8 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # Money columns render as ScaledDecimal(...), imported by script.py.mako.
+    conf_args.setdefault("user_module_prefix", "")
 
     connectable = get_engine()
 

@@ -7,6 +7,8 @@ Create Date: ${create_date}
 """
 from alembic import op
 import sqlalchemy as sa
+
+from models.types import ScaledDecimal  # noqa: F401  (money columns)
 ${imports if imports else ""}
 
 # revision identifiers, used by Alembic.

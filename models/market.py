@@ -3,11 +3,11 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
-from models.types import Price
+from models.types import Percent, Price, Ratio
 from utils.clock import utcnow
 
 
@@ -31,12 +31,12 @@ class FundamentalData(db.Model):
     ticker: Mapped[str] = mapped_column(String(10), primary_key=True)
     date: Mapped[date] = mapped_column(Date, primary_key=True)
     market_cap: Mapped[int | None] = mapped_column(BigInteger)
-    pe_ratio: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
-    pb_ratio: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
-    dividend_yield: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
+    pe_ratio: Mapped[Decimal | None] = mapped_column(Ratio)
+    pb_ratio: Mapped[Decimal | None] = mapped_column(Ratio)
+    dividend_yield: Mapped[Decimal | None] = mapped_column(Percent)
     revenue: Mapped[int | None] = mapped_column(BigInteger)
     net_income: Mapped[int | None] = mapped_column(BigInteger)
-    eps: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    eps: Mapped[Decimal | None] = mapped_column(Ratio)
     data_collected_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -3,11 +3,11 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
-from models.types import Money, Price
+from models.types import Money, Percent, Price
 from utils.clock import utcnow
 
 
@@ -34,7 +34,7 @@ class Order(db.Model):
     order_price: Mapped[Decimal | None] = mapped_column(Price)
     stop_price: Mapped[Decimal | None] = mapped_column(Price)
     trail_amount: Mapped[Decimal | None] = mapped_column(Price)
-    trail_percent: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
+    trail_percent: Mapped[Decimal | None] = mapped_column(Percent)
     water_mark: Mapped[Decimal | None] = mapped_column(Price)
     stop_triggered: Mapped[bool] = mapped_column(default=False)
     trigger_dir: Mapped[str | None] = mapped_column(String(2))

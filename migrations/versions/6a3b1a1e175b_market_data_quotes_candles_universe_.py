@@ -8,6 +8,8 @@ Create Date: 2026-11-23 04:38:39.453420
 from alembic import op
 import sqlalchemy as sa
 
+from models.types import ScaledDecimal
+
 
 # revision identifiers, used by Alembic.
 revision = '6a3b1a1e175b'
@@ -22,10 +24,10 @@ def upgrade():
     sa.Column('ticker', sa.String(length=10), nullable=False),
     sa.Column('interval_seconds', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('window_start', sa.BigInteger(), autoincrement=False, nullable=False),
-    sa.Column('open', sa.Numeric(precision=12, scale=4), nullable=False),
-    sa.Column('high', sa.Numeric(precision=12, scale=4), nullable=False),
-    sa.Column('low', sa.Numeric(precision=12, scale=4), nullable=False),
-    sa.Column('close', sa.Numeric(precision=12, scale=4), nullable=False),
+    sa.Column('open', ScaledDecimal(12, 4), nullable=False),
+    sa.Column('high', ScaledDecimal(12, 4), nullable=False),
+    sa.Column('low', ScaledDecimal(12, 4), nullable=False),
+    sa.Column('close', ScaledDecimal(12, 4), nullable=False),
     sa.Column('volume', sa.BigInteger(), nullable=False),
     sa.Column('trades', sa.Integer(), nullable=False),
     sa.Column('is_closed', sa.Boolean(), nullable=False),
@@ -44,11 +46,11 @@ def upgrade():
 
     op.create_table('quote',
     sa.Column('ticker', sa.String(length=10), nullable=False),
-    sa.Column('price', sa.Numeric(precision=12, scale=4), nullable=False),
-    sa.Column('open', sa.Numeric(precision=12, scale=4), nullable=True),
-    sa.Column('high', sa.Numeric(precision=12, scale=4), nullable=True),
-    sa.Column('low', sa.Numeric(precision=12, scale=4), nullable=True),
-    sa.Column('previous_close', sa.Numeric(precision=12, scale=4), nullable=True),
+    sa.Column('price', ScaledDecimal(12, 4), nullable=False),
+    sa.Column('open', ScaledDecimal(12, 4), nullable=True),
+    sa.Column('high', ScaledDecimal(12, 4), nullable=True),
+    sa.Column('low', ScaledDecimal(12, 4), nullable=True),
+    sa.Column('previous_close', ScaledDecimal(12, 4), nullable=True),
     sa.Column('volume', sa.BigInteger(), nullable=True),
     sa.Column('source', sa.String(length=16), nullable=False),
     sa.Column('stale', sa.Boolean(), nullable=False),

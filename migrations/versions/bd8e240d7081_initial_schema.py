@@ -8,6 +8,8 @@ Create Date: 2026-11-23 04:32:18.674065
 from alembic import op
 import sqlalchemy as sa
 
+from models.types import ScaledDecimal
+
 
 # revision identifiers, used by Alembic.
 revision = 'bd8e240d7081'
@@ -49,12 +51,12 @@ def upgrade():
     sa.Column('ticker', sa.String(length=10), nullable=False),
     sa.Column('date', sa.Date(), nullable=False),
     sa.Column('market_cap', sa.BigInteger(), nullable=True),
-    sa.Column('pe_ratio', sa.Numeric(precision=12, scale=2), nullable=True),
-    sa.Column('pb_ratio', sa.Numeric(precision=12, scale=2), nullable=True),
-    sa.Column('dividend_yield', sa.Numeric(precision=8, scale=4), nullable=True),
+    sa.Column('pe_ratio', ScaledDecimal(12, 2), nullable=True),
+    sa.Column('pb_ratio', ScaledDecimal(12, 2), nullable=True),
+    sa.Column('dividend_yield', ScaledDecimal(8, 4), nullable=True),
     sa.Column('revenue', sa.BigInteger(), nullable=True),
     sa.Column('net_income', sa.BigInteger(), nullable=True),
-    sa.Column('eps', sa.Numeric(precision=12, scale=2), nullable=True),
+    sa.Column('eps', ScaledDecimal(12, 2), nullable=True),
     sa.Column('data_collected_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('ticker', 'date', name=op.f('pk_fundamental_data'))
     )
@@ -72,11 +74,11 @@ def upgrade():
     op.create_table('market_data',
     sa.Column('ticker', sa.String(length=10), nullable=False),
     sa.Column('date', sa.Date(), nullable=False),
-    sa.Column('open', sa.Numeric(precision=12, scale=4), nullable=True),
-    sa.Column('high', sa.Numeric(precision=12, scale=4), nullable=True),
-    sa.Column('low', sa.Numeric(precision=12, scale=4), nullable=True),
-    sa.Column('close', sa.Numeric(precision=12, scale=4), nullable=True),
-    sa.Column('adj_close', sa.Numeric(precision=12, scale=4), nullable=True),
+    sa.Column('open', ScaledDecimal(12, 4), nullable=True),
+    sa.Column('high', ScaledDecimal(12, 4), nullable=True),
+    sa.Column('low', ScaledDecimal(12, 4), nullable=True),
+    sa.Column('close', ScaledDecimal(12, 4), nullable=True),
+    sa.Column('adj_close', ScaledDecimal(12, 4), nullable=True),
     sa.Column('volume', sa.BigInteger(), nullable=True),
     sa.Column('data_collected_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('ticker', 'date', name=op.f('pk_market_data'))
@@ -96,9 +98,9 @@ def upgrade():
     op.create_table('account_balance',
     sa.Column('balance_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('available_balance', sa.Numeric(precision=15, scale=2), nullable=False),
-    sa.Column('frozen_balance', sa.Numeric(precision=15, scale=2), nullable=False),
-    sa.Column('total_balance', sa.Numeric(precision=15, scale=2), nullable=False),
+    sa.Column('available_balance', ScaledDecimal(15, 2), nullable=False),
+    sa.Column('frozen_balance', ScaledDecimal(15, 2), nullable=False),
+    sa.Column('total_balance', ScaledDecimal(15, 2), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint('available_balance >= 0', name=op.f('ck_account_balance_available_not_negative')),
     sa.CheckConstraint('frozen_balance >= 0', name=op.f('ck_account_balance_frozen_not_negative')),
@@ -129,11 +131,11 @@ def upgrade():
     op.create_table('cash_ledger',
     sa.Column('entry_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('amount', sa.Numeric(precision=15, scale=2), nullable=False),
+    sa.Column('amount', ScaledDecimal(15, 2), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('reference_type', sa.String(length=20), nullable=False),
     sa.Column('reference_id', sa.Integer(), nullable=False),
-    sa.Column('balance_after', sa.Numeric(precision=15, scale=2), nullable=False),
+    sa.Column('balance_after', ScaledDecimal(15, 2), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user.user_id'], name=op.f('fk_cash_ledger_user_id_user')),
     sa.PrimaryKeyConstraint('entry_id', name=op.f('pk_cash_ledger'))
@@ -145,7 +147,7 @@ def upgrade():
     sa.Column('transaction_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('transaction_type', sa.String(length=10), nullable=False),
-    sa.Column('amount', sa.Numeric(precision=15, scale=2), nullable=False),
+    sa.Column('amount', ScaledDecimal(15, 2), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -168,7 +170,7 @@ def upgrade():
     sa.Column('ticker', sa.String(length=10), nullable=False),
     sa.Column('order_type', sa.String(length=4), nullable=False),
     sa.Column('order_execution_type', sa.String(length=16), nullable=False),
-    sa.Column('order_price', sa.Numeric(precision=12, scale=4), nullable=True),
+    sa.Column('order_price', ScaledDecimal(12, 4), nullable=True),
     sa.Column('order_quantity', sa.Integer(), nullable=False),
     sa.Column('filled_quantity', sa.Integer(), nullable=False),
     sa.Column('order_status', sa.String(length=20), nullable=False),
@@ -195,8 +197,8 @@ def upgrade():
     sa.Column('ticker', sa.String(length=10), nullable=False),
     sa.Column('quantity', sa.Integer(), nullable=False),
     sa.Column('reserved_quantity', sa.Integer(), nullable=False),
-    sa.Column('average_price', sa.Numeric(precision=12, scale=4), nullable=False),
-    sa.Column('total_cost', sa.Numeric(precision=15, scale=2), nullable=False),
+    sa.Column('average_price', ScaledDecimal(12, 4), nullable=False),
+    sa.Column('total_cost', ScaledDecimal(15, 2), nullable=False),
     sa.Column('last_updated', sa.DateTime(), nullable=False),
     sa.CheckConstraint('quantity >= 0', name=op.f('ck_portfolio_quantity_not_negative')),
     sa.CheckConstraint('reserved_quantity >= 0 AND reserved_quantity <= quantity', name=op.f('ck_portfolio_reserved_in_range')),
@@ -210,11 +212,11 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('ticker', sa.String(length=10), nullable=False),
     sa.Column('transaction_type', sa.String(length=4), nullable=False),
-    sa.Column('transaction_price', sa.Numeric(precision=12, scale=4), nullable=False),
+    sa.Column('transaction_price', ScaledDecimal(12, 4), nullable=False),
     sa.Column('transaction_quantity', sa.Integer(), nullable=False),
-    sa.Column('transaction_amount', sa.Numeric(precision=15, scale=2), nullable=False),
+    sa.Column('transaction_amount', ScaledDecimal(15, 2), nullable=False),
     sa.Column('transaction_time', sa.DateTime(), nullable=False),
-    sa.Column('commission', sa.Numeric(precision=15, scale=2), nullable=True),
+    sa.Column('commission', ScaledDecimal(15, 2), nullable=True),
     sa.ForeignKeyConstraint(['order_id'], ['orders.order_id'], name=op.f('fk_transaction_order_id_orders')),
     sa.ForeignKeyConstraint(['user_id'], ['user.user_id'], name=op.f('fk_transaction_user_id_user')),
     sa.PrimaryKeyConstraint('transaction_id', name=op.f('pk_transaction'))

@@ -8,6 +8,8 @@ Create Date: 2026-11-23 04:58:20.789777
 from alembic import op
 import sqlalchemy as sa
 
+from models.types import ScaledDecimal
+
 
 # revision identifiers, used by Alembic.
 revision = 'd8bf712a5b28'
@@ -24,8 +26,8 @@ def upgrade():
     sa.Column('ticker', sa.String(length=10), nullable=False),
     sa.Column('order_type', sa.String(length=4), nullable=False),
     sa.Column('quantity', sa.Integer(), nullable=True),
-    sa.Column('amount', sa.Numeric(precision=15, scale=2), nullable=True),
-    sa.Column('price', sa.Numeric(precision=12, scale=4), nullable=False),
+    sa.Column('amount', ScaledDecimal(15, 2), nullable=True),
+    sa.Column('price', ScaledDecimal(12, 4), nullable=False),
     sa.Column('source', sa.String(length=16), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -39,18 +41,18 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_quote_hold_user_id'), ['user_id'], unique=False)
 
     with op.batch_alter_table('orders', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('stop_price', sa.Numeric(precision=12, scale=4), nullable=True))
-        batch_op.add_column(sa.Column('trail_amount', sa.Numeric(precision=12, scale=4), nullable=True))
-        batch_op.add_column(sa.Column('trail_percent', sa.Numeric(precision=8, scale=4), nullable=True))
-        batch_op.add_column(sa.Column('water_mark', sa.Numeric(precision=12, scale=4), nullable=True))
+        batch_op.add_column(sa.Column('stop_price', ScaledDecimal(12, 4), nullable=True))
+        batch_op.add_column(sa.Column('trail_amount', ScaledDecimal(12, 4), nullable=True))
+        batch_op.add_column(sa.Column('trail_percent', ScaledDecimal(8, 4), nullable=True))
+        batch_op.add_column(sa.Column('water_mark', ScaledDecimal(12, 4), nullable=True))
         batch_op.add_column(sa.Column('stop_triggered', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('trigger_dir', sa.String(length=2), nullable=True))
-        batch_op.add_column(sa.Column('trigger_price', sa.Numeric(precision=12, scale=4), nullable=True))
+        batch_op.add_column(sa.Column('trigger_price', ScaledDecimal(12, 4), nullable=True))
         batch_op.add_column(sa.Column('time_in_force', sa.String(length=3), nullable=False, server_default='gtc'))
-        batch_op.add_column(sa.Column('requested_amount', sa.Numeric(precision=15, scale=2), nullable=True))
-        batch_op.add_column(sa.Column('reserved_cash', sa.Numeric(precision=15, scale=2), nullable=False, server_default='0'))
-        batch_op.add_column(sa.Column('average_fill_price', sa.Numeric(precision=12, scale=4), nullable=True))
-        batch_op.add_column(sa.Column('total_commission', sa.Numeric(precision=15, scale=2), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('requested_amount', ScaledDecimal(15, 2), nullable=True))
+        batch_op.add_column(sa.Column('reserved_cash', ScaledDecimal(15, 2), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('average_fill_price', ScaledDecimal(12, 4), nullable=True))
+        batch_op.add_column(sa.Column('total_commission', ScaledDecimal(15, 2), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('source', sa.String(length=10), nullable=False, server_default='user'))
         batch_op.add_column(sa.Column('closed_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('expires_at', sa.DateTime(), nullable=True))
@@ -62,10 +64,10 @@ def upgrade():
         batch_op.create_check_constraint('reserved_cash_not_negative', 'reserved_cash >= 0')
 
     with op.batch_alter_table('portfolio', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('realized_pnl', sa.Numeric(precision=15, scale=2), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('realized_pnl', ScaledDecimal(15, 2), nullable=False, server_default='0'))
 
     with op.batch_alter_table('transaction', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('realized_pnl', sa.Numeric(precision=15, scale=2), nullable=True))
+        batch_op.add_column(sa.Column('realized_pnl', ScaledDecimal(15, 2), nullable=True))
 
     # ### end Alembic commands ###
 
