@@ -5,6 +5,7 @@ with lock_for_order() and own the transaction; every function here re-checks wha
 it relies on under those locks.
 """
 
+from decimal import ROUND_HALF_UP as HALF_UP
 from decimal import Decimal
 
 from flask import current_app
@@ -110,7 +111,7 @@ def _buy(account, position, order, value, commission, quantity) -> Portfolio:
         db.session.add(position)
     position.quantity += quantity
     position.total_cost += cost
-    position.average_price = (position.total_cost / position.quantity).quantize(TICK)
+    position.average_price = (position.total_cost / position.quantity).quantize(TICK, HALF_UP)
     return position
 
 
@@ -125,7 +126,7 @@ def _sell(account, position, order, value, commission, quantity) -> Decimal:
         position.reserved_quantity -= quantity  # resting sells hold their shares
     basis = position.total_cost
     if quantity < position.quantity:
-        basis = (position.total_cost * quantity / position.quantity).quantize(CENT)
+        basis = (position.total_cost * quantity / position.quantity).quantize(CENT, HALF_UP)
     proceeds = value - commission
     account.available_balance += proceeds
     position.quantity -= quantity
@@ -141,9 +142,8 @@ def _advance_order(order: Order, price: Decimal, quantity: int, commission: Deci
     done = order.filled_quantity
     previous = (order.average_fill_price or Decimal("0")) * done
     order.filled_quantity = done + quantity
-    order.average_fill_price = ((previous + price * quantity) / order.filled_quantity).quantize(
-        TICK
-    )
+    average = (previous + price * quantity) / order.filled_quantity
+    order.average_fill_price = average.quantize(TICK, HALF_UP)
     order.total_commission += commission
     if order.filled_quantity == order.order_quantity:
         now = utcnow()

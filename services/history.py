@@ -25,6 +25,7 @@ def sync(tickers: list[str], progress: Callable[[str], None] | None = None) -> d
     """
     stored = {}
     for ticker in tickers:
+        db.session.commit()  # hold no lock while the provider answers
         try:
             bars = provider().history(ticker, "max")
         except UnknownTicker as exc:

@@ -86,12 +86,6 @@ def summary(held: QuoteHold) -> dict:
 def commit(user, hold_id: int, ip: str | None = None):
     """Fill a held quote at its price; refused once the hold has expired or was used."""
     held = _mine(user, hold_id)
-    if held.expires_at <= utcnow():
-        _close(hold_id, "expired")
-        raise ServiceError(
-            "This quote has expired (quotes are held for "
-            f"{current_app.config['QUOTE_HOLD_SECONDS']} s); ask for a new one."
-        )
     spec = OrderSpec(
         ticker=held.ticker,
         side=held.order_type,
@@ -100,19 +94,34 @@ def commit(user, hold_id: int, ip: str | None = None):
         amount=held.amount,
         source="quote",
     )
-    with transaction():
-        claimed = lock_one(QuoteHold, QuoteHold.hold_id == hold_id)
-        if claimed.status != "held":
-            raise Conflict(f"This quote was already {claimed.status}.")
-        claimed.status = "committed"
+    _claim(hold_id)
     try:
         order = place(user, spec, ip, fill_price=held.price)
-    except ServiceError:
-        _close(hold_id, "held")  # nothing was filled: the hold stays usable until it expires
+    except BaseException:
+        _move(hold_id, "committed", "held")  # nothing was filled: usable until it expires
         raise
     with transaction():
         lock_one(QuoteHold, QuoteHold.hold_id == hold_id).order_id = order.order_id
     return order
+
+
+def _claim(hold_id: int) -> None:
+    """Mark the hold committed under its row lock, so that it is used once."""
+    with transaction():
+        claimed = lock_one(QuoteHold, QuoteHold.hold_id == hold_id)
+        if claimed.status != "held":
+            raise Conflict(f"This quote was already {claimed.status}.")
+        if claimed.expires_at <= utcnow():
+            claimed.status = "expired"
+            expired = True
+        else:
+            claimed.status = "committed"
+            expired = False
+    if expired:
+        raise ServiceError(
+            "This quote has expired (quotes are held for "
+            f"{current_app.config['QUOTE_HOLD_SECONDS']} s); ask for a new one."
+        )
 
 
 def cancel(user, hold_id: int, ip: str | None = None) -> QuoteHold:
@@ -134,6 +143,8 @@ def _mine(user, hold_id: int) -> QuoteHold:
     return held
 
 
-def _close(hold_id: int, status: str) -> None:
+def _move(hold_id: int, from_status: str, to_status: str) -> None:
     with transaction():
-        lock_one(QuoteHold, QuoteHold.hold_id == hold_id).status = status
+        held = lock_one(QuoteHold, QuoteHold.hold_id == hold_id)
+        if held.status == from_status:
+            held.status = to_status

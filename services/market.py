@@ -111,6 +111,7 @@ def refresh_quotes(tickers: list[str]) -> dict[str, Quote]:
 
     If the provider fails, the stored quotes are returned marked stale.
     """
+    db.session.commit()  # end any read transaction: hold no lock while the provider answers
     try:
         quotes = provider().quotes(tickers)
     except UnknownTicker as exc:

@@ -6,6 +6,7 @@ it triggers, not to all pending orders. Each triggered order is then acted on in
 its own transaction, re-checked under its locks.
 """
 
+import logging
 import math
 
 from flask import current_app
@@ -18,6 +19,8 @@ from services.execution import OPEN, lock_for_order, release
 from services.orders import act
 from utils.clock import utcnow
 from utils.trading import GE, LE, trailing_stop
+
+log = logging.getLogger("paperdesk.matching")
 
 
 def triggered(ticker: str, price) -> list[tuple[int, int]]:
@@ -97,13 +100,27 @@ def on_price(ticker: str, price, volume: int | None = None) -> int:
     for order_id, user_id in triggered(ticker, price):
         if budget is not None and budget < 1:
             break
-        with transaction():
-            account, position, order = lock_for_order(order_id, (user_id, ticker))
-            filled = act(account, position, order, price, budget) if order.is_open else 0
+        filled = _isolated(order_id, _act_on, order_id, (user_id, ticker), price, budget) or 0
         filled_orders += filled > 0
         if budget is not None:
             budget -= filled
     return filled_orders
+
+
+def _act_on(order_id: int, owner, price, budget) -> int:
+    with transaction():
+        account, position, order = lock_for_order(order_id, owner)
+        return act(account, position, order, price, budget) if order.is_open else 0
+
+
+def _isolated(order_id: int, work, *args):
+    # One order that fails (a bug, a lock timeout) must not stop the rest of the tick.
+    try:
+        return work(*args)
+    except Exception:
+        log.exception("order %s: matching failed; it is retried on the next price", order_id)
+        db.session.rollback()
+        return None
 
 
 def _volume_budget(volume: int | None) -> int | None:
@@ -119,8 +136,12 @@ def expire_due() -> int:
         select(Order.order_id).where(Order.expires_at <= utcnow(), Order.order_status.in_(OPEN))
     ).all()
     for order_id in due:
-        with transaction():
-            account, position, order = lock_for_order(order_id)
-            if order.is_open:
-                release(account, position, order, "expired", "Day order expired at the close.")
+        _isolated(order_id, _expire, order_id)
     return len(due)
+
+
+def _expire(order_id: int) -> None:
+    with transaction():
+        account, position, order = lock_for_order(order_id)
+        if order.is_open:
+            release(account, position, order, "expired", "Day order expired at the close.")

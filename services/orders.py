@@ -50,7 +50,8 @@ def place(user, spec: OrderSpec, ip: str | None = None, fill_price: Decimal | No
     """
     ticker = market.check_ticker(spec.ticker)
     quote = market.get_quote(ticker)
-    if spec.kind == "market" and quote.stale and fill_price is None:
+    needs_fresh = spec.kind in ("market", "trailing_stop") and fill_price is None
+    if quote.stale and needs_fresh:
         raise Unavailable(f"No current price for {ticker}; try again shortly.")
     with transaction():
         account = lock_account(user.user_id)
@@ -59,36 +60,37 @@ def place(user, spec: OrderSpec, ip: str | None = None, fill_price: Decimal | No
             price = fill_price or costs().slipped(quote.price, spec.side)
             order = _market(account, position, spec, ticker, price)
         else:
-            order = _resting(account, position, spec, ticker, quote.price)
+            order = _resting(account, position, spec, ticker, quote)
         audit.record(user, "order.place", ("order", order.order_id), _detail(order), ip)
     return order
 
 
 def _market(account, position, spec, ticker, price) -> Order:
-    quantity = spec.quantity or shares_for_amount(spec.amount, price, costs(), spec.side)
-    if quantity < 1:
-        raise ServiceError(f"${spec.amount} buys no whole share at ${price}.", field="amount")
+    quantity = _sized(spec, price)
     _check_means(account, position, spec.side, quantity, ticker, price)
     order = _new_order(account, spec, ticker, quantity)
     apply_fill(account, position, order, price, quantity)
     return order
 
 
-def _resting(account, position, spec, ticker, price) -> Order:
-    quantity = spec.quantity or shares_for_amount(spec.amount, spec.limit, costs(), spec.side)
-    if quantity < 1:
-        raise ServiceError(f"${spec.amount} buys no whole share at ${spec.limit}.", "amount")
+def _resting(account, position, spec, ticker, quote) -> Order:
+    quantity = _sized(spec, spec.limit)
     order = _new_order(account, spec, ticker, quantity)
     if spec.kind == "trailing_stop":
-        order.water_mark = price
-        order.stop_price = trailing_stop(price, spec.side, spec.trail_amount, spec.trail_percent)
+        order.water_mark = quote.price
+        order.stop_price = trailing_stop(
+            quote.price, spec.side, spec.trail_amount, spec.trail_percent
+        )
+        if order.stop_price <= 0:
+            raise ServiceError("The trail is larger than the price.", field="trail_amount")
     order.trigger_dir, order.trigger_price = trigger(
         spec.kind, spec.side, limit=spec.limit, stop=order.stop_price
     )
     if spec.time_in_force == "day":
         order.expires_at = next_session_close(utcnow())
     if spec.side == "buy":
-        reserve = spec.amount or buy_cost(_worst_buy_price(order), quantity, costs())
+        worst = _worst_buy_price(order, quote.price)
+        reserve = spec.amount or buy_cost(worst, quantity, costs())
         _check_means(account, position, "buy", quantity, ticker, None, reserve)
         account.available_balance -= reserve
         account.frozen_balance += reserve
@@ -96,16 +98,32 @@ def _resting(account, position, spec, ticker, price) -> Order:
     else:
         _check_means(account, position, "sell", quantity, ticker, None)
         position.reserved_quantity += quantity
-    act(account, position, order, price)
+    if not quote.stale:  # never fill from an old price; the worker will see a fresh one
+        act(account, position, order, quote.price, refuse=True)
     if spec.time_in_force in ("ioc", "fok") and order.is_open:
         release(account, position, order, "cancelled", "Not fillable at once (IOC/FOK).")
     return order
 
 
-def _worst_buy_price(order: Order) -> Decimal:
+def _sized(spec, price: Decimal) -> int:
+    """Whole shares for the order: its quantity, or what its dollar amount buys at ``price``."""
+    if spec.quantity:
+        return spec.quantity
+    shares = shares_for_amount(spec.amount, price, costs(), spec.side)
+    if shares < 1:
+        raise ServiceError(f"${spec.amount} buys no whole share at ${price}.", field="amount")
+    if shares > current_app.config["MAX_ORDER_QUANTITY"]:
+        raise ServiceError(
+            f"${spec.amount} at ${price} is more shares than one order may hold.", field="amount"
+        )
+    return shares
+
+
+def _worst_buy_price(order: Order, price: Decimal) -> Decimal:
+    # A stop already crossed fills at once at the quote, so reserve for the higher of the two.
     if order.order_execution_type in ("limit", "stop_limit"):
         return order.order_price
-    return costs().collared(order.stop_price)
+    return costs().collared(max(order.stop_price, price))
 
 
 def _check_means(account, position, side, quantity, ticker, price, reserve=None) -> None:
@@ -151,12 +169,19 @@ def _new_order(account, spec: OrderSpec, ticker: str, quantity: int) -> Order:
     return order
 
 
-def act(account, position, order: Order, price: Decimal, budget: int | None = None) -> int:
+def act(
+    account, position, order: Order, price: Decimal, budget: int | None = None, refuse: bool = False
+) -> int:
     """What ``price`` does to an open order: nothing, trigger its stop, or fill it.
 
     A triggered stop becomes a market order (it matches any price from then on); a
-    triggered stop-limit becomes a limit order. Returns the shares filled.
+    triggered stop-limit becomes a limit order. A fill that cannot be paid rejects the
+    order, or with ``refuse`` (at placement) raises so that nothing is stored.
+    Returns the shares filled.
     """
+    if order.expires_at is not None and order.expires_at <= utcnow():
+        release(account, position, order, "expired", "Day order expired at the close.")
+        return 0
     if order.trigger_dir is None or not crosses(order.trigger_dir, order.trigger_price, price):
         return 0
     kind = order.order_execution_type
@@ -166,7 +191,7 @@ def act(account, position, order: Order, price: Decimal, budget: int | None = No
             order.trigger_dir, order.trigger_price = trigger(
                 kind, order.order_type, limit=order.order_price, stop_triggered=True
             )
-            return act(account, position, order, price, budget)
+            return act(account, position, order, price, budget, refuse)
         order.trigger_dir, order.trigger_price = GE, Decimal("0")
     as_market = kind in ("stop", "trailing_stop")
     fill_price = costs().slipped(price, order.order_type) if as_market else price
@@ -179,18 +204,22 @@ def act(account, position, order: Order, price: Decimal, budget: int | None = No
     try:
         apply_fill(account, position, order, fill_price, quantity)
     except ServiceError as exc:
+        if refuse:
+            raise
         release(account, position, order, "rejected", exc.message)
         return 0
     return quantity
 
 
 def fill_quantity(order: Order, price: Decimal, budget: int | None) -> int:
-    """Shares to fill now: the rest (a dollar order is sized at this price), within budget."""
+    """Shares to fill now: the rest, within the tick's budget. A dollar order is sized at
+    this price and fills in one piece, so it never spends more than its amount."""
     if order.requested_amount is not None and order.filled_quantity == 0:
         shares = shares_for_amount(order.requested_amount, price, costs(), order.order_type)
         if shares < 1:
             return 0
         order.order_quantity = shares
+        return shares
     return order.remaining if budget is None else min(order.remaining, budget)
 
 

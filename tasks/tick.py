@@ -43,8 +43,8 @@ def run_tick(state: TickState) -> dict:
         if (candle := state.aggregator.current(ticker, interval)) is not None
     ]
     candles.store(closed, open_candles)
+    expired = matching.expire_due()  # first: a day order must not fill after the close
     fills = sum(matching.on_price(q.ticker, q.price, volume) for q, volume in moved)
-    expired = matching.expire_due()
     bus.publish({"type": "quotes", "tickers": sorted(quotes), "at": now})
     return {"tickers": len(quotes), "closed": len(closed), "fills": fills, "expired": expired}
 

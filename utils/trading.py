@@ -52,12 +52,17 @@ def buy_cost(price: Decimal, quantity: int, costs: Costs, first_fill: bool = Tru
 
 def shares_for_amount(amount: Decimal, price: Decimal, costs: Costs, side: str) -> int:
     """Whole shares a dollar amount buys (commission included) or sells at ``price``."""
-    shares = int((amount / price).to_integral_value(ROUND_DOWN))
+    most = int((amount / price).to_integral_value(ROUND_DOWN))
     if side == "sell":
-        return shares
-    while shares > 0 and buy_cost(price, shares, costs) > amount:
-        shares -= 1
-    return shares
+        return most
+    low, high = 0, most  # the largest count whose cost fits: cost grows with the count
+    while low < high:
+        middle = (low + high + 1) // 2
+        if buy_cost(price, middle, costs) <= amount:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def trailing_stop(water_mark: Decimal, side: str, amount=None, percent=None) -> Decimal:
