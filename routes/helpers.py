@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import abort, jsonify, redirect, request, url_for
+from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 
@@ -80,3 +80,19 @@ def role_only(role: str):
         return wrapped
 
     return decorator
+
+
+def action_done(message: str, back: str, **data):
+    """Answer a successful action: JSON for JSON clients, else a flash and a redirect back."""
+    if wants_json():
+        return jsonify(success=True, message=message, **data)
+    flash(message, "success")
+    return redirect(request.referrer or url_for(back))
+
+
+def action_refused(error, back: str):
+    """Answer a refused action (a ServiceError) the same two ways."""
+    if wants_json():
+        return json_error(error.message, error.status_code)
+    flash(error.message, "danger")
+    return redirect(request.referrer or url_for(back))

@@ -7,12 +7,13 @@ import pytest
 from sqlalchemy import select
 
 from extensions import db
-from models import Admin, AuditLog, CashLedger, Order, Portfolio, Transaction, User
+from models import Admin, AuditLog, CashLedger, Order, Transaction, User
 from routes.trade_shapes import order_json
 from services import funds, orders
 from services.orders import OrderSpec
 from tests.conftest import csrf_token
 from tests.helpers import balances, count, post_json
+from tests.test_trading import order_row, position
 
 D = Decimal
 JSON = {"Accept": "application/json"}
@@ -40,23 +41,6 @@ def resting_sell(app, user_id, quantity=6, limit="200.00") -> int:
         app, user_id, side="sell", kind="limit", limit=D(limit), quantity=quantity,
         time_in_force="gtc",
     )  # fmt: skip
-
-
-def order_row(app, order_id) -> Order:
-    with app.app_context():
-        order = db.session.get(Order, order_id)
-        db.session.expunge(order)
-        return order
-
-
-def position(app, user_id, ticker="AAPL") -> Portfolio | None:
-    with app.app_context():
-        row = db.session.scalar(
-            select(Portfolio).where(Portfolio.user_id == user_id, Portfolio.ticker == ticker)
-        )
-        if row is not None:
-            db.session.expunge(row)
-        return row
 
 
 def audit_rows(app, action: str) -> list[tuple]:

@@ -1,10 +1,10 @@
 """The admin data page: provider, worker status, the ticker universe and history syncs."""
 
-from flask import flash, jsonify, redirect, render_template, url_for
+from flask import jsonify, render_template
 from flask_login import current_user
 
 from routes.admin import bp
-from routes.helpers import client_ip, json_body, wants_json
+from routes.helpers import action_done, client_ip, json_body
 from services import audit, history, lease, market, universe
 from services.db import transaction
 from tasks.worker import LEASE_NAME
@@ -68,7 +68,4 @@ def sync_history():
 
 
 def _done(message: str, **extra):
-    if wants_json():
-        return jsonify(success=True, message=message, **extra)
-    flash(message, "success")
-    return redirect(url_for("admin.data"))
+    return action_done(message, "admin.data", **extra)

@@ -1,16 +1,17 @@
 """The fund-request queues and their decisions (JSON for JSON clients, redirects for pages)."""
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import jsonify, render_template, request
 from flask_login import current_user
 
 from routes.admin import bp
 from routes.admin.forms import RejectForm
-from routes.helpers import client_ip, json_error, wants_json
+from routes.helpers import action_done, action_refused, client_ip, wants_json
 from routes.schemas import RejectRequest, parse_body
 from routes.user.api import fund_request_json
 from services import console, funds
 from services.errors import ServiceError
 
+BACK = "admin.fund_transactions"
 QUEUES = {"all": None, "deposits": "deposit", "withdrawals": "withdrawal"}
 STATUSES = {"", "pending", "approved", "rejected"}
 
@@ -47,17 +48,11 @@ def withdrawals():
 
 
 def _decided(result, message: str):
-    if wants_json():
-        return jsonify(success=True, message=message, data=fund_request_json(result))
-    flash(message, "success")
-    return redirect(request.referrer or url_for("admin.fund_transactions"))
+    return action_done(message, BACK, data=fund_request_json(result))
 
 
 def _refused(exc: ServiceError):
-    if wants_json():
-        return json_error(exc.message, exc.status_code)
-    flash(exc.message, "danger")
-    return redirect(request.referrer or url_for("admin.fund_transactions"))
+    return action_refused(exc, BACK)
 
 
 @bp.post("/fund-transactions/<int:transaction_id>/approve")

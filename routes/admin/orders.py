@@ -3,14 +3,14 @@
 JSON for JSON clients (and the page's script), flash + redirect for plain form posts.
 """
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, render_template, request
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from extensions import db
 from models import User
 from routes.admin import bp
-from routes.helpers import client_ip, json_error, wants_json
+from routes.helpers import action_done, action_refused, client_ip, json_error, wants_json
 from routes.schemas import RejectRequest, parse_body
 from routes.trade_shapes import order_json, pagination_json
 from services import admin_orders, portfolio
@@ -87,17 +87,11 @@ def orders():
 
 
 def _done(order, message: str):
-    if wants_json():
-        return jsonify(success=True, message=message, order=order_json(order))
-    flash(message, "success")
-    return redirect(request.referrer or url_for("admin.orders"))
+    return action_done(message, "admin.orders", order=order_json(order))
 
 
 def _refused(exc: ServiceError):
-    if wants_json():
-        return json_error(exc.message, exc.status_code)
-    flash(exc.message, "danger")
-    return redirect(request.referrer or url_for("admin.orders"))
+    return action_refused(exc, "admin.orders")
 
 
 @bp.post("/orders/<int:order_id>/execute")
