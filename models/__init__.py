@@ -11,10 +11,12 @@ from models.market import (
     WatchlistItem,
     WorkerLease,
 )
-from models.trade import Order, Portfolio, QuoteHold, Transaction
+from models.trade import OPEN_STATUSES, ORDER_STATUSES, Order, Portfolio, QuoteHold, Transaction
 from models.user import Admin, ApiToken, LoginAttempt, User
 
 __all__ = [
+    "OPEN_STATUSES",
+    "ORDER_STATUSES",
     "AccountBalance",
     "Admin",
     "ApiToken",

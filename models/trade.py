@@ -10,6 +10,9 @@ from extensions import db
 from models.types import Money, Percent, Price
 from utils.clock import utcnow
 
+ORDER_STATUSES = ("pending", "partially_filled", "filled", "cancelled", "rejected", "expired")
+OPEN_STATUSES = ("pending", "partially_filled")  # still working: may fill or be cancelled
+
 
 class Order(db.Model):
     """An order. Resting orders carry a trigger (direction and price) that the worker
@@ -61,7 +64,7 @@ class Order(db.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.order_status in ("pending", "partially_filled")
+        return self.order_status in OPEN_STATUSES
 
 
 class Transaction(db.Model):

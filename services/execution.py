@@ -19,8 +19,6 @@ from services.ledger import move_cash
 from utils.clock import utcnow
 from utils.trading import CENT, TICK, Costs, gross
 
-OPEN = ("pending", "partially_filled")
-
 
 def costs() -> Costs:
     """Commission, slippage and collar from the configuration."""

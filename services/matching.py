@@ -13,9 +13,9 @@ from flask import current_app
 from sqlalchemy import and_, bindparam, or_, select, update
 
 from extensions import db
-from models import Order
+from models import OPEN_STATUSES, Order
 from services.db import transaction
-from services.execution import OPEN, lock_for_order, release
+from services.execution import lock_for_order, release
 from services.orders import act
 from utils.clock import utcnow
 from utils.trading import GE, LE, trailing_stop
@@ -133,7 +133,9 @@ def _volume_budget(volume: int | None) -> int | None:
 def expire_due() -> int:
     """Expire open day orders whose session has closed, releasing their reservations."""
     due = db.session.scalars(
-        select(Order.order_id).where(Order.expires_at <= utcnow(), Order.order_status.in_(OPEN))
+        select(Order.order_id).where(
+            Order.expires_at <= utcnow(), Order.order_status.in_(OPEN_STATUSES)
+        )
     ).all()
     for order_id in due:
         _isolated(order_id, _expire, order_id)

@@ -11,8 +11,6 @@ from models import Order, Portfolio, Transaction
 from services import market
 from utils.trading import CENT
 
-ORDER_STATUSES = ("pending", "partially_filled", "filled", "cancelled", "rejected", "expired")
-
 
 def positions(user) -> dict:
     """Open positions with market value and P&L, and the account's totals."""

@@ -11,14 +11,12 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from extensions import db
-from models import MarketTicker, Order, Portfolio, WatchlistItem
+from models import OPEN_STATUSES, MarketTicker, Order, Portfolio, WatchlistItem
 from services import audit
 from services.db import transaction
 from services.errors import ServiceError
 from services.upsert import upsert
 from utils.clock import utcnow
-
-OPEN_ORDER_STATUSES = ("pending", "partially_filled")
 
 
 def active_universe() -> list[str]:
@@ -29,7 +27,7 @@ def active_universe() -> list[str]:
         select(MarketTicker.ticker).where(MarketTicker.last_viewed_at >= since),
         select(WatchlistItem.ticker).distinct(),
         select(Portfolio.ticker).where(Portfolio.quantity > 0).distinct(),
-        select(Order.ticker).where(Order.order_status.in_(OPEN_ORDER_STATUSES)).distinct(),
+        select(Order.ticker).where(Order.order_status.in_(OPEN_STATUSES)).distinct(),
     ]
     tickers: set[str] = set()
     for query in queries:

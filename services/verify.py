@@ -12,10 +12,17 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from extensions import db
-from models import AccountBalance, CashLedger, FundTransaction, Order, Portfolio, Transaction
+from models import (
+    OPEN_STATUSES,
+    AccountBalance,
+    CashLedger,
+    FundTransaction,
+    Order,
+    Portfolio,
+    Transaction,
+)
 
 ZERO = Decimal("0.00")
-OPEN = ("pending", "partially_filled")
 
 
 def _sums(stmt) -> dict:
@@ -30,7 +37,7 @@ def verify() -> list[str]:
     )
     reserved_cash = _sums(
         select(Order.user_id, func.sum(Order.reserved_cash))
-        .where(Order.order_status.in_(OPEN), Order.order_type == "buy")
+        .where(Order.order_status.in_(OPEN_STATUSES), Order.order_type == "buy")
         .group_by(Order.user_id)
     )
     withdrawals = _sums(
@@ -83,7 +90,7 @@ def _check_positions() -> list[str]:
                 Order.user_id, Order.ticker, func.sum(Order.order_quantity - Order.filled_quantity)
             )
             .where(
-                Order.order_status.in_(OPEN),
+                Order.order_status.in_(OPEN_STATUSES),
                 Order.order_type == "sell",
                 Order.order_execution_type != "market",
             )

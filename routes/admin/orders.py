@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from extensions import db
-from models import User
+from models import ORDER_STATUSES, User
 from routes.admin import bp
 from routes.helpers import action_done, action_refused, client_ip, json_error, wants_json
 from routes.schemas import RejectRequest, parse_body
@@ -25,8 +25,8 @@ def _filters() -> tuple[dict, str | None]:
     status = request.args.get("status", "").strip()
     side = (request.args.get("side") or request.args.get("type") or "").strip()
     error = None
-    if status and status not in portfolio.ORDER_STATUSES:
-        error, status = f"status must be one of: {', '.join(portfolio.ORDER_STATUSES)}.", ""
+    if status and status not in ORDER_STATUSES:
+        error, status = f"status must be one of: {', '.join(ORDER_STATUSES)}.", ""
     if side and side not in SIDES:
         error, side = "side must be buy or sell.", ""
     user = request.args.get("user", "").strip()[:64]
@@ -81,7 +81,7 @@ def orders():
         "admin/orders.html",
         pagination=result,
         filters=filters,
-        statuses=portfolio.ORDER_STATUSES,
+        statuses=ORDER_STATUSES,
         user_names=_user_names(result.items),
     )
 

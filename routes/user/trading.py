@@ -4,6 +4,7 @@ from flask import Response, jsonify, render_template, request
 from flask_login import current_user
 
 from extensions import db
+from models import ORDER_STATUSES
 from routes.helpers import client_ip, json_error
 from routes.order_schemas import HoldIdRequest, HoldRequest, OrderRequest
 from routes.schemas import parse_body
@@ -63,8 +64,8 @@ def _paging() -> tuple[int, int]:
 @bp.get("/api/orders")
 def api_orders():
     status = request.args.get("status") or None
-    if status and status not in portfolio.ORDER_STATUSES:
-        return json_error(f"status must be one of: {', '.join(portfolio.ORDER_STATUSES)}.")
+    if status and status not in ORDER_STATUSES:
+        return json_error(f"status must be one of: {', '.join(ORDER_STATUSES)}.")
     side = request.args.get("type") or None
     if side and side not in ("buy", "sell"):
         return json_error("type must be buy or sell.")
