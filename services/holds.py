@@ -12,7 +12,7 @@ from services import audit, market
 from services.db import lock_one, transaction
 from services.errors import Conflict, NotFound, ServiceError
 from services.execution import costs
-from services.orders import OrderSpec, place
+from services.orders import OrderSpec, lock_trader, place_locked
 from utils.clock import utcnow
 from utils.money import format_money
 from utils.trading import buy_cost, gross, shares_for_amount
@@ -84,7 +84,11 @@ def summary(held: QuoteHold) -> dict:
 
 
 def commit(user, hold_id: int, ip: str | None = None):
-    """Fill a held quote at its price; refused once the hold has expired or was used."""
+    """Fill a held quote at its price; refused once the hold has expired or was used.
+
+    Claiming the hold, placing the order and filling it are one transaction: a crash
+    anywhere inside leaves the hold as it was, usable until it expires.
+    """
     held = _mine(user, hold_id)
     spec = OrderSpec(
         ticker=held.ticker,
@@ -94,34 +98,36 @@ def commit(user, hold_id: int, ip: str | None = None):
         amount=held.amount,
         source="quote",
     )
-    _claim(hold_id)
-    try:
-        order = place(user, spec, ip, fill_price=held.price)
-    except BaseException:
-        _move(hold_id, "committed", "held")  # nothing was filled: usable until it expires
-        raise
+    quote = market.get_quote(held.ticker)
     with transaction():
-        lock_one(QuoteHold, QuoteHold.hold_id == hold_id).order_id = order.order_id
+        account, position = lock_trader(user.user_id, held.ticker)
+        claimed = _claim(hold_id)
+        if claimed is None:
+            order = None
+        else:
+            order = place_locked(user, account, position, spec, quote, ip, fill_price=held.price)
+            claimed.status = "committed"
+            claimed.order_id = order.order_id
+    if order is None:
+        _expire(hold_id)
     return order
 
 
-def _claim(hold_id: int) -> None:
-    """Mark the hold committed under its row lock, so that it is used once."""
-    with transaction():
-        claimed = lock_one(QuoteHold, QuoteHold.hold_id == hold_id)
-        if claimed.status != "held":
-            raise Conflict(f"This quote was already {claimed.status}.")
-        if claimed.expires_at <= utcnow():
-            claimed.status = "expired"
-            expired = True
-        else:
-            claimed.status = "committed"
-            expired = False
-    if expired:
-        raise ServiceError(
-            "This quote has expired (quotes are held for "
-            f"{current_app.config['QUOTE_HOLD_SECONDS']} s); ask for a new one."
-        )
+def _claim(hold_id: int) -> QuoteHold | None:
+    """Lock the hold (after the account and position): None when it has expired."""
+    claimed = lock_one(QuoteHold, QuoteHold.hold_id == hold_id)
+    if claimed.status != "held":
+        raise Conflict(f"This quote was already {claimed.status}.")
+    return claimed if claimed.expires_at > utcnow() else None
+
+
+def _expire(hold_id: int) -> None:
+    """Mark an expired hold so, and refuse its commit."""
+    _move(hold_id, "held", "expired")
+    raise ServiceError(
+        "This quote has expired (quotes are held for "
+        f"{current_app.config['QUOTE_HOLD_SECONDS']} s); ask for a new one."
+    )
 
 
 def cancel(user, hold_id: int, ip: str | None = None) -> QuoteHold:

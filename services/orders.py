@@ -54,14 +54,24 @@ def place(user, spec: OrderSpec, ip: str | None = None, fill_price: Decimal | No
     if quote.stale and needs_fresh:
         raise Unavailable(f"No current price for {ticker}; try again shortly.")
     with transaction():
-        account = lock_account(user.user_id)
-        position = lock_position(user.user_id, ticker)
-        if spec.kind == "market":
-            price = fill_price or costs().slipped(quote.price, spec.side)
-            order = _market(account, position, spec, ticker, price)
-        else:
-            order = _resting(account, position, spec, ticker, quote)
-        audit.record(user, "order.place", ("order", order.order_id), _detail(order), ip)
+        account, position = lock_trader(user.user_id, ticker)
+        return place_locked(user, account, position, spec, quote, ip, fill_price)
+
+
+def lock_trader(user_id: int, ticker: str):
+    """Lock the user's account, then their position in ``ticker``: the first two locks."""
+    return lock_account(user_id), lock_position(user_id, ticker)
+
+
+def place_locked(user, account, position, spec: OrderSpec, quote, ip=None, fill_price=None):
+    """Place the order inside the caller's transaction, account and position locked."""
+    ticker = quote.ticker
+    if spec.kind == "market":
+        price = fill_price or costs().slipped(quote.price, spec.side)
+        order = _market(account, position, spec, ticker, price)
+    else:
+        order = _resting(account, position, spec, ticker, quote)
+    audit.record(user, "order.place", ("order", order.order_id), _detail(order), ip)
     return order
 
 

@@ -104,7 +104,7 @@ def test_a_failed_commit_leaves_the_quote_usable(app, market, trader, monkeypatc
         def broken(*_args, **_kwargs):
             raise RuntimeError("database went away")
 
-        monkeypatch.setattr("services.holds.place", broken)
+        monkeypatch.setattr("services.holds.place_locked", broken)
         with pytest.raises(RuntimeError):
             holds.commit(user, hold_id)
         assert db.session.get(QuoteHold, hold_id).status == "held"
