@@ -2,22 +2,27 @@
 
 Each stream polls the quote table once a second (waking sooner when this
 process's worker publishes), so it works whichever process holds the worker.
-It ends after STREAM_MAX_SECONDS; EventSource reconnects by itself.
+It ends after STREAM_MAX_SECONDS; EventSource reconnects by itself. Streams hold
+a request thread each, so they take a slot (see routes.market.slots); without a
+free slot the answer is one snapshot and a ``retry:`` delay.
 """
 
 import json
 import time
 
 from flask import Response, current_app, request
+from flask_login import current_user
 
 from extensions import db
 from routes.market import bp
 from routes.market.shapes import quote_json
+from routes.market.slots import slots
 from services import candles, market, universe
 from services.errors import ServiceError
 from tasks.events import bus
 
 MAX_TICKERS = 20
+KEEP_ALIVE_SECONDS = 5  # also how soon a vanished client's slot is noticed and freed
 
 
 @bp.get("/stream/quotes")
@@ -28,9 +33,14 @@ def stream_quotes():
     tickers = sorted({market.check_ticker(t) for t in raw})
     for ticker in tickers:
         universe.mark_viewed(ticker)
-    db.session.remove()  # hold no transaction while streaming
     app = current_app._get_current_object()
-    events = _events(app, tickers, app.config["STREAM_MAX_SECONDS"])
+    owner = current_user.get_id()
+    cfg = app.config
+    if slots.take(owner, cfg["STREAM_SLOTS"], cfg["STREAM_SLOTS_PER_USER"]):
+        events = _events(app, tickers, cfg["STREAM_MAX_SECONDS"], owner)
+    else:
+        events = _snapshot(tickers, cfg["STREAM_BUSY_RETRY"])
+    db.session.remove()  # hold no transaction while streaming
     return Response(
         events,
         mimetype="text/event-stream",
@@ -38,17 +48,48 @@ def stream_quotes():
     )
 
 
-def _events(app, tickers: list[str], max_seconds: float):
-    yield "retry: 3000\n\n"
+def _snapshot(tickers: list[str], retry_seconds: int):
+    """Every slot is taken: send the quotes once and ask the browser to come back later."""
+    changed = _changes(tickers, {})
+    chunks = [f"retry: {retry_seconds * 1000}\n\n", "event: busy\ndata: {}\n\n"]
+    chunks += [f"event: quote\ndata: {json.dumps(item)}\n\n" for item in changed]
+    return chunks
+
+
+class _SlotHeld:
+    """The live events of a stream that holds a slot; closing the response frees it."""
+
+    def __init__(self, events, owner: str) -> None:
+        self._events, self._owner, self._closed = events, owner, False
+
+    def __iter__(self):
+        try:
+            yield from self._events
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._events.close()
+            slots.give_back(self._owner)
+
+
+def _events(app, tickers: list[str], max_seconds: float, owner: str) -> _SlotHeld:
+    return _SlotHeld(_live(app, tickers, max_seconds), owner)
+
+
+def _live(app, tickers: list[str], max_seconds: float):
     started = last_beat = time.monotonic()
     seq, sent = 0, {}
+    yield "retry: 3000\n\n"
     while time.monotonic() - started < max_seconds:
         with app.app_context():
             changed = _changes(tickers, sent)
             db.session.remove()
         for item in changed:
             yield f"event: quote\ndata: {json.dumps(item)}\n\n"
-        if time.monotonic() - last_beat > 15:
+        if time.monotonic() - last_beat > KEEP_ALIVE_SECONDS:
             last_beat = time.monotonic()
             yield ": keep-alive\n\n"
         seq, _ = bus.wait(seq, timeout=1.0)

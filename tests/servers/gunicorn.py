@@ -1,0 +1,56 @@
+"""Start PaperDesk on gunicorn against the test database, for tests that need a real server."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(app_settings: dict, threads: int = 4, workers: int = 1, **settings):
+    """Run gunicorn (gthread) on a free port; yields the base URL, stops it after."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": app_settings["SQLALCHEMY_DATABASE_URI"],
+        "LOG_DIR": app_settings["LOG_DIR"],
+        "SECRET_KEY": "test-secret-key",
+        "WORKER_ENABLED": "false",
+        **{name: str(value) for name, value in settings.items()},
+    }
+    command = [sys.executable, "-m", "gunicorn", "-k", "gthread", "--threads", str(threads)]
+    command += ["-w", str(workers), "-b", f"127.0.0.1:{port}", "app:create_app()"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_until_up(url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn exited at start-up")
+        try:
+            requests.get(f"{url}/about", timeout=2)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer within 60 s")
