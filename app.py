@@ -5,11 +5,12 @@ import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import models
 from config import INSTANCE_DIR, Config, load_secret_key
@@ -30,6 +31,7 @@ def create_app(config=Config, overrides: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_secret_key(Path(app.instance_path))
     configure_logging(app)
+    trust_proxies(app)
     register_extensions(app)
     register_request_auth(app)
     register_blueprints(app)
@@ -58,6 +60,16 @@ def configure_logging(app: Flask) -> None:
     root.setLevel(app.config["LOG_LEVEL"])
     app.logger.handlers.clear()
     app.logger.parent = root
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies, take the client's address and scheme from them.
+
+    Only that many X-Forwarded-* hops are believed, so a client cannot forge its address.
+    """
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:
@@ -103,7 +115,7 @@ def configure_sqlite(engine) -> None:
 
 def register_request_auth(app: Flask) -> None:
     """Sessions for pages (with CSRF), Bearer tokens for JSON clients (no CSRF)."""
-    from services import tokens
+    from services import sessions, tokens
 
     @login_manager.user_loader
     def load_user(key: str):
@@ -114,7 +126,9 @@ def register_request_auth(app: Flask) -> None:
         if model is None or not raw_id.isdigit():
             return None
         account = db.session.get(model, int(raw_id))
-        return account if account is not None and account.is_enabled else None
+        if account is None or not account.is_enabled:
+            return None
+        return account if sessions.is_live(session.get("sid"), kind, account.id) else None
 
     @login_manager.request_loader
     def load_from_token(_request):

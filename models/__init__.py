@@ -11,6 +11,7 @@ from models.market import (
     WatchlistItem,
     WorkerLease,
 )
+from models.session import LoginSession
 from models.trade import OPEN_STATUSES, ORDER_STATUSES, Order, Portfolio, QuoteHold, Transaction
 from models.user import Admin, ApiToken, LoginAttempt, User
 
@@ -27,6 +28,7 @@ __all__ = [
     "FundamentalData",
     "LatestQuote",
     "LoginAttempt",
+    "LoginSession",
     "MarketData",
     "MarketTicker",
     "Order",

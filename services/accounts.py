@@ -1,4 +1,4 @@
-"""Accounts: registration, sign-in with throttling, admins, enabling and disabling."""
+"""Accounts: registration, sign-in with throttling, passwords, admins, enabling and disabling."""
 
 from datetime import timedelta
 
@@ -8,7 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
 from models import AccountBalance, Admin, LoginAttempt, User
-from services import audit
+from services import audit, sessions
 from services.db import transaction
 from services.errors import NotFound, ServiceError, Throttled
 from utils.clock import utcnow
@@ -75,39 +75,54 @@ def create_admin(username: str, password: str) -> Admin:
     return admin
 
 
-def _recent_failures(column, value, since) -> tuple[int, object]:
+def _recent_failures(since, *criteria) -> tuple[int, object]:
     stmt = select(func.count(), func.min(LoginAttempt.created_at)).where(
-        column == value, LoginAttempt.created_at >= since
+        *criteria, LoginAttempt.created_at >= since
     )
     return db.session.execute(stmt).one()
 
 
-def _check_throttle(username: str, ip: str) -> None:
+def _check_throttle(username: str, ip: str, device: str | None) -> None:
+    """Refuse a sign-in after too many recent failures.
+
+    A browser that signed in to this account before (its device cookie) is limited by
+    its own failures only, so a flood of failures from elsewhere never locks the owner
+    out. Other clients are limited per account and, more loosely, per address.
+    """
     cfg = current_app.config
     window = timedelta(seconds=cfg["LOGIN_FAILURE_WINDOW"])
     now = utcnow()
-    for column, value in ((LoginAttempt.username, username), (LoginAttempt.ip, ip)):
-        count, oldest = _recent_failures(column, value, now - window)
-        if count >= cfg["LOGIN_MAX_FAILURES"]:
+    if device:
+        limits = [((LoginAttempt.device == device,), cfg["LOGIN_MAX_FAILURES"])]
+    else:
+        untrusted = LoginAttempt.device.is_(None)
+        limits = [
+            ((LoginAttempt.username == username, untrusted), cfg["LOGIN_MAX_FAILURES"]),
+            ((LoginAttempt.ip == ip, untrusted), cfg["LOGIN_MAX_FAILURES_PER_IP"]),
+        ]
+    for criteria, limit in limits:
+        count, oldest = _recent_failures(now - window, *criteria)
+        if count >= limit:
             wait = max(1, int((oldest + window - now).total_seconds()) + 1)
             raise Throttled(f"Too many failed sign-in attempts. Try again in {wait} seconds.", wait)
 
 
-def authenticate(model, username: str, password: str, ip: str):
+def authenticate(model, username: str, password: str, ip: str, device: str | None = None):
     """Return the enabled User or Admin with these credentials.
 
-    Raises Throttled after too many recent failures for the name or the address,
-    and ServiceError for wrong credentials or a disabled account.
+    ``device`` is the id of this browser's device cookie when it names this account.
+    Raises Throttled after too many recent failures (see _check_throttle), and
+    ServiceError for wrong credentials or a disabled account.
     """
     key = (username or "").strip().lower()[:64]
     ip = (ip or "unknown")[:45]
-    _check_throttle(key, ip)
+    _check_throttle(key, ip, device)
     name_col = User.user_name if model is User else Admin.admin_name
     account = db.session.scalar(select(model).where(func.lower(name_col) == key))
     stored = account and (account.user_password if model is User else account.admin_password)
     if not account or not check_password_hash(stored, password or ""):
         with transaction():
-            db.session.add(LoginAttempt(username=key, ip=ip))
+            db.session.add(LoginAttempt(username=key, ip=ip, device=device))
         raise ServiceError("Wrong username or password.")
     if not account.is_enabled:
         raise ServiceError("This account is disabled. Contact an administrator.")
@@ -118,6 +133,27 @@ def authenticate(model, username: str, password: str, ip: str):
     return account
 
 
+def change_password(account, current: str, new: str, keep_sid: str | None, ip=None) -> int:
+    """Set a new password after checking the current one; ends every other session.
+
+    Returns how many other sessions were ended.
+    """
+    stored = account.user_password if account.role == "user" else account.admin_password
+    if not check_password_hash(stored, current or ""):
+        raise ServiceError("The current password is wrong.", field="current_password")
+    if current == new:
+        raise ServiceError("The new password must differ from the current one.", field="password")
+    check_new_password(new, account.name)
+    with transaction():
+        if account.role == "user":
+            account.user_password = hash_password(new)
+        else:
+            account.admin_password = hash_password(new)
+        ended = sessions.mark_all_ended(account, keep=keep_sid)
+        audit.record(account, f"{account.role}.password", (account.role, account.id), ip=ip)
+    return ended
+
+
 def set_user_enabled(admin: Admin, user_id: int, enabled: bool, ip: str | None = None) -> User:
     """Enable or disable a user; a disabled user cannot sign in or use API tokens."""
     with transaction():
@@ -125,6 +161,8 @@ def set_user_enabled(admin: Admin, user_id: int, enabled: bool, ip: str | None =
         if user is None:
             raise NotFound("No such user.")
         user.is_enabled = enabled
+        if not enabled:
+            sessions.mark_all_ended(user)
         action = "user.enable" if enabled else "user.disable"
         audit.record(admin, action, ("user", user_id), ip=ip)
     return user

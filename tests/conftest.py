@@ -132,7 +132,9 @@ class AuthActions:
         )
 
     def logout(self):
-        return self._client.get("/auth/logout")
+        return self._client.post(
+            "/auth/logout", data={"csrf_token": csrf_token(self._client, "/about")}
+        )
 
 
 @pytest.fixture

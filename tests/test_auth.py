@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import AccountBalance, Admin, AuditLog, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, AuthActions
 from tests.helpers import count
 
 
@@ -115,7 +115,7 @@ def test_login_redirects_only_to_local_next(client, make_user):
     data = {"username": "alice", "password": PASSWORD, "csrf_token": token}
     response = client.post("/auth/login?next=https://evil.example/", data=data)
     assert response.headers["Location"].endswith("/user/dashboard")
-    client.get("/auth/logout")
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/about")})
     data["csrf_token"] = csrf_token(client)
     response = client.post("/auth/login?next=/user/account", data=data)
     assert response.headers["Location"].endswith("/user/account")
@@ -137,9 +137,54 @@ def test_failed_logins_are_throttled_per_account(app, client, auth, make_user, f
 
 def test_failed_logins_are_throttled_per_address(app, client, auth, make_user, frozen_time):
     make_user("alice")
-    for n in range(5):
+    for n in range(app.config["LOGIN_MAX_FAILURES_PER_IP"]):
         auth.login(f"nobody{n}", "wrong-password-1")
     assert auth.login("alice").status_code == 429
+
+
+def test_a_few_typos_on_a_shared_address_do_not_lock_out_the_admin(client, auth, admin):
+    from tests.conftest import ADMIN_PASSWORD
+
+    for n in range(8):  # a classroom behind one address mistyping
+        auth.login(f"pupil{n}", "wrong-password-1")
+    response = auth.login("root_admin", ADMIN_PASSWORD, path="/auth/admin-login")
+    assert response.status_code == 302
+
+
+def test_a_flood_against_an_account_cannot_lock_out_its_owners_browser(
+    app, client, make_user, frozen_time
+):
+    make_user("alice")
+    owner = AuthActions(client)
+    assert owner.login("alice").status_code == 302  # the owner's browser is now known
+    owner.logout()
+    for n in range(40):  # an attacker from many addresses
+        attacker = app.test_client()
+        attacker.environ_base["REMOTE_ADDR"] = f"198.51.100.{n}"
+        AuthActions(attacker).login("alice", "wrong-password-1")
+    assert AuthActions(app.test_client()).login("alice").status_code == 429
+    assert owner.login("alice").status_code == 302
+
+
+def test_a_device_cookie_only_vouches_for_its_own_account(app, client, make_user):
+    make_user("alice")
+    make_user("bob")
+    browser = AuthActions(client)
+    assert browser.login("alice").status_code == 302
+    browser.logout()
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        browser.login("bob", "wrong-password-1")
+    assert browser.login("bob").status_code == 429  # alice's cookie does not help bob
+
+
+def test_failures_from_the_owners_browser_still_count(app, client, make_user):
+    make_user("alice")
+    browser = AuthActions(client)
+    assert browser.login("alice").status_code == 302
+    browser.logout()
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert browser.login("alice", "wrong-password-1").status_code == 401
+    assert browser.login("alice").status_code == 429
 
 
 def test_successful_login_resets_the_account_counter(client, auth, make_user, frozen_time):
@@ -183,3 +228,27 @@ def test_landing_page_sends_each_role_home(client, auth, make_user, admin_client
     auth.login("alice")
     assert client.get("/").headers["Location"].endswith("/user/dashboard")
     assert admin_client.get("/").headers["Location"].endswith("/admin/dashboard")
+
+
+@pytest.mark.parametrize(
+    ("hops", "forwarded", "seen"),
+    [
+        (0, "203.0.113.9", "127.0.0.1"),  # no proxy configured: the header is ignored
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "10.6.6.6, 203.0.113.9", "203.0.113.9"),  # a forged first hop is not believed
+        (2, "198.51.100.4, 203.0.113.9", "198.51.100.4"),
+    ],
+)
+def test_the_client_address_comes_from_trusted_proxies_only(app_settings, hops, forwarded, seen):
+    from app import create_app
+    from config import TestConfig
+    from models import LoginAttempt
+
+    app = create_app(TestConfig, {**app_settings, "TRUSTED_PROXIES": hops})
+    client = app.test_client()
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = forwarded
+    AuthActions(client).login("nobody", "wrong-password-1")
+    with app.app_context():
+        assert db.session.scalars(select(LoginAttempt.ip)).all() == [seen]
+        db.session.execute(db.delete(LoginAttempt))
+        db.session.commit()

@@ -21,3 +21,15 @@ class RegisterForm(FlaskForm):
         "Repeat password", validators=[DataRequired(), EqualTo("password", "Passwords differ.")]
     )
     submit = SubmitField("Create account")
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=128)]
+    )
+    password = PasswordField("New password", validators=[DataRequired(), Length(max=128)])
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[DataRequired(), EqualTo("password", "Passwords differ.")],
+    )
+    submit = SubmitField("Change password")

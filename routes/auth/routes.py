@@ -1,15 +1,16 @@
-"""Sign-in for users and admins, registration and sign-out."""
+"""Sign-in for users and admins, registration, passwords and sign-out."""
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
 
 from models import Admin, User
 from routes.auth import bp
-from routes.auth.forms import LoginForm, RegisterForm
+from routes.auth.devices import remember_device, trusted_device
+from routes.auth.forms import LoginForm, PasswordForm, RegisterForm
 from routes.helpers import client_ip
-from services import accounts
+from services import accounts, sessions
 from services.errors import ServiceError, Throttled
 
 
@@ -25,9 +26,10 @@ def _sign_in(model, template: str, home: str):
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        device = trusted_device(form.username.data)
         try:
             account = accounts.authenticate(
-                model, form.username.data, form.password.data, client_ip()
+                model, form.username.data, form.password.data, client_ip(), device
             )
         except Throttled as exc:
             form.form_errors.append(exc.message)
@@ -36,8 +38,10 @@ def _sign_in(model, template: str, home: str):
             form.form_errors.append(exc.message)
             status = 401
         else:
-            login_user(account)
-            return redirect(_safe_next(url_for(home)))
+            open_session(account)
+            response = redirect(_safe_next(url_for(home)))
+            remember_device(response, account.name, device)
+            return response
     elif request.method == "POST":
         status = 400
     return render_template(template, form=form), status
@@ -70,15 +74,62 @@ def register():
         except ServiceError as exc:
             getattr(form, exc.field or "username").errors.append(exc.message)
         else:
-            login_user(user)
+            open_session(user)
             flash("Welcome to PaperDesk! Ask for a deposit to start trading.", "success")
             return redirect(url_for("user.account"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/register.html", form=form), status
 
 
-@bp.route("/logout", methods=["GET", "POST"])
-def logout():
+def open_session(account) -> None:
+    """Sign ``account`` in on a fresh cookie naming a new server-side session."""
+    session.clear()
+    session.permanent = True
+    session["sid"] = sessions.start(account, client_ip(), request.user_agent.string)
+    login_user(account)
+
+
+def close_session() -> None:
+    sessions.end(session.get("sid"))
     logout_user()
+    session.clear()
+
+
+@bp.post("/logout")
+def logout():
+    close_session()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/logout-everywhere")
+@login_required
+def logout_everywhere():
+    ended = sessions.end_all(current_user)
+    close_session()
+    flash(f"You are signed out everywhere ({ended} session(s) ended).", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            ended = accounts.change_password(
+                current_user,
+                form.current_password.data,
+                form.password.data,
+                session.get("sid"),
+                client_ip(),
+            )
+        except ServiceError as exc:
+            getattr(form, exc.field or "password").errors.append(exc.message)
+        else:
+            flash(f"Password changed. {ended} other session(s) were signed out.", "success")
+            return redirect(
+                url_for("admin.account" if current_user.role == "admin" else "user.account")
+            )
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/password.html", form=form), status
