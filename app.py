@@ -9,22 +9,31 @@ from flask import Flask, g, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import models
-from config import INSTANCE_DIR, Config, load_secret_key
+from config import INSTANCE_DIR, config_from_env, load_secret_key
 from extensions import csrf, db, login_manager, migrate
-from routes.helpers import bearer_token, json_error, wants_json
+from routes.helpers import BoundedInt, bearer_token, json_error, wants_json
+from routes.requests import JSONProvider, PaperDeskRequest
+from routes.security import register_security_headers
+from services.db import is_lock_contention
 from services.errors import ServiceError
 from utils.money import format_money
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def create_app(config=Config, overrides: dict | None = None) -> Flask:
-    """Build the app from a config class, with optional overrides (used by tests)."""
+def create_app(config=None, overrides: dict | None = None) -> Flask:
+    """Build the app from a config class (by default the one PAPERDESK_ENV names), with
+    optional overrides (used by tests)."""
+    config = config or config_from_env()
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=True)
+    app.request_class = PaperDeskRequest
+    app.json = JSONProvider(app)
+    app.url_map.converters["int"] = BoundedInt
     app.config.from_object(config)
     app.config.update(overrides or {})
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in authenticate_request()
@@ -37,6 +46,7 @@ def create_app(config=Config, overrides: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_security_headers(app)
     register_commands(app)
     return app
 
@@ -191,6 +201,32 @@ def register_errorhandlers(app: Flask) -> None:
             return json_error(error.description, error.code)
         template = "errors/404.html" if error.code == 404 else "errors/error.html"
         return render_template(template, code=error.code, message=error.description), error.code
+
+    @app.errorhandler(IntegrityError)
+    def conflict(error):
+        # A unique key decided between two requests at once; the loser is told so.
+        db.session.rollback()
+        app.logger.warning("Conflict on %s %s: %s", request.method, request.path, error.orig)
+        return _answer(409, "That was just done by another request; reload and check.")
+
+    @app.errorhandler(OperationalError)
+    def busy(error):
+        db.session.rollback()
+        if not is_lock_contention(error):
+            return server_error(error)
+        app.logger.warning("Lock contention on %s %s: %s", request.method, request.path, error)
+        response = _answer(503, "PaperDesk is busy; nothing was changed. Try again.")
+        response.headers["Retry-After"] = "1"
+        return response
+
+    def _answer(code: int, message: str):
+        if wants_json():
+            response = json_error(message, code)[0]
+        else:
+            page = render_template("errors/error.html", code=code, message=message)
+            response = app.make_response(page)
+        response.status_code = code
+        return response
 
     @app.errorhandler(Exception)
     def server_error(error):

@@ -49,6 +49,7 @@ class Config:
     LOG_DIR = _env("LOG_DIR", str(BASE_DIR / "logs"))
     LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 
+    MAX_CONTENT_LENGTH = _env("MAX_CONTENT_LENGTH", 1_048_576)  # bytes in one request body
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -115,7 +116,23 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
-    """Settings for a deployment behind HTTPS."""
+    """Settings for a deployment behind HTTPS (``PAPERDESK_ENV=production``).
+
+    Cookies are sent over HTTPS only, responses carry HSTS, and URLs are built https.
+    """
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+ENVIRONMENTS = {"development": Config, "production": ProductionConfig}
+
+
+def config_from_env() -> type[Config]:
+    """The configuration named by PAPERDESK_ENV (``development``, the default, or
+    ``production``); any other name is refused so that a typo cannot fall back silently."""
+    name = (os.environ.get("PAPERDESK_ENV") or "development").strip().lower()
+    if name not in ENVIRONMENTS:
+        raise RuntimeError(f"PAPERDESK_ENV={name!r} is not one of: {', '.join(ENVIRONMENTS)}.")
+    return ENVIRONMENTS[name]

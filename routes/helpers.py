@@ -4,6 +4,10 @@ from functools import wraps
 
 from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
+
+from services.errors import ServiceError
 
 
 def wants_json() -> bool:
@@ -60,10 +64,17 @@ def require_any_role():
 
 
 def json_body() -> dict:
-    """The request's JSON object, or a form's fields, as a dict."""
+    """The request's JSON object, or a form's fields, as a dict.
+
+    Malformed JSON is a 400 saying so; an empty JSON body is an empty object.
+    """
     if request.is_json:
-        body = request.get_json(silent=True)
-        return body if isinstance(body, dict) else {}
+        if not request.get_data(cache=True):
+            return {}
+        body = request.get_json()
+        if not isinstance(body, dict):
+            raise BadRequest("The request body must be a JSON object: {...}.")
+        return body
     return request.form.to_dict()
 
 
@@ -96,3 +107,33 @@ def action_refused(error, back: str):
         return json_error(error.message, error.status_code)
     flash(error.message, "danger")
     return redirect(request.referrer or url_for(back))
+
+
+MAX_ID = 2**63 - 1  # the largest id any database column here holds
+
+
+class BoundedInt(IntegerConverter):
+    """``<int:...>`` in URLs, up to the largest id a column holds: beyond it is a 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def int_arg(name: str, default: int | None, low: int = 1, high: int = MAX_ID) -> int | None:
+    """A whole-number query argument within [low, high]; anything else is a 400 naming it."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise ServiceError(f"{name} must be a whole number from {low} to {high}.", field=name)
+    return int(raw)
+
+
+MAX_PAGE = 100_000
+
+
+def page_args(default_limit: int = 20, max_limit: int = 100) -> tuple[int, int]:
+    """``page`` (1-100,000) and ``limit`` (1-max_limit) from the query string."""
+    page = int_arg("page", 1, 1, MAX_PAGE)
+    return page, int_arg("limit", default_limit, 1, max_limit)

@@ -1,6 +1,6 @@
 """pydantic bodies for orders and quote holds; errors name the field at fault."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -13,22 +13,14 @@ from pydantic import (
     model_validator,
 )
 
+from utils.money import to_decimal
+
 MAX_PRICE = Decimal("1000000")
 MAX_QUANTITY = 1_000_000
 
 
 def _number(value) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise ValueError("must be a number")
-    try:
-        number = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
-    except InvalidOperation:
-        raise ValueError("must be a number") from None
-    if not number.is_finite():
-        raise ValueError("must be a finite number")
-    return number
+    return None if value is None else to_decimal(value)
 
 
 def _bounded(places: int, maximum: Decimal):

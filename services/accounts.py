@@ -4,13 +4,14 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
 from models import AccountBalance, Admin, LoginAttempt, User
 from services import audit, sessions
 from services.db import transaction
-from services.errors import NotFound, ServiceError, Throttled
+from services.errors import Conflict, NotFound, ServiceError, Throttled
 from utils.clock import utcnow
 from utils.passwords import password_problems
 
@@ -44,6 +45,21 @@ def register_user(username: str, email: str, password: str, ip: str | None = Non
     username = check_username(username)
     email = (email or "").strip().lower()
     check_new_password(password, username)
+    _refuse_taken(username, email)
+    try:
+        with transaction():
+            user = User(user_name=username, user_email=email, user_password=hash_password(password))
+            user.account = AccountBalance()
+            db.session.add(user)
+            db.session.flush()
+            audit.record(user, "user.register", ("user", user.user_id), ip=ip)
+    except IntegrityError:  # the same name or email registered at the same moment
+        _refuse_taken(username, email)
+        raise
+    return user
+
+
+def _refuse_taken(username: str, email: str) -> None:
     taken = db.session.scalar(
         select(User).where(
             or_(func.lower(User.user_name) == username.lower(), User.user_email == email)
@@ -51,27 +67,24 @@ def register_user(username: str, email: str, password: str, ip: str | None = Non
     )
     if taken is not None:
         field = "username" if taken.user_name.lower() == username.lower() else "email"
-        raise ServiceError(f"That {field} is already registered.", field=field)
-    with transaction():
-        user = User(user_name=username, user_email=email, user_password=hash_password(password))
-        user.account = AccountBalance()
-        db.session.add(user)
-        db.session.flush()
-        audit.record(user, "user.register", ("user", user.user_id), ip=ip)
-    return user
+        raise Conflict(f"That {field} is already registered.", field=field)
 
 
 def create_admin(username: str, password: str) -> Admin:
     """Create an admin account (from the CLI or the environment at start-up)."""
     username = check_username(username)
     check_new_password(password, username)
+    taken = Conflict(f"An admin named {username} already exists.", field="username")
     if db.session.scalar(select(Admin).where(func.lower(Admin.admin_name) == username.lower())):
-        raise ServiceError(f"An admin named {username} already exists.", field="username")
-    with transaction():
-        admin = Admin(admin_name=username, admin_password=hash_password(password))
-        db.session.add(admin)
-        db.session.flush()
-        audit.record(None, "admin.create", ("admin", admin.admin_id), {"name": username})
+        raise taken
+    try:
+        with transaction():
+            admin = Admin(admin_name=username, admin_password=hash_password(password))
+            db.session.add(admin)
+            db.session.flush()
+            audit.record(None, "admin.create", ("admin", admin.admin_id), {"name": username})
+    except IntegrityError:
+        raise taken from None
     return admin
 
 

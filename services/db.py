@@ -6,7 +6,15 @@ from contextlib import contextmanager
 from sqlalchemy import select
 
 from extensions import db
-from models import AccountBalance
+from models import AccountBalance, Admin, User
+
+LOCK_ERRORS = {1205, 1213}  # MariaDB/MySQL: lock wait timeout, deadlock
+
+
+def is_lock_contention(error) -> bool:
+    """True for a lock wait timeout or deadlock (MariaDB) or a busy database (SQLite)."""
+    code = getattr(error.orig, "args", [None])[0]
+    return code in LOCK_ERRORS or "database is locked" in str(error.orig)
 
 
 @contextmanager
@@ -26,6 +34,13 @@ def lock_one(model, *criteria):
         select(model).where(*criteria).with_for_update().execution_options(populate_existing=True)
     )
     return db.session.execute(stmt).scalar_one_or_none()
+
+
+def lock_person(person):
+    """Lock a User's or Admin's own row: serialises what they create against a cap."""
+    if person.role == "user":
+        return lock_one(User, User.user_id == person.id)
+    return lock_one(Admin, Admin.admin_id == person.id)
 
 
 def lock_account(user_id: int) -> AccountBalance:

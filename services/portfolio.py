@@ -1,7 +1,5 @@
 """Positions valued at the latest quotes, and order and fill history with filters."""
 
-import csv
-import io
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -83,13 +81,3 @@ def fills_query(user_id: int, ticker=None, side=None):
     if side:
         stmt = stmt.where(Transaction.transaction_type == side)
     return stmt.order_by(Transaction.transaction_id.desc())
-
-
-def to_csv(rows: list[dict]) -> str:
-    """Rows of plain values as CSV text with a header."""
-    out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return out.getvalue()

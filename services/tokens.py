@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from extensions import db
 from models import Admin, ApiToken, User
 from services import audit
-from services.db import transaction
+from services.db import lock_person, transaction
 from services.errors import NotFound, ServiceError
 from utils.clock import utcnow
 
@@ -40,13 +40,14 @@ def create_token(owner, name: str, ip: str | None = None) -> tuple[ApiToken, str
     name = (name or "").strip()
     if not 1 <= len(name) <= 64:
         raise ServiceError("Token name must be 1-64 characters.", field="name")
-    active = db.session.scalar(
-        select(func.count()).where(_owner_filter(owner), ApiToken.revoked_at.is_(None))
-    )
-    if active >= current_app.config["API_TOKENS_PER_OWNER"]:
-        raise ServiceError("You have too many active tokens; revoke one first.")
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction():
+        lock_person(owner)  # the count and the insert are one step for this owner
+        active = db.session.scalar(
+            select(func.count()).where(_owner_filter(owner), ApiToken.revoked_at.is_(None))
+        )
+        if active >= current_app.config["API_TOKENS_PER_OWNER"]:
+            raise ServiceError("You have too many active tokens; revoke one first.")
         token = ApiToken(name=name, token_hash=hash_token(plaintext), token_prefix=plaintext[:10])
         if isinstance(owner, Admin):
             token.admin_id = owner.admin_id

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from extensions import db
 from models import OPEN_STATUSES, MarketTicker, Order, Portfolio, WatchlistItem
 from services import audit
-from services.db import transaction
+from services.db import lock_person, transaction
 from services.errors import ServiceError
 from services.upsert import upsert
 from utils.clock import utcnow
@@ -78,12 +78,13 @@ def watchlist(user_id: int) -> list[str]:
 def watch(user, ticker: str) -> None:
     """Add a (validated) ticker to the user's watchlist; adding twice is harmless."""
     limit = current_app.config["WATCHLIST_MAX"]
-    current = watchlist(user.user_id)
-    if ticker in current:
-        return
-    if len(current) >= limit:
-        raise ServiceError(f"A watchlist holds at most {limit} tickers.", field="ticker")
     with transaction():
+        lock_person(user)  # two adds at once see each other: no duplicate, no cap overrun
+        current = watchlist(user.user_id)
+        if ticker in current:
+            return
+        if len(current) >= limit:
+            raise ServiceError(f"A watchlist holds at most {limit} tickers.", field="ticker")
         db.session.add(WatchlistItem(user_id=user.user_id, ticker=ticker))
 
 

@@ -105,11 +105,17 @@ BAD_AMOUNTS = [
     (-5, "greater than zero"),
     (0, "greater than zero"),
     ("0.00", "greater than zero"),
-    (float("nan"), "finite"),
-    (float("inf"), "finite"),
-    ("-Infinity", "finite"),
-    ("abc", "must be a number"),
-    ("", "must be a number"),
+    (float("nan"), "malformed JSON: NaN is not a number"),
+    (float("inf"), "malformed JSON: Infinity is not a number"),
+    ("-Infinity", "plain decimal number"),
+    ("NaN", "plain decimal number"),
+    ("abc", "plain decimal number"),
+    ("", "plain decimal number"),
+    ("1_0", "plain decimal number"),
+    ("\u0661\u0660", "plain decimal number"),  # Arabic-Indic digits
+    ("\uff11\uff10", "plain decimal number"),  # full-width digits
+    ("1e3", "plain decimal number"),
+    ("0x10", "plain decimal number"),
     (True, "must be a number"),
     (None, "must be a number"),
     ([100], "must be a number"),
@@ -118,7 +124,7 @@ BAD_AMOUNTS = [
     ("1.001", "2 decimal places"),
     ("1000000.01", "must not exceed"),
     (10**30, "must not exceed"),
-    ("1e400", "must not exceed"),
+    ("9" * 30, "must not exceed"),
 ]
 
 

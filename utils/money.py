@@ -1,12 +1,33 @@
 """Parsing and formatting of money amounts as Decimal."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
+PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 
 
 class AmountError(ValueError):
     """The value is not an acceptable amount of money."""
+
+
+def to_decimal(value) -> Decimal:
+    """A number from JSON or text: int, finite float (by its shortest repr), Decimal, or
+    plain decimal text (ASCII digits, one optional point and sign, no exponent, no ``_``).
+
+    Raises ValueError for anything else, including bool, NaN and infinity.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValueError("must be a number")
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) > 40 or not PLAIN_DECIMAL.fullmatch(text):
+            raise ValueError("must be a plain decimal number such as 12.50")
+        return Decimal(text)
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        raise ValueError("must be a finite number")
+    return number
 
 
 def parse_amount(value, max_amount: Decimal) -> Decimal:
@@ -15,16 +36,10 @@ def parse_amount(value, max_amount: Decimal) -> Decimal:
     Accepts str, int, Decimal and finite float (taken by its shortest repr); refuses
     bool, NaN, infinity, text, zero, negatives, a third decimal and amounts over the cap.
     """
-    if isinstance(value, bool) or value is None:
-        raise AmountError("Amount must be a number.")
-    if isinstance(value, float):
-        value = repr(value)
     try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise AmountError("Amount must be a number.") from None
-    if not amount.is_finite():
-        raise AmountError("Amount must be a finite number.")
+        amount = to_decimal(value)
+    except ValueError as exc:
+        raise AmountError(f"Amount {exc}.") from None
     if amount <= 0:
         raise AmountError("Amount must be greater than zero.")
     if amount > max_amount:

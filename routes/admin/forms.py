@@ -1,10 +1,11 @@
 """Admin console forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from routes.forms import Form
 
-class RejectForm(FlaskForm):
+
+class RejectForm(Form):
     reason = StringField("Reason", validators=[DataRequired(), Length(max=255)])
     submit = SubmitField("Reject")

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from routes.admin import bp
 from routes.admin.forms import RejectForm
-from routes.helpers import action_done, action_refused, client_ip, wants_json
+from routes.helpers import action_done, action_refused, client_ip, page_args, wants_json
 from routes.schemas import RejectRequest, parse_body
 from routes.user.api import fund_request_json
 from services import console, funds
@@ -19,8 +19,8 @@ STATUSES = {"", "pending", "approved", "rejected"}
 def _queue(name: str):
     status = request.args.get("status", "")
     status = status if status in STATUSES else ""
-    page = request.args.get("page", 1, type=int)
-    pagination = console.fund_requests(QUEUES[name], status or None, max(page, 1))
+    page = page_args()[0]
+    pagination = console.fund_requests(QUEUES[name], status or None, page)
     if wants_json():
         return jsonify(success=True, data=[fund_request_json(r) for r in pagination.items])
     return render_template(

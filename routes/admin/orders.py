@@ -10,7 +10,16 @@ from sqlalchemy import func, select
 from extensions import db
 from models import ORDER_STATUSES, User
 from routes.admin import bp
-from routes.helpers import action_done, action_refused, client_ip, json_error, wants_json
+from routes.helpers import (
+    MAX_ID,
+    action_done,
+    action_refused,
+    client_ip,
+    int_arg,
+    json_error,
+    page_args,
+    wants_json,
+)
 from routes.schemas import RejectRequest, parse_body
 from routes.trade_shapes import order_json, pagination_json
 from services import admin_orders, portfolio
@@ -30,7 +39,7 @@ def _filters() -> tuple[dict, str | None]:
     if side and side not in SIDES:
         error, side = "side must be buy or sell.", ""
     user = request.args.get("user", "").strip()[:64]
-    user_id = request.args.get("user_id", type=int)
+    user_id = int_arg("user_id", None)
     return {
         "status": status,
         "side": side,
@@ -46,7 +55,7 @@ def _user_id(value: str) -> int | None:
     found = db.session.scalar(
         select(User.user_id).where(func.lower(User.user_name) == value.lower())
     )
-    if found is None and value.isdigit():
+    if found is None and value.isascii() and value.isdigit() and int(value) <= MAX_ID:
         found = db.session.scalar(select(User.user_id).where(User.user_id == int(value)))
     return found or 0
 
@@ -67,7 +76,7 @@ def orders():
     stmt = portfolio.orders_query(
         _user_id(filters["user"]), filters["status"], filters["ticker"], filters["side"]
     )
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_args()[0]
     result = db.paginate(stmt, page=page, per_page=PER_PAGE, error_out=False)
     if wants_json():
         return jsonify(

@@ -6,14 +6,14 @@ from flask_login import current_user
 from extensions import db
 from models import User
 from routes.admin import bp
-from routes.helpers import client_ip
+from routes.helpers import client_ip, page_args
 from services import accounts, console, funds
 
 
 @bp.get("/users")
 def users():
     query = request.args.get("q", "").strip()[:64]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_args()[0]
     return render_template(
         "admin/users.html", query=query, pagination=console.search_users(query, page)
     )

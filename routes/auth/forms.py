@@ -1,17 +1,18 @@
 """Sign-in and registration forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from routes.forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     username = StringField("Username", validators=[DataRequired(), Length(max=64)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=128)])
     submit = SubmitField("Sign in")
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     username = StringField("Username", validators=[DataRequired(), Length(max=64)])
     email = EmailField(
         "Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=120)]
@@ -23,7 +24,7 @@ class RegisterForm(FlaskForm):
     submit = SubmitField("Create account")
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current_password = PasswordField(
         "Current password", validators=[DataRequired(), Length(max=128)]
     )

@@ -28,7 +28,8 @@ def privacy():
 
 @bp.get("/logout")
 def logout():
-    return redirect(url_for("auth.logout"))
+    """The brief's sign-out address: signing out is a POST, so this page asks first."""
+    return render_template("core/logout.html")
 
 
 @bp.get("/health")

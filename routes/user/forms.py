@@ -1,15 +1,16 @@
 """Account page forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from routes.forms import Form
 
-class AmountForm(FlaskForm):
+
+class AmountForm(Form):
     amount = StringField("Amount (USD)", validators=[DataRequired(), Length(max=32)])
     submit = SubmitField("Submit")
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField("Token name", validators=[DataRequired(), Length(max=64)])
     submit = SubmitField("Create token")

@@ -5,13 +5,14 @@ from flask_login import current_user
 
 from extensions import db
 from models import ORDER_STATUSES
-from routes.helpers import client_ip, json_error
+from routes.helpers import client_ip, json_error, page_args
 from routes.order_schemas import HoldIdRequest, HoldRequest, OrderRequest
 from routes.schemas import parse_body
 from routes.trade_shapes import fill_json, hold_json, order_json, pagination_json, position_json
 from routes.user import bp
 from services import holds, orders, portfolio
 from services.orders import OrderSpec
+from utils.csv_export import to_csv
 
 PAGE_LIMIT = 100
 
@@ -56,9 +57,7 @@ def _placed_message(order) -> str:
 
 
 def _paging() -> tuple[int, int]:
-    page = request.args.get("page", 1, type=int) or 1
-    limit = request.args.get("limit", 20, type=int) or 20
-    return max(page, 1), min(max(limit, 1), PAGE_LIMIT)
+    return page_args(20, PAGE_LIMIT)
 
 
 @bp.get("/api/orders")
@@ -174,7 +173,7 @@ def transactions_csv():
 
 def _csv(rows: list[dict], name: str) -> Response:
     return Response(
-        portfolio.to_csv(rows),
+        to_csv(rows),
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={name}"},
     )

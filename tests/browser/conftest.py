@@ -53,7 +53,9 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # Playwright's wait_for_function compiles its predicate in the page, which the
+    # Content-Security-Policy forbids; test_csp.py checks the pages under the policy.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     yield page
     context.close()
