@@ -23,6 +23,7 @@ from services.db import is_lock_contention
 from services.errors import ServiceError
 from utils.money import format_money
 
+SIGNED_IN_ONLY = {"user", "admin", "market"}  # blueprints whose every view needs a sign-in
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -164,6 +165,8 @@ def register_request_auth(app: Flask) -> None:
     def authenticate_request():
         token = bearer_token()
         if token is None:
+            if request.blueprint in SIGNED_IN_ONLY and not current_user.is_authenticated:
+                return None  # nothing to forge without a session: the role guard answers 401
             csrf.protect()
             return None
         owner = tokens.owner_of(token)

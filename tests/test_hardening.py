@@ -117,3 +117,18 @@ def test_malformed_json_says_that_the_json_is_malformed(user_client, body, messa
     response = user_client.post("/user/api/deposit", data=body, headers=headers)
     assert response.status_code == 400
     assert message in response.get_json()["error"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/user/api/deposit", "/user/api/create_order", "/admin/orders/1/reject"]
+)
+def test_an_unauthenticated_api_call_is_a_401_not_a_csrf_error(client, path):
+    response = client.post(path, json={"amount": "10.00"})
+    assert response.status_code == 401
+    assert response.get_json()["error"] == "Authentication required."
+
+
+def test_a_signed_in_post_without_its_csrf_token_is_still_refused(user_client):
+    response = user_client.post("/user/api/deposit", json={"amount": "10.00"})
+    assert response.status_code == 400
+    assert "security token" in response.get_json()["error"]
