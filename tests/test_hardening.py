@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from app import create_app
-from config import ProductionConfig, TestConfig, config_from_env
+from config import ProductionConfig, TestConfig
 from extensions import db
 from models import Admin, User
 from services import admin_orders, orders
@@ -36,10 +36,12 @@ def test_the_admin_approval_pages_cannot_be_framed(admin_client):
 
 
 def test_paperdesk_env_chooses_the_configuration(monkeypatch):
+    from config import config_from_env
+
     monkeypatch.delenv("PAPERDESK_ENV", raising=False)
     assert config_from_env().__name__ == "Config"
     monkeypatch.setenv("PAPERDESK_ENV", "production")
-    assert config_from_env() is ProductionConfig
+    assert config_from_env().__name__ == "ProductionConfig"  # test_config reloads the module
     monkeypatch.setenv("PAPERDESK_ENV", "prod")
     with pytest.raises(RuntimeError, match="PAPERDESK_ENV='prod'"):
         config_from_env()
