@@ -85,6 +85,14 @@ def _roles(rule) -> tuple[str, ...]:
     return ("user",) if rule.rule.startswith("/user") else ("user", "admin")
 
 
+def _targets(app, method: str, callers: dict):
+    """(role, path, headers) for every rule that takes ``method``, as each role that may."""
+    for rule, path in _paths(app):
+        if method in rule.methods:
+            for role in _roles(rule):
+                yield role, path, callers[role]
+
+
 def _check(response, what: str, failures: list) -> None:
     if response.status_code >= 500:
         failures.append(f"{response.status_code} {what}")
@@ -93,44 +101,31 @@ def _check(response, what: str, failures: list) -> None:
 def test_no_query_or_path_input_gets_a_500(app, callers, market):
     app.config["STREAM_MAX_SECONDS"] = 0
     client, failures = app.test_client(), []
-    for rule, path in _paths(app):
-        if "GET" not in rule.methods:
-            continue
-        for role in _roles(rule):
-            for arg in QUERY_ARGS:
-                for value in (HUGE, "abc", "x" * 3000, "\u0661"):
-                    url = f"{path}?{arg}={value}"
-                    response = client.get(url, headers=callers[role])
-                    _check(response, f"{role} GET {url[:120]}", failures)
+    for role, path, headers in _targets(app, "GET", callers):
+        for arg in QUERY_ARGS:
+            for value in (HUGE, "abc", "x" * 3000, "\u0661"):
+                url = f"{path}?{arg}={value}"
+                _check(client.get(url, headers=headers), f"{role} GET {url[:120]}", failures)
     assert not failures, "\n".join(failures)
 
 
 def test_no_json_body_gets_a_500(app, callers, market):
     client, failures = app.test_client(), []
-    for rule, path in _paths(app):
-        if "POST" not in rule.methods:
-            continue
-        for role in _roles(rule):
-            headers = callers[role]
-            for name, body in _bodies():
-                response = client.post(
-                    path, data=body, headers={**headers, "Content-Type": "application/json"}
-                )
-                _check(response, f"{role} POST {path} {name}", failures)
+    for role, path, headers in _targets(app, "POST", callers):
+        for name, body in _bodies():
+            json_headers = {**headers, "Content-Type": "application/json"}
+            response = client.post(path, data=body, headers=json_headers)
+            _check(response, f"{role} POST {path} {name}", failures)
     assert not failures, "\n".join(failures)
 
 
 def test_no_form_body_gets_a_500(app, callers, market):
     client, failures = app.test_client(), []
-    for rule, path in _paths(app):
-        if "POST" not in rule.methods:
-            continue
-        for role in _roles(rule):
-            headers = callers[role]
-            for value in NASTY_VALUES:
-                if value == "\ud800":  # a form body is bytes: it cannot carry one
-                    value = b"\xff\xfe"
-                form = {f: value if isinstance(value, bytes) else str(value) for f in FIELDS}
-                response = client.post(path, data=form, headers=headers)
-                _check(response, f"{role} POST form {path} {str(value)[:12]!r}", failures)
+    for role, path, headers in _targets(app, "POST", callers):
+        for value in NASTY_VALUES:
+            if value == "\ud800":  # a form body is bytes: it cannot carry one
+                value = b"\xff\xfe"
+            form = {f: value if isinstance(value, bytes) else str(value) for f in FIELDS}
+            response = client.post(path, data=form, headers=headers)
+            _check(response, f"{role} POST form {path} {str(value)[:12]!r}", failures)
     assert not failures, "\n".join(failures)
