@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import delete, or_, update
 
 from extensions import db
 from models import LoginSession
@@ -79,6 +79,21 @@ def mark_all_ended(account, keep: str | None = None) -> int:
     if keep:
         criteria.append(LoginSession.sid_hash != _hash(keep))
     return _mark_ended(*criteria)
+
+
+def prune() -> int:
+    """Delete sessions that ended, or could no longer be used, over a day ago."""
+    cfg = current_app.config
+    cutoff = utcnow() - timedelta(days=1)
+    stmt = delete(LoginSession).where(
+        or_(
+            LoginSession.ended_at < cutoff,
+            LoginSession.last_seen_at < cutoff - timedelta(seconds=cfg["SESSION_IDLE_TIMEOUT"]),
+            LoginSession.created_at < cutoff - timedelta(seconds=cfg["SESSION_MAX_AGE"]),
+        )
+    )
+    with transaction():
+        return db.session.execute(stmt).rowcount
 
 
 def _end_where(*criteria) -> int:

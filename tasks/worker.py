@@ -15,7 +15,7 @@ import uuid
 from flask import Flask
 
 from extensions import db
-from services import candles, lease, universe
+from services import candles, lease, sessions, universe
 from tasks.tick import TickState, run_tick
 
 LEASE_NAME = "market-worker"
@@ -52,6 +52,7 @@ class Worker:
                 self._steps += 1
                 if self._steps % PRUNE_EVERY == 0:
                     candles.prune(cfg["CANDLE_RETENTION"])
+                    sessions.prune()
                 return True
             finally:
                 db.session.remove()

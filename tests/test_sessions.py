@@ -119,3 +119,18 @@ def test_a_session_ends_at_its_absolute_lifetime_however_busy(app, client, make_
         assert _signed_in(client)
     frozen_time(start + timedelta(seconds=app.config["SESSION_MAX_AGE"] + 1))
     assert not _signed_in(client)
+
+
+def test_old_sessions_are_pruned_and_live_ones_kept(app, make_user, frozen_time):
+    from services import sessions
+
+    make_user("alice")
+    old, live = app.test_client(), app.test_client()
+    AuthActions(old).login("alice")
+    old.post("/auth/logout", data={"csrf_token": csrf_token(old, "/about")})
+    frozen_time(utcnow() + timedelta(days=2))
+    AuthActions(live).login("alice")
+    with app.app_context():
+        assert sessions.prune() == 1
+        assert db.session.query(LoginSession).count() == 1
+    assert _signed_in(live)
