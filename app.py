@@ -242,11 +242,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters["money"] = format_money
+    from routes import template_helpers
 
-    @app.template_filter("when")
-    def when(value):
-        return value.strftime("%Y-%m-%d %H:%M") + " UTC" if value else ""
+    app.jinja_env.filters["money"] = format_money
+    template_helpers.register(app)
 
     @app.context_processor
     def inject_role():

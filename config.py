@@ -102,6 +102,9 @@ class Config:
     SESSION_CLOSE_UTC = _env("SESSION_CLOSE_UTC", "21:00")
     QUOTE_HOLD_SECONDS = _env("QUOTE_HOLD_SECONDS", 60)
 
+    ACCOUNT_RESET_ALLOWED = _env("ACCOUNT_RESET_ALLOWED", True)
+    ACCOUNT_RESET_BALANCE = _env("ACCOUNT_RESET_BALANCE", Decimal("100000.00"))
+
 
 class TestConfig(Config):
     """Settings for the test suite: a throwaway database and fast password hashing."""

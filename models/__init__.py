@@ -1,7 +1,7 @@
 """All models, imported here so that Alembic and the app see every table."""
 
 from models.audit import AuditLog
-from models.finance import AccountBalance, CashLedger, FundTransaction
+from models.finance import AccountBalance, AccountReset, CashLedger, FundTransaction, SiteSetting
 from models.market import (
     Candle,
     FundamentalData,
@@ -19,6 +19,7 @@ __all__ = [
     "OPEN_STATUSES",
     "ORDER_STATUSES",
     "AccountBalance",
+    "AccountReset",
     "Admin",
     "ApiToken",
     "AuditLog",
@@ -34,6 +35,7 @@ __all__ = [
     "Order",
     "Portfolio",
     "QuoteHold",
+    "SiteSetting",
     "Transaction",
     "User",
     "WatchlistItem",

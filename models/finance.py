@@ -68,3 +68,28 @@ class CashLedger(db.Model):
     reference_id: Mapped[int]
     balance_after: Mapped[Decimal] = mapped_column(Money)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AccountReset(db.Model):
+    """An account reset to a fresh starting balance: open orders cancelled, positions
+    closed, cash set by one ledger row. Fills up to ``after_transaction_id`` belong to the
+    account's life before the reset."""
+
+    __tablename__ = "account_reset"
+
+    reset_id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.user_id"), index=True)
+    previous_total: Mapped[Decimal] = mapped_column(Money)
+    starting_balance: Mapped[Decimal] = mapped_column(Money)
+    after_transaction_id: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SiteSetting(db.Model):
+    """A setting an admin changes at run time (its default comes from the configuration)."""
+
+    __tablename__ = "site_setting"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

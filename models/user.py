@@ -20,6 +20,9 @@ class User(UserMixin, db.Model):
     is_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    display_name: Mapped[str | None] = mapped_column(String(64))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    default_order_quantity: Mapped[int | None]
 
     account: Mapped["AccountBalance"] = relationship(back_populates="user")  # noqa: F821
 
@@ -32,6 +35,11 @@ class User(UserMixin, db.Model):
     @property
     def name(self) -> str:
         return self.user_name
+
+    @property
+    def display_label(self) -> str:
+        """The display name from the profile, else the username."""
+        return self.display_name or self.user_name
 
     @property
     def is_active(self) -> bool:

@@ -2,11 +2,12 @@
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from extensions import db
 from models import Order, Portfolio, Transaction
-from services import market
+from services import market, market_clock
+from utils.pnl import day_change
 from utils.trading import CENT
 
 
@@ -17,7 +18,8 @@ def positions(user) -> dict:
     ).all()
     held = [r for r in rows if r.quantity > 0]
     quotes = market.get_quotes([r.ticker for r in held]) if held else {}
-    items = [_position(row, quotes.get(row.ticker)) for row in held]
+    today = bought_today(user.user_id) if held else {}
+    items = [_position(row, quotes.get(row.ticker), today.get(row.ticker)) for row in held]
     market_value = sum((i["market_value"] for i in items), Decimal("0.00"))
     account = user.account
     return {
@@ -27,19 +29,39 @@ def positions(user) -> dict:
         "frozen": account.frozen_balance,
         "market_value": market_value,
         "total_value": account.total_balance + market_value,
+        "account_value": account.total_balance + market_value,
         "unrealized_pnl": sum((i["unrealized_pnl"] for i in items), Decimal("0.00")),
         "realized_pnl": sum((r.realized_pnl for r in rows), Decimal("0.00")),
         "day_change": sum((i["day_change"] or 0 for i in items), Decimal("0.00")),
     }
 
 
-def _position(row: Portfolio, quote) -> dict:
+def bought_today(user_id: int) -> dict[str, tuple[int, Decimal]]:
+    """Shares the user bought in today's session per ticker, and what they paid (no commission)."""
+    stmt = (
+        select(
+            Transaction.ticker,
+            func.sum(Transaction.transaction_quantity),
+            func.sum(Transaction.transaction_amount),
+        )
+        .where(
+            Transaction.user_id == user_id,
+            Transaction.transaction_type == "buy",
+            Transaction.transaction_time >= market_clock.session_start(),
+        )
+        .group_by(Transaction.ticker)
+    )
+    return {ticker: (int(qty), Decimal(value)) for ticker, qty, value in db.session.execute(stmt)}
+
+
+def _position(row: Portfolio, quote, today: tuple[int, Decimal] | None = None) -> dict:
     price = quote.price if quote else row.average_price
     value = (price * row.quantity).quantize(CENT)
     unrealized = value - row.total_cost
     day = None
-    if quote and quote.previous_close:
-        day = ((quote.price - quote.previous_close) * row.quantity).quantize(CENT)
+    if quote:
+        qty, paid = today or (0, Decimal("0"))
+        day = day_change(row.quantity, quote.price, quote.previous_close or None, qty, paid)
     return {
         "ticker": row.ticker,
         "quantity": row.quantity,

@@ -2,7 +2,8 @@
 
 Checks, per user: cash equals the sum of its ledger; available + frozen = total;
 frozen equals open buy reservations plus pending withdrawals; reserved shares
-equal the open resting sells; each position equals the sum of its fills;
+equal the open resting sells; each position equals the sum of its fills since the
+account's latest reset;
 nothing is negative; every order's fills add up to its filled quantity.
 """
 
@@ -15,6 +16,7 @@ from extensions import db
 from models import (
     OPEN_STATUSES,
     AccountBalance,
+    AccountReset,
     CashLedger,
     FundTransaction,
     Order,
@@ -75,14 +77,19 @@ def _check_positions() -> list[str]:
             else_=-Transaction.transaction_quantity,
         )
     )
-    fills = {
-        (u, t): int(q)
-        for u, t, q in db.session.execute(
-            select(Transaction.user_id, Transaction.ticker, signed).group_by(
-                Transaction.user_id, Transaction.ticker
-            )
-        )
-    }
+    # An account reset closes every position: only fills after the latest reset count.
+    mark = (
+        select(AccountReset.user_id, func.max(AccountReset.after_transaction_id).label("mark"))
+        .group_by(AccountReset.user_id)
+        .subquery()
+    )
+    since_reset = (
+        select(Transaction.user_id, Transaction.ticker, signed)
+        .outerjoin(mark, mark.c.user_id == Transaction.user_id)
+        .where(Transaction.transaction_id > func.coalesce(mark.c.mark, 0))
+        .group_by(Transaction.user_id, Transaction.ticker)
+    )
+    fills = {(u, t): int(q) for u, t, q in db.session.execute(since_reset)}
     resting = {
         (u, t): int(q)
         for u, t, q in db.session.execute(

@@ -91,7 +91,8 @@ def test_portfolio_shows_a_gain_valued_at_the_latest_price(trader_client, market
     assert html.cell("AAPL", "market_value")[0] == "$1,600.00"
     assert html.cell("AAPL", "unrealized_pnl") == ("+$99.00", "text-end text-success")
     assert html.cell("AAPL", "unrealized_pct") == ("+6.60%", "text-end text-success")
-    assert html.cell("AAPL", "day_change")[0] == "+$600.00"  # previous close $100, 10 shares
+    # bought today at $150: the day change runs from the purchase price, not the $100 close
+    assert html.cell("AAPL", "day_change")[0] == "+$100.00"
     assert html.text("summary-total-value") == "$10,099.00"
     assert html.text("summary-cash") == "$8,499.00"
     assert html.text("summary-market-value") == "$1,600.00"

@@ -6,7 +6,7 @@ from flask_login import current_user
 from routes import tokens as token_views
 from routes.admin import bp
 from routes.user.forms import TokenForm
-from services import console, tokens
+from services import console, resets, settings, tokens
 
 
 @bp.get("/")
@@ -20,6 +20,8 @@ def dashboard():
         "admin/dashboard.html",
         figures=console.dashboard_figures(),
         recent=console.audit_entries(limit=10),
+        reset_allowed=settings.reset_allowed(),
+        starting_balance=resets.starting_balance(),
     )
 
 

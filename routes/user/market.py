@@ -6,7 +6,7 @@ from flask_login import current_user
 from routes.helpers import json_body
 from routes.market.shapes import quote_json, ticker_arg
 from routes.user import bp
-from services import fundamentals, history, market, universe
+from services import fundamentals, history, market, overview, universe
 
 
 @bp.get("/stock_chart")
@@ -94,3 +94,8 @@ def api_watch():
 def api_unwatch(ticker: str):
     universe.unwatch(current_user, market.check_ticker(ticker))
     return jsonify(success=True, watchlist=universe.watchlist(current_user.user_id))
+
+
+@bp.get("/markets")
+def markets():
+    return render_template("user/markets.html", data=overview.overview())

@@ -7,13 +7,13 @@ from routes import tokens as token_views
 from routes.helpers import client_ip
 from routes.user import bp
 from routes.user.forms import AmountForm, TokenForm
-from services import funds, tokens
+from services import desk, funds, tokens
 from services.errors import ServiceError
 
 
 @bp.get("/dashboard")
 def dashboard():
-    return render_template("user/dashboard.html", account=current_user.account)
+    return render_template("user/dashboard.html", desk=desk.desk(current_user))
 
 
 @bp.get("/account")

@@ -39,3 +39,28 @@ window.PaperDesk = {
     });
   },
 };
+
+// The browser's time zone becomes the default for times on pages (until the profile sets one).
+(function () {
+  try {
+    var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (tz && document.cookie.indexOf("tz=" + encodeURIComponent(tz)) < 0) {
+      document.cookie = "tz=" + encodeURIComponent(tz) + "; path=/; max-age=31536000; SameSite=Lax";
+    }
+  } catch (e) { /* an old browser: times stay in UTC */ }
+})();
+
+// The navigation marks the page you are on (links may name more paths in data-nav-also).
+(function () {
+  var here = location.pathname, best = null, bestLength = 0;
+  document.querySelectorAll("#nav .navbar-nav:first-child a.nav-link").forEach(function (link) {
+    var paths = [new URL(link.href, location.href).pathname].concat((link.dataset.navAlso || "").split(" ").filter(Boolean));
+    paths.forEach(function (path) {
+      if ((here === path || here.indexOf(path + "/") === 0) && path.length > bestLength) { best = link; bestLength = path.length; }
+    });
+  });
+  if (best) {
+    best.classList.add("active");
+    best.setAttribute("aria-current", "page");
+  }
+})();
