@@ -6,7 +6,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from utils import formatting
-from utils.order_labels import describe
+from utils.order_labels import describe, status_label
 from utils.sparkline import HEIGHT, WIDTH, points
 
 TZ_COOKIE = "tz"
@@ -54,5 +54,6 @@ def register(app: Flask) -> None:
     )
     env.filters["sparkline"] = sparkline
     env.filters["tone"] = tone
+    env.filters["order_status"] = status_label
     env.globals["viewer_zone"] = viewer_zone
     env.globals["order_labels"] = describe

@@ -1,12 +1,14 @@
 """JSON shapes of orders, fills, holds and positions: money and prices as strings."""
 
+from utils.formatting import iso
+
 
 def _s(value):
     return None if value is None else str(value)
 
 
 def _t(value):
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+    return iso(value)
 
 
 def order_json(order) -> dict:

@@ -49,6 +49,7 @@ def register_user(username: str, email: str, password: str, ip: str | None = Non
     try:
         with transaction():
             user = User(user_name=username, user_email=email, user_password=hash_password(password))
+            user.last_login_at = utcnow()  # registering signs the new user in
             user.account = AccountBalance()
             db.session.add(user)
             db.session.flush()
@@ -136,6 +137,10 @@ def authenticate(model, username: str, password: str, ip: str, device: str | Non
     if not account or not check_password_hash(stored, password or ""):
         with transaction():
             db.session.add(LoginAttempt(username=key, ip=ip, device=device))
+            if account is not None:  # the account's owner sees the failed attempt
+                audit.record(
+                    None, f"{account.role}.login_failed", (account.role, account.id), ip=ip
+                )
         raise ServiceError("Wrong username or password.")
     if not account.is_enabled:
         raise ServiceError("This account is disabled. Contact an administrator.")

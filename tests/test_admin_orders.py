@@ -120,9 +120,11 @@ def test_page_lists_orders_with_actions_only_for_open_ones(app, admin_client, ma
     waiting = resting_buy(app, trader)
     page = admin_client.get("/admin/orders").get_data(as_text=True)
     assert f'data-id="{filled}"' in page and f'data-id="{waiting}"' in page
-    assert f'href="/admin/users/{trader}">trader</a>' in page
+    assert f'href="/admin/users/{trader}"' in page and 'title="trader">trader</a>' in page
     assert 'data-status="filled"' in page and 'data-status="pending"' in page
-    assert "limit $140.00" in page
+    # labelled as on the user's pages
+    assert "Limit · DAY</span>" in page or "Limit · GTC</span>" in page
+    assert '<div class="small text-body-secondary">$140.00</div>' in page
     assert f'action="/admin/orders/{waiting}/execute"' in page
     assert f'action="/admin/orders/{waiting}/reject"' in page
     assert f'action="/admin/orders/{filled}/execute"' not in page
@@ -162,6 +164,7 @@ def test_execute_fills_a_resting_buy_at_the_current_price(app, admin_client, adm
         D("0.00"),
     )
     assert order.executed_at is not None
+    assert order.remark == "Executed by an administrator at $145.00."  # the user sees who did it
     assert balances(app, trader) == (D("8549.00"), D("0.00"), D("8549.00"))
     held = position(app, trader)
     assert (held.quantity, held.total_cost) == (10, D("1451.00"))
@@ -202,14 +205,15 @@ def test_reject_a_buy_releases_the_reserved_cash(app, admin_client, admin, marke
     body = response.json
     assert body["success"] is True and f"Order #{order_id} rejected" in body["message"]
     assert body["order"]["status"] == "rejected"
-    assert body["order"]["remark"] == "Outside the desk's risk policy"
+    assert body["order"]["remark"] == "Rejected by an administrator: Outside the desk's risk policy"
     order = order_row(app, order_id)
     assert (order.order_status, order.reserved_cash, order.filled_quantity) == (
         "rejected",
         D("0.00"),
         0,
     )
-    assert order.remark == "Outside the desk's risk policy" and order.closed_at is not None
+    assert order.remark == "Rejected by an administrator: Outside the desk's risk policy"
+    assert order.closed_at is not None
     assert balances(app, trader) == (D("10000.00"), D("0.00"), D("10000.00"))
     assert count(app, CashLedger, CashLedger.reference_type == "order") == 0
     [(actor_type, actor_id, target_type, target_id, detail)] = audit_rows(app, "order.reject")
@@ -225,7 +229,7 @@ def test_reject_a_sell_releases_the_reserved_shares(app, admin_client, market, t
     held = position(app, trader)
     assert (held.quantity, held.reserved_quantity) == (10, 0)
     assert balances(app, trader) == (D("8499.00"), D("0.00"), D("8499.00"))
-    assert order_row(app, order_id).remark == "Wash trade"
+    assert order_row(app, order_id).remark == "Rejected by an administrator: Wash trade"
 
 
 @pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": "   "}, {"reason": "x" * 256}])

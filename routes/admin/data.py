@@ -1,5 +1,7 @@
 """The admin data page: provider, worker status, the ticker universe and history syncs."""
 
+from datetime import datetime
+
 from flask import jsonify, render_template
 from flask_login import current_user
 
@@ -8,6 +10,7 @@ from routes.helpers import action_done, client_ip, json_body
 from services import audit, history, lease, market, universe
 from services.db import transaction
 from tasks.worker import LEASE_NAME
+from utils.formatting import iso
 
 
 @bp.get("/data")
@@ -41,7 +44,7 @@ def worker_status():
 
 
 def _plain(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
+    return iso(value) if isinstance(value, datetime) else value
 
 
 @bp.post("/data/universe")

@@ -125,4 +125,4 @@ def reject_order(order_id: int):
         order = admin_orders.reject(current_user, order_id, body.reason, client_ip())
     except ServiceError as exc:
         return _refused(exc)
-    return _done(order, f"Order #{order_id} rejected: {order.remark}")
+    return _done(order, f"Order #{order_id} rejected: {body.reason.strip()}")

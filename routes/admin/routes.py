@@ -1,12 +1,15 @@
 """Admin dashboard, audit log and the admin's own account page."""
 
-from flask import redirect, render_template, session, url_for
+from datetime import date
+
+from flask import Response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from routes import tokens as token_views
 from routes.admin import bp
 from routes.user.forms import TokenForm
-from services import console, resets, settings, tokens
+from services import audit_views, console, portfolio, resets, settings, tokens
+from services.errors import ServiceError
 
 
 @bp.get("/")
@@ -16,18 +19,57 @@ def index():
 
 @bp.get("/dashboard")
 def dashboard():
+    recent = console.audit_entries(limit=10)
     return render_template(
         "admin/dashboard.html",
         figures=console.dashboard_figures(),
-        recent=console.audit_entries(limit=10),
+        recent=recent,
+        names=audit_views.names(recent),
         reset_allowed=settings.reset_allowed(),
         starting_balance=resets.starting_balance(),
     )
 
 
+def _day(name: str) -> date | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ServiceError(f"{name} must be a date such as 2026-03-02.", field=name) from None
+
+
+def _audit_filter() -> audit_views.AuditFilter:
+    return audit_views.AuditFilter(
+        who=request.args.get("who", "")[:64],
+        what=request.args.get("what", "")[:64],
+        since=_day("since"),
+        until=_day("until"),
+    )
+
+
 @bp.get("/audit")
 def audit_log():
-    return render_template("admin/audit.html", entries=console.audit_entries(limit=200))
+    flt = _audit_filter()
+    entries = audit_views.filtered(flt)
+    return render_template(
+        "admin/audit.html",
+        entries=entries,
+        names=audit_views.names(entries),
+        flt=flt,
+        actions=audit_views.actions(),
+    )
+
+
+@bp.get("/audit.csv")
+def audit_csv():
+    rows = audit_views.csv_rows(audit_views.filtered(_audit_filter(), limit=100_000))
+    return Response(
+        portfolio.to_csv(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=audit.csv"},
+    )
 
 
 @bp.get("/account")

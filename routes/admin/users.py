@@ -7,7 +7,7 @@ from extensions import db
 from models import User
 from routes.admin import bp
 from routes.helpers import client_ip, page_args
-from services import accounts, console, funds
+from services import accounts, audit_views, console, funds, portfolio
 
 
 @bp.get("/users")
@@ -27,12 +27,16 @@ def user_management():
 @bp.get("/users/<int:user_id>")
 def user_detail(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
+    trail = audit_views.user_trail(user_id)
     return render_template(
         "admin/user_detail.html",
         user=user,
         history=funds.history(user_id),
         ledger=console.ledger(user_id),
-        audit=console.audit_entries("user", user_id, limit=50),
+        book=portfolio.positions(user),
+        orders=list(db.session.scalars(portfolio.orders_query(user_id).limit(50))),
+        audit=trail,
+        names=audit_views.names(trail),
     )
 
 

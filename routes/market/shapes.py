@@ -5,6 +5,7 @@ from flask import request
 from services import market
 from services.errors import ServiceError
 from utils.clock import utcnow
+from utils.formatting import iso
 
 INTERVALS = {"10s": 10, "1m": 60}
 
@@ -22,7 +23,7 @@ def quote_json(quote) -> dict:
         "low": _text(quote.low),
         "previous_close": _text(quote.previous_close),
         "volume": quote.volume,
-        "last_updated": quote.as_of.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "last_updated": iso(quote.as_of),
         "age_seconds": age,
         "source": quote.source,
         "stale": bool(quote.stale),

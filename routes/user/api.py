@@ -8,6 +8,7 @@ from routes.schemas import AmountRequest, parse_body
 from routes.user import bp
 from services import funds
 from services.errors import ServiceError
+from utils.formatting import iso
 
 
 def _fund_request(request_fn, label: str):
@@ -58,10 +59,12 @@ def fund_request_json(request) -> dict:
     """The JSON shape of a fund request."""
     return {
         "transaction_id": request.transaction_id,
+        "user_id": request.user_id,
+        "user_name": request.user.user_name,
         "transaction_type": request.transaction_type,
         "amount": str(request.amount),
         "status": request.status,
-        "created_at": request.created_at.isoformat(),
-        "decided_at": request.decided_at.isoformat() if request.decided_at else None,
+        "created_at": iso(request.created_at),
+        "decided_at": iso(request.decided_at),
         "remark": request.remark,
     }

@@ -2,19 +2,17 @@
 (function () {
   var COLOURS = { pending: "warning", partially_filled: "info", filled: "success", rejected: "danger" };
 
-  // Prices arrive with 4 decimals: show 2 unless the last two matter (as the page does).
-  function price(value) {
-    if (value === null || value === undefined) return "";
-    var parts = String(value).split(".");
-    var text = parts.length === 2 && parts[1].length === 4 && /00$/.test(value) ? value.slice(0, -2) : value;
-    return "$" + text;
-  }
+  var price = window.PaperDeskFormat.price;
+  var WORDS = {
+    pending: "Working", partially_filled: "Partly filled", filled: "Filled",
+    cancelled: "Cancelled", rejected: "Rejected", expired: "Expired",
+  };
 
   function badge(status) {
     var span = document.createElement("span");
     span.className = "badge text-bg-" + (COLOURS[status] || "secondary");
     span.setAttribute("data-status", status);
-    span.textContent = status;
+    span.textContent = WORDS[status] || status;
     return span;
   }
 

@@ -3,27 +3,14 @@
 (function () {
   function $(id) { return document.getElementById(id); }
 
-  // ---- formatting ----
+  // ---- formatting (static/js/format.js) ----
 
-  function group(digits) { return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
-
-  // Money strings as "$1,234.56", signed when asked ("+$1.00", "-$1.00").
-  function money(value, signed) {
-    if (value === null || value === undefined || value === "") return "";
-    var n = +value;
-    var parts = Math.abs(n).toFixed(2).split(".");
-    var sign = n < 0 ? "-" : signed && n > 0 ? "+" : "";
-    return sign + "$" + group(parts[0]) + "." + parts[1];
-  }
-
-  // Prices keep up to 4 decimals (at least 2): a fill at $150.1234 is shown as such.
-  function price(value) {
-    if (value === null || value === undefined) return "";
-    var parts = (+value).toFixed(4).replace(/(\.\d{2}\d*?)0+$/, "$1").split(".");
-    return "$" + group(parts[0]) + "." + parts[1];
-  }
-
-  function when(iso) { return iso ? iso.replace("T", " ").slice(0, 16) + " UTC" : ""; }
+  var F = window.PaperDeskFormat;
+  var money = F.money, price = F.price, when = F.when;
+  var STATUS_WORDS = {
+    pending: "Working", partially_filled: "Partly filled", filled: "Filled",
+    cancelled: "Cancelled", rejected: "Rejected", expired: "Expired",
+  };
 
   function words(value) { return value.replace(/_/g, " "); }
 
@@ -164,12 +151,12 @@
     sideCell(row, o.order_type);
     var type = KINDS[o.execution_type] || words(o.execution_type);
     td(row, o.execution_type === "market" ? type : type + " · " + o.time_in_force.toUpperCase(), "text-nowrap");
-    td(row, o.quantity ? o.quantity + " sh" : money(o.amount), "text-end");
+    td(row, o.quantity ? F.shares(o.quantity) : money(o.amount), "text-end text-nowrap");
     td(row, orderPrice(o), "text-end text-nowrap");
     td(row, o.filled_quantity ? o.filled_quantity + " @ " + price(o.average_fill_price) : "0", "text-end text-nowrap");
     td(row, +o.commission ? money(o.commission) : "", "text-end");
     var status = td(row);
-    var badge = el("span", "badge text-bg-" + (BADGES[o.status] || "secondary"), words(o.status));
+    var badge = el("span", "badge text-bg-" + (BADGES[o.status] || "secondary"), STATUS_WORDS[o.status] || words(o.status));
     badge.dataset.status = o.status;
     status.appendChild(badge);
     td(row, o.remark || "", "small text-body-secondary order-remark");
@@ -190,7 +177,7 @@
     td(row, when(t.time), "text-nowrap small");
     tickerCell(row, t.ticker);
     sideCell(row, t.type);
-    td(row, t.quantity, "text-end");
+    td(row, F.number(t.quantity), "text-end");
     td(row, price(t.price), "text-end");
     td(row, money(t.amount), "text-end");
     td(row, money(t.commission), "text-end");
@@ -221,6 +208,7 @@
       var button = event.target.closest(".js-cancel");
       if (!button) return;
       var row = button.closest("tr");
+      if (!window.confirm("Cancel order #" + row.dataset.orderId + "?")) return;
       button.disabled = true;
       PaperDesk.postJSON("/user/orders/" + row.dataset.orderId + "/cancel", {}).then(function (data) {
         if (data.success) {

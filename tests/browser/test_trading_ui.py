@@ -85,6 +85,12 @@ def test_buy_through_the_ticket_then_see_and_cancel_orders(
     assert "$450.00" in page.inner_text("#fills-table")
     screenshot("5-orders")
 
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    order.get_by_role("button", name="Cancel").click()  # asked first; saying no keeps it
+    assert asked == ["Cancel order #2?"]
+    assert order.locator('[data-status="pending"]').count() == 1
+    page.once("dialog", lambda d: d.accept())
     order.get_by_role("button", name="Cancel").click()
     order.locator('[data-status="cancelled"]').wait_for()
     assert order.get_by_role("button", name="Cancel").count() == 0

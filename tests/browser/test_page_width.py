@@ -1,0 +1,138 @@
+"""Every page fits a 1366 px desktop and a 390 px phone without sideways scrolling, in
+light and dark, with a 64-character username, long tables and the navigation marking
+the page you are on. Screenshots: tests/artifacts/test_page_width-*.png."""
+
+from decimal import Decimal
+
+import pytest
+
+from extensions import db
+from models import User
+from services import accounts, funds, orders, tokens, universe
+from services.orders import OrderSpec
+from tests.conftest import ADMIN_PASSWORD, PASSWORD
+
+pytestmark = pytest.mark.browser
+
+LONG_NAME = "w" * 19 + "-a-very-long-username-that-fills-the-bar-" + "z" * 4  # 64 characters
+SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
+
+USER_PAGES = {
+    "dashboard": ("/user/dashboard", "Dashboard"),
+    "markets": ("/user/markets", "Markets"),
+    "stock": ("/user/stock_chart?ticker=AAPL", "Markets"),
+    "portfolio": ("/user/portfolio", "Portfolio"),
+    "orders": ("/user/orders", "Orders"),
+    "account": ("/user/account", "Account"),
+    "profile": ("/user/profile", None),
+    "not-found": ("/user/no-such-page", None),
+}
+ADMIN_PAGES = {
+    "admin-dashboard": ("/admin/dashboard", "Dashboard"),
+    "admin-funds": ("/admin/fund-transactions", "Fund requests"),
+    "admin-orders": ("/admin/orders", "Orders"),
+    "admin-users": ("/admin/users", "Users"),
+    "admin-user": ("/admin/users/1", "Users"),
+    "admin-data": ("/admin/data", "Market data"),
+    "admin-audit": ("/admin/audit", "Audit log"),
+    "admin-account": ("/admin/account", None),
+}
+PUBLIC_PAGES = {
+    "home": ("/", None),
+    "about": ("/about", None),
+    "login": ("/auth/login", None),
+    "register": ("/auth/register", None),
+    "admin-login": ("/auth/admin-login", None),
+}
+
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll('body *')].filter(e => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.right > width + 1 && !e.closest('.table-responsive, .visually-hidden');
+  }).slice(0, 5).map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className);
+  return {scroll: document.documentElement.scrollWidth, width: width, wide: wide};
+}"""
+
+
+@pytest.fixture
+def busy_account(app, market):
+    """A user with a 64-character name, positions, open orders, trades, tokens, a
+    watchlist and fund requests, and an admin who decided some of them."""
+    assert len(LONG_NAME) == 64
+    with app.app_context():
+        user = accounts.register_user(LONG_NAME, "long@example.com", PASSWORD)
+        admin = accounts.create_admin("root_admin", ADMIN_PASSWORD)
+        request = funds.request_deposit(user, "900000.00")
+        funds.approve(admin, request.transaction_id)
+        funds.request_deposit(user, "1234.56")
+        for ticker in ("AAPL", "MSFT", "NVDA", "JPM"):
+            market.set(ticker, "123.4567")
+            orders.place(user, OrderSpec(ticker=ticker, side="buy", kind="market", quantity=1200))
+            universe.watch(user, ticker)
+        for kind, extra in [
+            ("limit", {"limit": Decimal("99.99")}),
+            ("stop_limit", {"stop": Decimal("150.00"), "limit": Decimal("151.25")}),
+            ("trailing_stop", {"trail_percent": Decimal("3")}),
+        ]:
+            spec = OrderSpec(
+                ticker="AAPL",
+                side="sell" if kind == "trailing_stop" else "buy",
+                kind=kind,
+                quantity=10,
+                time_in_force="gtc",
+                **extra,
+            )
+            orders.place(user, spec)
+        tokens.create_token(
+            db.session.get(User, user.user_id), "a-token-with-a-long-name-" + "x" * 39
+        )
+        db.session.remove()
+
+
+def _sign_in(page, base, path, username, password):
+    page.goto(base + path)
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state("networkidle")
+
+
+def _check(page, base, name, path, nav, size, screenshot):
+    response = page.goto(base + path)
+    page.wait_for_load_state("networkidle")
+    assert response.status < 500, (path, response.status)
+    for theme in ("light", "dark"):
+        page.evaluate(f"document.documentElement.setAttribute('data-bs-theme', '{theme}')")
+        measured = page.evaluate(OVERFLOW)
+        assert measured["scroll"] <= measured["width"], (name, size, theme, measured)
+        screenshot(f"{size}-{name}-{theme}")
+    if nav:
+        current = page.locator('#nav a.nav-link[aria-current="page"]')
+        assert current.count() == 1, (name, "no current page in the navigation")
+        assert current.inner_text().strip() == nav
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_page_fits_the_screen(browser, live_server, busy_account, size, request):
+    from tests.browser.conftest import ARTIFACTS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def shot(step):
+        page.screenshot(path=str(ARTIFACTS / f"test_page_width-{step}.png"), full_page=True)
+
+    width, height = SIZES[size]
+    for role, pages in [("public", PUBLIC_PAGES), ("user", USER_PAGES), ("admin", ADMIN_PAGES)]:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        if role == "user":
+            _sign_in(page, live_server, "/auth/login", LONG_NAME, PASSWORD)
+        elif role == "admin":
+            _sign_in(page, live_server, "/auth/admin-login", "root_admin", ADMIN_PASSWORD)
+        for name, (path, nav) in pages.items():
+            _check(page, live_server, name, path, nav, size, shot)
+        if role == "user":
+            title = page.locator("#nav .nav-user").first
+            assert title.evaluate("e => e.scrollWidth > e.clientWidth") or size == "phone"
+        context.close()
