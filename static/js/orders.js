@@ -28,6 +28,14 @@
 
   function td(row, text, className) { return row.appendChild(el("td", className, text)); }
 
+  // "2026-03-02" over "09:30 EST": the date and the time with its zone on two short lines.
+  function timeCell(row, iso) {
+    var text = when(iso), cut = text.indexOf(" ");
+    var cell = td(row, text.slice(0, cut), "small text-nowrap");
+    cell.appendChild(el("div", "text-body-secondary", text.slice(cut + 1)));
+    return cell;
+  }
+
   function sideCell(row, side) { td(row, side, side === "buy" ? "text-success" : "text-danger"); }
 
   function tickerCell(row, ticker) {
@@ -133,33 +141,35 @@
 
   var KINDS = { market: "Market", limit: "Limit", stop: "Stop", stop_limit: "Stop limit", trailing_stop: "Trailing stop" };
 
+  // The same words as utils/order_labels.py: "stop $95.00, limit $94.50", "trail 3%".
   function orderPrice(o) {
     var parts = [];
-    if (o.price) parts.push(price(o.price));
-    if (o.stop_price) parts.push("stop " + price(o.stop_price));
+    if (o.stop_price && o.price) parts.push("stop " + price(o.stop_price) + ", limit " + price(o.price));
+    else if (o.price) parts.push(price(o.price));
+    else if (o.stop_price) parts.push("stop " + price(o.stop_price));
     if (o.trail_percent) parts.push("trail " + +o.trail_percent + "%");
     if (o.trail_amount) parts.push("trail " + price(o.trail_amount));
-    return parts.join(", ") || "market";
+    return parts.join(", ") || "at market";
   }
 
   function orderRow(o) {
     var row = el("tr");
     row.dataset.orderId = o.order_id;
     td(row, o.order_id);
-    td(row, when(o.created_at), "text-nowrap small");
+    timeCell(row, o.created_at);
     tickerCell(row, o.ticker);
     sideCell(row, o.order_type);
     var type = KINDS[o.execution_type] || words(o.execution_type);
     td(row, o.execution_type === "market" ? type : type + " · " + o.time_in_force.toUpperCase(), "text-nowrap");
     td(row, o.quantity ? F.shares(o.quantity) : money(o.amount), "text-end text-nowrap");
     td(row, orderPrice(o), "text-end text-nowrap");
-    td(row, o.filled_quantity ? o.filled_quantity + " @ " + price(o.average_fill_price) : "0", "text-end text-nowrap");
-    td(row, +o.commission ? money(o.commission) : "", "text-end");
-    var status = td(row);
+    var filled = td(row, o.filled_quantity ? F.number(o.filled_quantity) + " @ " + price(o.average_fill_price) : "0", "text-end text-nowrap");
+    if (+o.commission) filled.appendChild(el("div", "small text-body-secondary", money(o.commission) + " commission"));
+    var status = td(row, null, "order-status");
     var badge = el("span", "badge text-bg-" + (BADGES[o.status] || "secondary"), STATUS_WORDS[o.status] || words(o.status));
     badge.dataset.status = o.status;
     status.appendChild(badge);
-    td(row, o.remark || "", "small text-body-secondary order-remark");
+    if (o.remark) status.appendChild(el("div", "small text-body-secondary order-remark", o.remark));
     var action = td(row, null, "text-end");
     if (o.status === "pending" || o.status === "partially_filled") {
       var cancel = el("button", "btn btn-sm btn-outline-danger js-cancel", "Cancel");
@@ -174,7 +184,7 @@
     var row = el("tr");
     row.dataset.transactionId = t.transaction_id;
     td(row, t.transaction_id);
-    td(row, when(t.time), "text-nowrap small");
+    timeCell(row, t.time);
     tickerCell(row, t.ticker);
     sideCell(row, t.type);
     td(row, F.number(t.quantity), "text-end");

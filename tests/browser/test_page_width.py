@@ -45,6 +45,11 @@ PUBLIC_PAGES = {
     "admin-login": ("/auth/admin-login", None),
 }
 
+# At desktop width a table fits its card: nothing (a Cancel button) hides behind a scrollbar.
+TABLES = """() => [...document.querySelectorAll('.table-responsive')]
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+  .map(e => (e.querySelector('table') || e).id || e.className)"""
+
 OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
   const wide = [...document.querySelectorAll('body *')].filter(e => {
@@ -104,9 +109,11 @@ def _check(page, base, name, path, nav, size, screenshot):
     assert response.status < 500, (path, response.status)
     for theme in ("light", "dark"):
         page.evaluate(f"document.documentElement.setAttribute('data-bs-theme', '{theme}')")
+        screenshot(f"{size}-{name}-{theme}")
         measured = page.evaluate(OVERFLOW)
         assert measured["scroll"] <= measured["width"], (name, size, theme, measured)
-        screenshot(f"{size}-{name}-{theme}")
+        if size == "desktop":
+            assert page.evaluate(TABLES) == [], (name, "a table is wider than its card")
     if nav:
         current = page.locator('#nav a.nav-link[aria-current="page"]')
         assert current.count() == 1, (name, "no current page in the navigation")
