@@ -202,8 +202,9 @@ def register_errorhandlers(app: Flask) -> None:
     def http_error(error):
         if wants_json():
             return json_error(error.description, error.code)
-        template = "errors/404.html" if error.code == 404 else "errors/error.html"
-        return render_template(template, code=error.code, message=error.description), error.code
+        # Werkzeug's stock descriptions give way to PaperDesk's own words (errors/error.html).
+        message = None if error.description == type(error).description else error.description
+        return render_template("errors/error.html", code=error.code, message=message), error.code
 
     @app.errorhandler(IntegrityError)
     def conflict(error):

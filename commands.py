@@ -53,6 +53,9 @@ def ensure_admin_command() -> None:
     try:
         accounts.create_admin(username, password)
     except ServiceError as exc:
+        setting = "ADMIN_USERNAME" if exc.field == "username" else "ADMIN_PASSWORD"
+        if setting in os.environ:
+            raise click.ClickException(f"{setting} is not acceptable: {exc.message}") from None
         raise click.ClickException(exc.message) from None
     if os.environ.get("ADMIN_PASSWORD"):
         click.echo(f"Admin '{username}' created with the password from ADMIN_PASSWORD.")

@@ -40,6 +40,32 @@ def check_username(username: str) -> str:
     return username
 
 
+def registration_problems(username: str, email: str, password: str) -> dict[str, list[str]]:
+    """Every problem with a registration, per field, so a form can show them all at once."""
+    problems: dict[str, list[str]] = {}
+    try:
+        username = check_username(username)
+    except ServiceError as exc:
+        problems["username"] = [exc.message]
+    rules = password_problems(
+        password or "", username or "", current_app.config["PASSWORD_MIN_LENGTH"]
+    )
+    if rules:
+        problems["password"] = rules
+    email = (email or "").strip().lower()
+    taken = db.session.execute(
+        select(User.user_name, User.user_email).where(
+            or_(func.lower(User.user_name) == (username or "").lower(), User.user_email == email)
+        )
+    ).all()
+    for name, address in taken:
+        if name.lower() == (username or "").lower():
+            problems.setdefault("username", []).append("That username is already registered.")
+        if address == email:
+            problems.setdefault("email", []).append("That email is already registered.")
+    return problems
+
+
 def register_user(username: str, email: str, password: str, ip: str | None = None) -> User:
     """Create a user with an empty account; refuse taken names or emails and weak passwords."""
     username = check_username(username)

@@ -63,6 +63,6 @@ def test_admin_json_endpoints_answer_401_json_to_anonymous_clients(app):
 
 def test_unknown_pages_are_404_html_or_json(client):
     page = client.get("/no/such/page")
-    assert page.status_code == 404 and "could not find" in page.get_data(as_text=True)
+    assert page.status_code == 404 and "PaperDesk has no such page" in page.get_data(as_text=True)
     api = client.get("/user/api/nope")
     assert api.status_code == 404 and api.json["success"] is False

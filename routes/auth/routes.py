@@ -66,6 +66,8 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
     form = RegisterForm()
+    if request.method == "POST" and _all_problems(form):
+        return render_template("auth/register.html", form=form), 400
     if form.validate_on_submit():
         try:
             user = accounts.register_user(
@@ -79,6 +81,18 @@ def register():
             return redirect(url_for("user.account"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/register.html", form=form), status
+
+
+def _all_problems(form: RegisterForm) -> bool:
+    """Validate the form and the account rules together, so every error shows at once."""
+    valid = form.validate()
+    problems = accounts.registration_problems(
+        form.username.data, form.email.data, form.password.data
+    )
+    for name, messages in problems.items():
+        field = getattr(form, name)
+        field.errors = list(field.errors) + [m for m in messages if m not in field.errors]
+    return not valid or bool(problems)
 
 
 def open_session(account) -> None:

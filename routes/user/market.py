@@ -7,6 +7,7 @@ from routes.helpers import json_body
 from routes.market.shapes import quote_json, ticker_arg
 from routes.user import bp
 from services import fundamentals, history, market, overview, universe
+from services.errors import ServiceError
 
 
 @bp.get("/stock_chart")
@@ -15,7 +16,10 @@ def stock_chart():
     if not raw:
         first = (universe.watchlist(current_user.user_id) or ["AAPL"])[0]
         return redirect(url_for("user.stock_chart", ticker=first))
-    ticker = ticker_arg()
+    try:
+        ticker = ticker_arg()
+    except ServiceError as exc:
+        return _unknown_ticker(raw, exc.message)
     universe.mark_viewed(ticker)
     return render_template(
         "user/stock_chart.html",
@@ -24,6 +28,15 @@ def stock_chart():
         provider=market.provider().name,
         watchlist=universe.watchlist(current_user.user_id),
     )
+
+
+def _unknown_ticker(raw: str, message: str):
+    symbol = raw.strip()[:20]
+    matches = market.search(symbol, limit=5) if symbol else []
+    page = render_template(
+        "user/unknown_ticker.html", symbol=symbol, message=message, matches=matches, code=404
+    )
+    return page, 404
 
 
 @bp.get("/api/market_data")

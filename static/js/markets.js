@@ -43,4 +43,5 @@
   });
   query.addEventListener("input", filter);
   sector.addEventListener("change", filter);
+  if (query.value) filter();  // arriving with ?q= from a search
 })();
