@@ -8,7 +8,11 @@
     return { x: point.time * 1000, o: +point.open, h: +point.high, l: +point.low, c: +point.close };
   }
 
-  function financialChart(canvas, time) {
+  var F = window.PaperDeskFormat;
+  var AXIS_WIDTH = 64;  // both daily charts reserve the same y-axis width, so bars sit under candles
+  function fixedAxis(scale) { scale.width = AXIS_WIDTH; }
+
+  function financialChart(canvas, time, ticks) {
     return new Chart(canvas, {
       type: "candlestick",
       data: { datasets: [{ label: ticker, data: [] }] },
@@ -16,12 +20,22 @@
         animation: false,
         maintainAspectRatio: false,
         plugins: { legend: { display: false } },
-        scales: { x: { type: "timeseries", time: time, ticks: { maxTicksLimit: 8 } } },
+        scales: {
+          x: { type: "timeseries", offset: true, time: time, ticks: ticks || { maxTicksLimit: 8 } },
+          y: { afterFit: fixedAxis },
+        },
       },
     });
   }
 
-  charts.daily = financialChart(document.getElementById("daily-chart"), { unit: "day" });
+  // One time format on every axis: "MMM yyyy" for months, "MMM d" for days, "HH:mm:ss" live.
+  function dailyAxis(period) {
+    if (period === "1mo" || period === "3mo") return { unit: "day", displayFormats: { day: "MMM d" } };
+    if (period === "5y" || period === "max") return { unit: "year", displayFormats: { year: "yyyy" } };
+    return { unit: "month", displayFormats: { month: "MMM yyyy" } };
+  }
+
+  charts.daily = financialChart(document.getElementById("daily-chart"), dailyAxis("6mo"), { autoSkip: false, maxRotation: 0 });
   charts.volume = new Chart(document.getElementById("volume-chart"), {
     type: "bar",
     data: { datasets: [{ label: "Volume", data: [], backgroundColor: "rgba(108,117,125,.5)" }] },
@@ -29,7 +43,10 @@
       animation: false,
       maintainAspectRatio: false,
       plugins: { legend: { display: false } },
-      scales: { x: { type: "timeseries", time: { unit: "day" }, ticks: { display: false } } },
+      scales: {
+        x: { type: "timeseries", offset: true, time: { unit: "day" }, ticks: { display: false } },
+        y: { afterFit: fixedAxis, ticks: { callback: function (v) { return F.number(v / 1e6) + "M"; } } },
+      },
     },
   });
   charts.live = financialChart(document.getElementById("live-chart"), {
@@ -37,21 +54,47 @@
     displayFormats: { second: "HH:mm:ss" },
   });
 
+  var dailyRows = [];
+
+  function drawDaily() {
+    charts.daily.data.datasets[0].data = dailyRows.map(function (b) { return { x: b.x, o: b.o, h: b.h, l: b.l, c: b.c }; });
+    charts.volume.data.datasets[0].data = dailyRows.map(function (b) { return { x: b.x, y: b.v }; });
+    if (dailyRows.length) {  // the same x range on both charts
+      var range = { min: dailyRows[0].x, max: dailyRows[dailyRows.length - 1].x };
+      Object.assign(charts.daily.options.scales.x, range);
+      Object.assign(charts.volume.options.scales.x, range);
+    }
+    charts.daily.update();
+    charts.volume.update();
+  }
+
   function loadDaily(period) {
+    charts.daily.options.scales.x.time = dailyAxis(period);
     fetch("/user/api/market_data?ticker=" + ticker + "&period=" + period, { headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (body) {
         if (!body.success) { document.getElementById("daily-note").textContent = body.error; return; }
-        var rows = body.data;
-        charts.daily.data.datasets[0].data = rows.map(function (b) {
-          return { x: Date.parse(b.date), o: +b.open, h: +b.high, l: +b.low, c: +b.close };
+        dailyRows = body.data.map(function (b) {
+          return { x: Date.parse(b.date), o: +b.open, h: +b.high, l: +b.low, c: +b.close, v: b.volume };
         });
-        charts.volume.data.datasets[0].data = rows.map(function (b) { return { x: Date.parse(b.date), y: b.volume }; });
-        charts.daily.update();
-        charts.volume.update();
+        if (lastQuote) growToday(lastQuote, false);
+        drawDaily();
         document.getElementById("daily-note").textContent =
-          rows.length + " trading days · source: " + body.source + (body.stale ? " (stale)" : "");
+          body.data.length + " trading days · source: " + body.source + (body.stale ? " (stale)" : "");
       });
+  }
+
+  // Today's daily bar: appears with the first quote of the day and grows with each one.
+  var lastQuote = null;
+  function growToday(q, draw) {
+    if (!dailyRows.length || q.open === null) return;
+    var day = Date.parse(q.last_updated.slice(0, 10));
+    var last = dailyRows[dailyRows.length - 1];
+    var bar = { x: day, o: +q.open, h: +q.high, l: +q.low, c: +q.price, v: q.volume || 0 };
+    if (last.x === day) dailyRows[dailyRows.length - 1] = bar;
+    else if (day > last.x) dailyRows.push(bar);
+    else return;
+    if (draw !== false) drawDaily();
   }
 
   document.querySelectorAll("#periods button").forEach(function (button) {
@@ -74,17 +117,19 @@
 
   function showQuote(q) {
     var badge = document.getElementById("live-price");
-    var previous = parseFloat(badge.dataset.price);
-    badge.textContent = "$" + (+q.price).toFixed(2);
+    badge.textContent = F.price(q.price);
     badge.dataset.price = q.price;
-    badge.classList.toggle("up", previous && +q.price > previous);
-    badge.classList.toggle("down", previous && +q.price < previous);
+    // the big price takes the colour of the day's change, like its badge
+    badge.classList.toggle("up", q.change !== null && +q.change > 0);
+    badge.classList.toggle("down", q.change !== null && +q.change < 0);
     var change = document.getElementById("live-change");
-    var pct = q.change_percent === null ? "" : " (" + (+q.change_percent).toFixed(2) + "%)";
-    change.textContent = (q.change === null ? "" : (+q.change >= 0 ? "+" : "") + (+q.change).toFixed(2)) + pct;
-    change.className = "badge " + (q.change === null ? "text-bg-secondary" : +q.change >= 0 ? "text-bg-success" : "text-bg-danger");
+    var pct = q.change_percent === null ? "" : " (" + F.percent(q.change_percent) + ")";
+    change.textContent = (q.change === null ? "" : F.price(q.change, true)) + pct;
+    change.className = "badge " + (q.change === null ? "text-bg-secondary" : +q.change > 0 ? "text-bg-success" : +q.change < 0 ? "text-bg-danger" : "text-bg-secondary");
     document.getElementById("live-source").textContent =
-      "source: " + q.source + " · as of " + q.last_updated.replace("T", " ").replace("Z", " UTC") + (q.stale ? " · stale" : "");
+      "source: " + q.source + " · as of " + F.when(q.last_updated, true) + (q.stale ? " · stale" : "");
+    lastQuote = q;
+    growToday(q);
     if (q.candle) {
       var data = charts.live.data.datasets[0].data;
       var point = candle(q.candle);
@@ -98,7 +143,36 @@
 
   function showWatch(q) {
     var item = document.querySelector('#watchlist [data-ticker="' + q.ticker + '"] .wl-price');
-    if (item) item.textContent = "$" + (+q.price).toFixed(2);
+    if (item) item.textContent = F.price(q.price);
+  }
+
+  // The watchlist card follows the Watch button at once.
+  function showWatchlist(tickers) {
+    var list = document.getElementById("watchlist");
+    var prices = {};
+    list.querySelectorAll("[data-ticker]").forEach(function (li) { prices[li.dataset.ticker] = li.querySelector(".wl-price").textContent; });
+    list.innerHTML = "";
+    tickers.forEach(function (t) {
+      var li = document.createElement("li");
+      li.className = "list-group-item d-flex justify-content-between";
+      li.dataset.ticker = t;
+      var a = document.createElement("a");
+      a.href = "/user/stock_chart?ticker=" + encodeURIComponent(t);
+      a.textContent = t;
+      var price = document.createElement("span");
+      price.className = "wl-price text-body-secondary";
+      price.textContent = prices[t] || (t === ticker && lastQuote ? F.price(lastQuote.price) : "…");
+      li.appendChild(a);
+      li.appendChild(price);
+      list.appendChild(li);
+    });
+    if (!tickers.length) {
+      var empty = document.createElement("li");
+      empty.className = "list-group-item text-body-secondary small";
+      empty.id = "watchlist-empty";
+      empty.textContent = "Nothing watched yet.";
+      list.appendChild(empty);
+    }
   }
 
   fetch("/api/price?ticker=" + ticker, { headers: { Accept: "application/json" } })
@@ -122,6 +196,7 @@
     var url = watching ? "/user/api/watchlist/" + ticker + "/remove" : "/user/api/watchlist";
     PaperDesk.postJSON(url, { ticker: ticker }).then(function (body) {
       if (!body.success) return;
+      showWatchlist(body.watchlist);
       toggle.dataset.watched = watching ? "false" : "true";
       toggle.textContent = watching ? "☆ Watch" : "★ Watching";
       toggle.classList.toggle("btn-warning", !watching);
