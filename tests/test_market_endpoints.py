@@ -125,7 +125,9 @@ def test_stock_page_renders_with_provider_and_credit(user_client):
     page = user_client.get("/user/stock_chart?ticker=AAPL").get_data(as_text=True)
     assert 'data-ticker="AAPL"' in page and "simulated market" in page
     assert "Historical data: IEX" in page
-    assert user_client.get("/user/stock_chart?ticker=NOPE").status_code == 400
+    assert (
+        user_client.get("/user/stock_chart?ticker=NOPE").status_code == 404
+    )  # with search and the list
 
 
 def test_sse_stream_sends_quotes(app, user_client):

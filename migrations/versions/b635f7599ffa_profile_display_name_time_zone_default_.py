@@ -1,7 +1,7 @@
 """profile: display name, time zone, default order size; account resets; site settings
 
 Revision ID: b635f7599ffa
-Revises: d8bf712a5b28
+Revises: 4a5dd62c7814
 Create Date: 2026-12-01 22:59:54.608750
 
 """
@@ -13,7 +13,7 @@ from models.types import ScaledDecimal  # noqa: F401  (money columns)
 
 # revision identifiers, used by Alembic.
 revision = 'b635f7599ffa'
-down_revision = 'd8bf712a5b28'
+down_revision = '4a5dd62c7814'
 branch_labels = None
 depends_on = None
 
