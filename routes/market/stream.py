@@ -17,7 +17,7 @@ from extensions import db
 from routes.market import bp
 from routes.market.shapes import quote_json
 from routes.market.slots import slots
-from services import candles, market, universe
+from services import candles, live, market, universe
 from services.errors import ServiceError
 from tasks.events import bus
 
@@ -28,7 +28,8 @@ KEEP_ALIVE_SECONDS = 5  # also how soon a vanished client's slot is noticed and 
 @bp.get("/stream/quotes")
 def stream_quotes():
     raw = [t for t in request.args.get("tickers", "").split(",") if t.strip()]
-    if not raw or len(raw) > MAX_TICKERS:
+    account_id = _account_id()
+    if (not raw and account_id is None) or len(raw) > MAX_TICKERS:
         raise ServiceError(f"Give 1 to {MAX_TICKERS} tickers: ?tickers=AAPL,MSFT", "tickers")
     tickers = sorted({market.check_ticker(t) for t in raw})
     for ticker in tickers:
@@ -37,9 +38,9 @@ def stream_quotes():
     owner = current_user.get_id()
     cfg = app.config
     if slots.take(owner, cfg["STREAM_SLOTS"], cfg["STREAM_SLOTS_PER_USER"]):
-        events = _events(app, tickers, cfg["STREAM_MAX_SECONDS"], owner)
+        events = _events(app, tickers, cfg["STREAM_MAX_SECONDS"], owner, account_id)
     else:
-        events = _snapshot(tickers, cfg["STREAM_BUSY_RETRY"])
+        events = _snapshot(tickers, cfg["STREAM_BUSY_RETRY"], account_id)
     db.session.remove()  # hold no transaction while streaming
     return Response(
         events,
@@ -48,11 +49,21 @@ def stream_quotes():
     )
 
 
-def _snapshot(tickers: list[str], retry_seconds: int):
+def _account_id() -> int | None:
+    """With ?account=1 a user's stream also says when their account changed (``account``
+    events: an order filled, was cancelled or expired, cash moved)."""
+    if request.args.get("account") != "1" or getattr(current_user, "role", None) != "user":
+        return None
+    return current_user.user_id
+
+
+def _snapshot(tickers: list[str], retry_seconds: int, account_id: int | None = None):
     """Every slot is taken: send the quotes once and ask the browser to come back later."""
     changed = _changes(tickers, {})
     chunks = [f"retry: {retry_seconds * 1000}\n\n", "event: busy\ndata: {}\n\n"]
     chunks += [f"event: quote\ndata: {json.dumps(item)}\n\n" for item in changed]
+    if account_id is not None:  # the page refreshes at each reconnection instead
+        chunks.append("event: account\ndata: {}\n\n")
     return chunks
 
 
@@ -75,20 +86,23 @@ class _SlotHeld:
             slots.give_back(self._owner)
 
 
-def _events(app, tickers: list[str], max_seconds: float, owner: str) -> _SlotHeld:
-    return _SlotHeld(_live(app, tickers, max_seconds), owner)
+def _events(app, tickers, max_seconds: float, owner: str, account_id=None) -> _SlotHeld:
+    return _SlotHeld(_live(app, tickers, max_seconds, account_id), owner)
 
 
-def _live(app, tickers: list[str], max_seconds: float):
+def _live(app, tickers: list[str], max_seconds: float, account_id: int | None = None):
     started = last_beat = time.monotonic()
-    seq, sent = 0, {}
+    seq, sent, stamp = 0, {}, None
     yield "retry: 3000\n\n"
     while time.monotonic() - started < max_seconds:
         with app.app_context():
-            changed = _changes(tickers, sent)
+            changed = _changes(tickers, sent) if tickers else []
+            before, stamp = stamp, live.account_stamp(account_id) if account_id else None
             db.session.remove()
         for item in changed:
             yield f"event: quote\ndata: {json.dumps(item)}\n\n"
+        if before is not None and stamp != before:
+            yield "event: account\ndata: {}\n\n"
         if time.monotonic() - last_beat > KEEP_ALIVE_SECONDS:
             last_beat = time.monotonic()
             yield ": keep-alive\n\n"

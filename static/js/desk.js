@@ -1,9 +1,13 @@
-// The dashboard: Cancel (after a confirmation) on open orders.
+// The dashboard: Cancel (after a confirmation) on open orders, and live figures: watchlist
+// prices from the quote stream, the rest re-read from the server when a held price moves or
+// the account changes.
 (function () {
-  var table = document.getElementById("desk-orders");
-  var box = document.getElementById("desk-orders-message");
+  var F = window.PaperDeskFormat, Live = window.PaperDeskLive;
+  var LIVE_PARTS = ["desk-summary", "desk-next-step", "desk-positions-card", "desk-orders-card", "desk-fills-card"];
 
   function say(tone, text) {
+    var box = document.getElementById("desk-orders-message");
+    if (!box) return;
     box.innerHTML = "";
     if (!text) return;
     var alert = document.createElement("div");
@@ -12,9 +16,8 @@
     box.appendChild(alert);
   }
 
-  if (table) {
-    table.addEventListener("click", function (event) {
-      var button = event.target.closest(".js-cancel");
+  document.addEventListener("click", function (event) {
+      var button = event.target.closest("#desk-orders .js-cancel");
       if (!button) return;
       var row = button.closest("tr");
       if (!window.confirm("Cancel order #" + row.dataset.orderId + "?")) return;
@@ -31,6 +34,37 @@
         button.disabled = false;
         say("danger", "PaperDesk could not be reached. Try again.");
       });
+  });
+
+  function showWatch(q) {
+    var row = document.querySelector('#desk-watchlist [data-ticker="' + q.ticker + '"]');
+    if (!row) return;
+    row.querySelector('[data-col="price"]').textContent = F.price(q.price);
+    var change = row.querySelector('[data-col="change_percent"]');
+    change.textContent = F.percent(q.change_percent);
+    change.className = "d-block small " + F.tone(q.change);
+  }
+
+  var source = null, followed = "";
+  function held() { return Live.tickersIn("#desk-positions [data-ticker]"); }
+  function watched() { return Live.tickersIn("#desk-watchlist [data-ticker]"); }
+
+  // (Re)open the stream when the set of tickers changes (a first buy, a last sale).
+  function followTickers() {
+    var tickers = held().concat(watched().filter(function (t) { return held().indexOf(t) < 0; }));
+    if (source && tickers.join(",") === followed) return;
+    if (source) source.close();
+    followed = tickers.join(",");
+    source = Live.follow({
+      tickers: tickers,
+      onQuote: function (q) {
+        showWatch(q);
+        if (held().indexOf(q.ticker) >= 0) refresh();
+      },
+      onAccount: function () { refresh(); },
     });
   }
+
+  var refresh = Live.refresher(LIVE_PARTS, followTickers);
+  followTickers();
 })();

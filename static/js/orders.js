@@ -255,4 +255,16 @@
 
   if (orders) orders.load(1);
   if (fills) fills.load(1);
+
+  // Live: an order that fills, expires or is cancelled elsewhere shows its new state here.
+  if (orders && window.PaperDeskLive) {
+    window.PaperDeskLive.follow({
+      onAccount: function () {
+        orders.load().then(function () {
+          document.documentElement.dataset.liveRefreshes = (+document.documentElement.dataset.liveRefreshes || 0) + 1;
+        });
+        if (fills) fills.load();
+      },
+    });
+  }
 })();

@@ -1,0 +1,135 @@
+"""Live pages over the quote stream: the orders page shows a resting order fill, the
+dashboard and portfolio follow prices and fills, the Watch button updates the watchlist
+card at once, and the stock page's big price and today's bar follow the quotes."""
+
+from decimal import Decimal
+
+import pytest
+
+from extensions import db
+from models import User
+from services import matching, orders
+from services.orders import OrderSpec
+from tests.browser.test_stock_page import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _place(app, user_id, **fields):
+    with app.app_context():
+        spec = OrderSpec(**{"ticker": "AAPL", "side": "buy", "kind": "market", **fields})
+        order_id = orders.place(db.session.get(User, user_id), spec).order_id
+        db.session.remove()
+    return order_id
+
+
+def _tick(app, market, price: str) -> None:
+    """The market moves: the scripted price changes and the worker's matching runs."""
+    market.set("AAPL", price)
+    with app.app_context():
+        matching.on_price("AAPL", Decimal(price))
+        db.session.remove()
+
+
+def test_orders_page_shows_a_resting_order_fill(app, live_server, page, market, trader):
+    market.set("AAPL", "150.00")
+    waiting = _place(app, trader, kind="limit", limit=Decimal("140.00"), quantity=5,
+                     time_in_force="gtc")  # fmt: skip
+    sign_in(page, live_server, "trader")
+    page.goto(f"{live_server}/user/orders")
+    row = page.locator(f'#orders-table tr[data-order-id="{waiting}"]')
+    row.locator('[data-status="pending"]').wait_for()
+
+    _tick(app, market, "139.00")  # crosses the limit while the page is open
+
+    row.locator('[data-status="filled"]').wait_for(timeout=15000)
+    assert "5 @ $139.00" in row.inner_text()
+    page.locator(
+        "#fills-table tr[data-order-id], #fills-table tr[data-transaction-id]"
+    ).first.wait_for()
+    assert "$139.00" in page.inner_text("#fills-table")
+
+
+def test_dashboard_follows_prices_and_fills(app, live_server, page, market, trader):
+    market.set("AAPL", "150.00")
+    _place(app, trader, quantity=10)
+    waiting = _place(app, trader, kind="limit", limit=Decimal("140.00"), quantity=2,
+                     time_in_force="gtc")  # fmt: skip
+    sign_in(page, live_server, "trader")
+    page.goto(f"{live_server}/user/dashboard")
+    assert page.locator(f'#desk-orders tr[data-order-id="{waiting}"]').count() == 1
+    assert (
+        page.inner_text('#desk-positions tr[data-ticker="AAPL"] [data-col="day_change"]') == "$0.00"
+    )
+
+    market.set("AAPL", "160.00")
+    cell = '#desk-positions tr[data-ticker="AAPL"] [data-col="day_change"]'
+    page.wait_for_function(
+        f"document.querySelector('{cell}').textContent.trim() === '+$100.00'", timeout=15000
+    )
+    assert page.inner_text("#desk-todays-pnl") == "+$100.00"
+
+    _tick(app, market, "139.00")  # the resting buy fills
+    page.locator(f'#desk-orders tr[data-order-id="{waiting}"]').wait_for(
+        state="detached", timeout=15000
+    )
+    page.wait_for_function(
+        'document.querySelector(\'#desk-positions tr[data-ticker="AAPL"] [data-col="quantity"]\')'
+        ".textContent.trim() === '12'",
+        timeout=15000,
+    )
+    assert "2 shares AAPL at $139.00" in page.inner_text("#desk-fills")
+
+
+def test_portfolio_follows_the_price(app, live_server, page, market, trader):
+    market.set("AAPL", "150.00")
+    _place(app, trader, quantity=10)
+    sign_in(page, live_server, "trader")
+    page.goto(f"{live_server}/user/portfolio")
+    value = '#positions-table tr[data-ticker="AAPL"] [data-col="market_value"]'
+    assert page.inner_text(value) == "$1,500.00"
+    market.set("AAPL", "155.00")
+    page.wait_for_function(
+        f"document.querySelector('{value}').textContent.trim() === '$1,550.00'", timeout=15000
+    )
+    assert page.inner_text("#summary-total-value") == "$10,049.00"  # 8,499 cash + 1,550
+    page.wait_for_function("PaperDeskCharts.allocation.data.datasets[0].data[1] === 1550")
+
+
+def test_watch_button_updates_the_watchlist_card_at_once(live_server, page, market, trader):
+    market.set("MSFT", "310.00")
+    sign_in(page, live_server, "trader")
+    page.goto(f"{live_server}/user/stock_chart?ticker=MSFT")
+    assert page.locator("#watchlist-empty").count() == 1
+    page.click("#watch-toggle")
+    page.locator('#watchlist [data-ticker="MSFT"]').wait_for()
+    assert page.locator("#watchlist-empty").count() == 0
+    page.click("#watch-toggle")
+    page.locator("#watchlist-empty").wait_for()
+    assert page.locator('#watchlist [data-ticker="MSFT"]').count() == 0
+
+
+def test_big_price_takes_the_days_colour_and_todays_bar_grows(live_server, page, market, trader):
+    market.set("AAPL", "95.00")  # the scripted close is $100: down on the day
+    sign_in(page, live_server, "trader")
+    page.goto(f"{live_server}/user/stock_chart?ticker=AAPL")
+    page.wait_for_function("document.getElementById('live-price').dataset.price !== ''")
+    assert page.get_attribute("#live-price", "class").split()[-1] == "down"
+    assert page.inner_text("#live-price") == "$95.00"
+    assert page.inner_text("#live-change") == "-$5.00 (-5.00%)"
+    page.wait_for_function("PaperDeskCharts.daily.data.datasets[0].data.length > 20")
+    today = "Date.parse(new Date().toISOString().slice(0, 10))"
+    page.wait_for_function(
+        f"PaperDeskCharts.daily.data.datasets[0].data.slice(-1)[0].x === {today}", timeout=15000
+    )
+    market.set("AAPL", "104.00")
+    page.wait_for_function(
+        "PaperDeskCharts.daily.data.datasets[0].data.slice(-1)[0].c === 104", timeout=15000
+    )
+    assert page.get_attribute("#live-price", "class").split()[-1] == "up"
+    bars = page.evaluate("PaperDeskCharts.volume.data.datasets[0].data.length")
+    assert bars == page.evaluate("PaperDeskCharts.daily.data.datasets[0].data.length")
+    axis = page.evaluate(
+        "[PaperDeskCharts.daily.scales.y.width, PaperDeskCharts.volume.scales.y.width]"
+    )
+    assert axis[0] == axis[1]  # the volume bars line up under their candles

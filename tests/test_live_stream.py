@@ -1,0 +1,89 @@
+"""The quote stream's account events: live pages learn that an order filled or was cancelled."""
+
+import threading
+import time
+from decimal import Decimal
+
+import pytest
+
+from extensions import db
+from models import User
+from routes.market.slots import slots
+from services import live, matching, orders
+from services.orders import OrderSpec
+from tests.conftest import AuthActions
+
+pytestmark = pytest.mark.usefixtures("books_balance")
+
+
+def _resting_buy(app, user_id) -> int:
+    with app.app_context():
+        spec = OrderSpec(ticker="AAPL", side="buy", kind="limit", quantity=3,
+                         limit=Decimal("140.00"), time_in_force="gtc")  # fmt: skip
+        order_id = orders.place(db.session.get(User, user_id), spec).order_id
+        db.session.remove()
+    return order_id
+
+
+def test_account_stamp_moves_with_fills_and_cancels(app, market, trader):
+    market.set("AAPL", "150.00")
+    with app.app_context():
+        before = live.account_stamp(trader)
+    first = _resting_buy(app, trader)
+    with app.app_context():
+        placed = live.account_stamp(trader)
+        assert placed != before
+        assert live.account_stamp(trader) == placed  # nothing changed, same stamp
+        orders.cancel(db.session.get(User, trader), first)
+        cancelled = live.account_stamp(trader)
+        assert cancelled != placed
+    _resting_buy(app, trader)
+    with app.app_context():
+        waiting = live.account_stamp(trader)
+        matching.on_price("AAPL", Decimal("139.00"))
+        assert live.account_stamp(trader) != waiting
+
+
+def test_stream_sends_an_account_event_when_an_order_fills(app, client, market, trader):
+    market.set("AAPL", "150.00")
+    AuthActions(client).login("trader")
+    _resting_buy(app, trader)
+    app.config["STREAM_MAX_SECONDS"] = 3.5
+
+    def fill_soon():
+        time.sleep(1.2)
+        market.set("AAPL", "139.00")
+        with app.app_context():
+            matching.on_price("AAPL", Decimal("139.00"))
+            db.session.remove()
+
+    filler = threading.Thread(target=fill_soon)
+    filler.start()
+    text = client.get("/stream/quotes?account=1").get_data(as_text=True)
+    filler.join()
+    assert text.startswith("retry: 3000")
+    assert text.count("event: account") == 1
+    assert "event: quote" not in text  # no tickers asked for: account events only
+
+
+def test_no_account_event_when_nothing_changes(app, client, market, trader):
+    AuthActions(client).login("trader")
+    app.config["STREAM_MAX_SECONDS"] = 1.5
+    text = client.get("/stream/quotes?tickers=AAPL&account=1").get_data(as_text=True)
+    assert "event: quote" in text and "event: account" not in text
+
+
+def test_a_busy_stream_asks_the_page_to_refresh(app, client, market, trader):
+    AuthActions(client).login("trader")
+    app.config.update(STREAM_SLOTS_PER_USER=1)
+    assert slots.take(f"user:{trader}", total=100, per_owner=100)
+    try:
+        text = client.get("/stream/quotes?account=1").get_data(as_text=True)
+    finally:
+        slots.give_back(f"user:{trader}")
+    assert "event: busy" in text and "event: account" in text
+
+
+def test_a_stream_needs_tickers_unless_it_follows_the_account(user_client):
+    response = user_client.get("/stream/quotes")
+    assert response.status_code == 400 and "Give 1 to 20 tickers" in response.json["error"]
