@@ -29,10 +29,35 @@
   }
 
   // One time format on every axis: "MMM yyyy" for months, "MMM d" for days, "HH:mm:ss" live.
+  // Up to two years every month is labelled; a month's days are thinned to fit; longer
+  // periods label years.
   function dailyAxis(period) {
-    if (period === "1mo" || period === "3mo") return { unit: "day", displayFormats: { day: "MMM d" } };
+    if (period === "1mo" || period === "5d") return { unit: "day", displayFormats: { day: "MMM d" } };
     if (period === "5y" || period === "max") return { unit: "year", displayFormats: { year: "yyyy" } };
     return { unit: "month", displayFormats: { month: "MMM yyyy" } };
+  }
+
+  // Bars sit at UTC midnight of their trading day; a label marks the first bar of each
+  // month (or year), so every month is labelled once.
+  var LABEL = {
+    day: { month: "short", day: "numeric", timeZone: "UTC" },
+    month: { month: "short", year: "numeric", timeZone: "UTC" },
+    year: { year: "numeric", timeZone: "UTC" },
+  };
+  function periodKey(ms, unit) {
+    var d = new Date(ms);
+    return unit === "year" ? d.getUTCFullYear() : unit === "month" ? d.getUTCFullYear() * 12 + d.getUTCMonth() : ms;
+  }
+
+  function setDailyAxis(period) {
+    var x = charts.daily.options.scales.x;
+    x.time = dailyAxis(period);
+    var unit = x.time.unit;
+    x.ticks.autoSkip = unit === "day";
+    x.ticks.callback = function (value, index, ticks) {
+      var first = index === 0 || periodKey(ticks[index - 1].value, unit) !== periodKey(ticks[index].value, unit);
+      return first ? new Date(ticks[index].value).toLocaleString("en-US", LABEL[unit]) : null;
+    };
   }
 
   charts.daily = financialChart(document.getElementById("daily-chart"), dailyAxis("6mo"), { autoSkip: false, maxRotation: 0 });
@@ -49,10 +74,11 @@
       },
     },
   });
+  var CLOCK = "HH:mm:ss";
   charts.live = financialChart(document.getElementById("live-chart"), {
     unit: "second",
-    displayFormats: { second: "HH:mm:ss" },
-  });
+    displayFormats: { millisecond: CLOCK, second: CLOCK, minute: CLOCK, hour: CLOCK, day: CLOCK },
+  }, { maxTicksLimit: 8, major: { enabled: false } });
 
   var dailyRows = [];
 
@@ -69,7 +95,7 @@
   }
 
   function loadDaily(period) {
-    charts.daily.options.scales.x.time = dailyAxis(period);
+    setDailyAxis(period);
     fetch("/user/api/market_data?ticker=" + ticker + "&period=" + period, { headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (body) {
@@ -137,7 +163,7 @@
       else data.push(point);
       if (data.length > 90) data.shift();
       charts.live.update();
-      document.getElementById("live-note").textContent = data.length + " candles";
+      document.getElementById("live-note").textContent = data.length + (data.length === 1 ? " candle" : " candles");
     }
   }
 

@@ -133,3 +133,17 @@ def test_big_price_takes_the_days_colour_and_todays_bar_grows(live_server, page,
         "[PaperDeskCharts.daily.scales.y.width, PaperDeskCharts.volume.scales.y.width]"
     )
     assert axis[0] == axis[1]  # the volume bars line up under their candles
+
+
+def test_daily_axis_labels_every_month(live_server, page, market, trader):
+    sign_in(page, live_server, "trader")
+    page.goto(f"{live_server}/user/stock_chart?ticker=AAPL")
+    page.wait_for_function("PaperDeskCharts.daily.data.datasets[0].data.length > 100")
+    labels = page.evaluate("PaperDeskCharts.daily.scales.x.ticks.map(t => t.label)")
+    months = [label for label in labels if label]
+    assert len(months) >= 6 and len(set(months)) == len(months)  # 6 months, each labelled once
+    assert all(len(m.split()) == 2 for m in months)  # one format: "Jan 2026"
+    page.click('#periods [data-period="5y"]')
+    page.wait_for_function("PaperDeskCharts.daily.data.datasets[0].data.length > 1000")
+    years = [t for t in page.evaluate("PaperDeskCharts.daily.scales.x.ticks.map(t => t.label)") if t]
+    assert len(years) >= 5 and all(y.isdigit() for y in years)
