@@ -59,7 +59,7 @@
       tickers: tickers,
       onQuote: function (q) {
         showWatch(q);
-        if (held().indexOf(q.ticker) >= 0) refresh();
+        if (held().indexOf(q.ticker) >= 0) refresh.throttled();
       },
       onAccount: function () { refresh(); },
     });

@@ -2,12 +2,16 @@
 // when an order fills, is cancelled or expires, or cash moves. A page names the parts it
 // re-reads from the server (by id) so every figure stays the server's exact one.
 window.PaperDeskLive = (function () {
-  // Swap the named elements for fresh copies of this page from the server.
+  // Swap the named elements for fresh copies of this page from the server. The returned
+  // function refreshes soon; its ``.throttled()`` at most once per PRICE_REFRESH_MS, for
+  // price moves (an account change should show at once, a price tick can wait).
+  var PRICE_REFRESH_MS = 3000;
   function refresher(ids, after) {
-    var busy = false, again = false, timer = null;
+    var busy = false, again = false, timer = null, last = 0;
     function run() {
       if (busy) { again = true; return; }
       busy = true;
+      last = Date.now();
       fetch(location.pathname + location.search, { credentials: "same-origin", headers: { Accept: "text/html" } })
         .then(function (r) { return r.ok ? r.text() : null; })
         .then(function (html) {
@@ -26,11 +30,17 @@ window.PaperDeskLive = (function () {
           if (again) { again = false; schedule(); }
         });
     }
-    function schedule() {
-      if (timer) return;
-      timer = setTimeout(function () { timer = null; run(); }, 400);
+    var due = 0;
+    function schedule(delay) {
+      var at = Date.now() + (delay === undefined ? 400 : delay);
+      if (timer && due <= at) return;  // already coming sooner
+      if (timer) clearTimeout(timer);
+      due = at;
+      timer = setTimeout(function () { timer = null; run(); }, at - Date.now());
     }
-    return schedule;
+    var refresh = function () { schedule(); };
+    refresh.throttled = function () { schedule(Math.max(400, last + PRICE_REFRESH_MS - Date.now())); };
+    return refresh;
   }
 
   // Follow ``tickers`` (quote events to onQuote) and the account (to onAccount).

@@ -28,7 +28,7 @@
     followed = tickers.join(",");
     source = Live.follow({
       tickers: tickers,
-      onQuote: function () { refresh(); },
+      onQuote: function () { refresh.throttled(); },
       onAccount: function () { refresh(); },
     });
   }
