@@ -30,12 +30,16 @@ def test_400_says_what_was_wrong_and_changes_nothing(trader, client, market):
 
 
 def test_a_400_page_keeps_the_specific_message(admin_client):
-    response = admin_client.get("/admin/audit?since=not-a-date")
+    referrer = "http://localhost/admin/audit"
+    response = admin_client.get("/admin/audit?since=not-a-date", headers={"Referer": referrer})
     assert response.status_code == 400
     page = response.text
     assert "That request did not make sense to PaperDesk" in page
     assert "since must be a date such as 2026-03-02." in page
-    assert "Go back" in page and 'href="/admin/dashboard"' in page
+    assert f'href="{referrer}" id="error-back"' in page and 'href="/admin/dashboard"' in page
+    elsewhere = {"Referer": "https://evil.example/"}
+    page = admin_client.get("/admin/audit?since=x", headers=elsewhere).text
+    assert "evil.example" not in page  # no way back to another site
 
 
 def test_an_unknown_ticker_offers_search_and_the_list(user_client):

@@ -41,6 +41,10 @@
   table.querySelectorAll(".js-sort").forEach(function (button) {
     button.addEventListener("click", function () { sort(button.dataset.key, button.dataset.type === "text"); });
   });
+  document.getElementById("markets-filter").addEventListener("submit", function (event) {
+    event.preventDefault();  // filtering happens as you type
+    filter();
+  });
   query.addEventListener("input", filter);
   sector.addEventListener("change", filter);
   if (query.value) filter();  // arriving with ?q= from a search

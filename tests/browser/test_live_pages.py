@@ -145,5 +145,7 @@ def test_daily_axis_labels_every_month(live_server, page, market, trader):
     assert all(len(m.split()) == 2 for m in months)  # one format: "Jan 2026"
     page.click('#periods [data-period="5y"]')
     page.wait_for_function("PaperDeskCharts.daily.data.datasets[0].data.length > 1000")
-    years = [t for t in page.evaluate("PaperDeskCharts.daily.scales.x.ticks.map(t => t.label)") if t]
+    years = [
+        t for t in page.evaluate("PaperDeskCharts.daily.scales.x.ticks.map(t => t.label)") if t
+    ]
     assert len(years) >= 5 and all(y.isdigit() for y in years)
