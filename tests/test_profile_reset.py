@@ -239,4 +239,4 @@ def test_reset_against_a_resting_fill_has_one_outcome(app, trader, market):
             held = db.session.scalar(
                 select(Portfolio.quantity).filter_by(user_id=trader, ticker="AAPL")
             )
-            assert held == 0
+            assert held in (None, 0)  # no row when the reset cancelled the order first

@@ -6,6 +6,7 @@ show every figure through these functions, so one number reads the same everywhe
 
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 CENT = Decimal("0.01")
@@ -73,22 +74,25 @@ def zone(name: str | None) -> ZoneInfo:
 
 def is_zone(name: str) -> bool:
     """Whether ``name`` is an IANA time zone this machine knows ("Europe/Paris")."""
-    return isinstance(name, str) and name in _zones()
+    if not isinstance(name, str) or not name or len(name) > 64:
+        return False
+    return _known_zone(name)
 
 
-_ZONES: set[str] = set()
+@lru_cache(maxsize=512)
+def _known_zone(name: str) -> bool:
+    # ZoneInfo reads one file (and caches it); listing every zone would read them all.
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
-def _zones() -> set[str]:
-    if not _ZONES:
-        _ZONES.update(available_timezones())
-        _ZONES.add("UTC")
-    return _ZONES
-
-
-def zone_names() -> list[str]:
-    """Every time zone name, sorted, for a profile's choice list."""
-    return sorted(_zones())
+@lru_cache(maxsize=1)
+def zone_names() -> tuple[str, ...]:
+    """Every time zone name, sorted, for a profile's choice list (read once)."""
+    return tuple(sorted(available_timezones() | {"UTC"}))
 
 
 def when(value: datetime | None, zone_name: str | None = None, seconds: bool = False) -> str:
