@@ -51,6 +51,7 @@ class Order(db.Model):
     total_commission: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     order_status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     source: Mapped[str] = mapped_column(String(10), default="user")
+    decided_by: Mapped[str | None] = mapped_column(String(10))  # "admin": executed or rejected
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     executed_at: Mapped[datetime | None]

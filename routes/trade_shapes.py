@@ -33,6 +33,7 @@ def order_json(order) -> dict:
         "status": order.order_status,
         "remark": order.remark,
         "source": order.source,
+        "decided_by": order.decided_by,
         "created_at": _t(order.created_at),
         "executed_at": _t(order.executed_at),
         "closed_at": _t(order.closed_at),

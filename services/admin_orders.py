@@ -7,7 +7,6 @@ from services.db import transaction
 from services.errors import Conflict, NotFound, ServiceError, Unavailable
 from services.execution import apply_fill, lock_for_order, release
 from services.orders import fill_quantity
-from utils.formatting import price as format_price
 
 
 def execute(admin, order_id: int, ip: str | None = None):
@@ -27,7 +26,7 @@ def execute(admin, order_id: int, ip: str | None = None):
         if quantity < 1:
             raise ServiceError(f"The order's amount buys no whole share at ${price}.")
         apply_fill(account, position, order, price, quantity)
-        order.remark = f"Executed by an administrator at {format_price(price)}."
+        order.decided_by = "admin"
         detail = {"price": price, "quantity": quantity}
         audit.record(admin, "order.execute", ("order", order_id), detail, ip)
     return order
@@ -42,6 +41,7 @@ def reject(admin, order_id: int, reason: str, ip: str | None = None):
         account, position, order = lock_for_order(order_id)
         if not order.is_open:
             raise Conflict(f"This order is already {order.order_status}.")
-        release(account, position, order, "rejected", f"Rejected by an administrator: {reason}")
+        release(account, position, order, "rejected", reason)
+        order.decided_by = "admin"
         audit.record(admin, "order.reject", ("order", order_id), {"reason": reason}, ip)
     return order

@@ -164,7 +164,7 @@ def test_execute_fills_a_resting_buy_at_the_current_price(app, admin_client, adm
         D("0.00"),
     )
     assert order.executed_at is not None
-    assert order.remark == "Executed by an administrator at $145.00."  # the user sees who did it
+    assert order.decided_by == "admin"  # the user sees who did it
     assert balances(app, trader) == (D("8549.00"), D("0.00"), D("8549.00"))
     held = position(app, trader)
     assert (held.quantity, held.total_cost) == (10, D("1451.00"))
@@ -205,15 +205,16 @@ def test_reject_a_buy_releases_the_reserved_cash(app, admin_client, admin, marke
     body = response.json
     assert body["success"] is True and f"Order #{order_id} rejected" in body["message"]
     assert body["order"]["status"] == "rejected"
-    assert body["order"]["remark"] == "Rejected by an administrator: Outside the desk's risk policy"
+    assert body["order"]["remark"] == "Outside the desk's risk policy"
+    assert body["order"]["decided_by"] == "admin"
     order = order_row(app, order_id)
     assert (order.order_status, order.reserved_cash, order.filled_quantity) == (
         "rejected",
         D("0.00"),
         0,
     )
-    assert order.remark == "Rejected by an administrator: Outside the desk's risk policy"
-    assert order.closed_at is not None
+    assert order.remark == "Outside the desk's risk policy" and order.closed_at is not None
+    assert order.decided_by == "admin"  # the user's pages say an administrator rejected it
     assert balances(app, trader) == (D("10000.00"), D("0.00"), D("10000.00"))
     assert count(app, CashLedger, CashLedger.reference_type == "order") == 0
     [(actor_type, actor_id, target_type, target_id, detail)] = audit_rows(app, "order.reject")
@@ -229,7 +230,7 @@ def test_reject_a_sell_releases_the_reserved_shares(app, admin_client, market, t
     held = position(app, trader)
     assert (held.quantity, held.reserved_quantity) == (10, 0)
     assert balances(app, trader) == (D("8499.00"), D("0.00"), D("8499.00"))
-    assert order_row(app, order_id).remark == "Rejected by an administrator: Wash trade"
+    assert order_row(app, order_id).remark == "Wash trade"
 
 
 @pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": "   "}, {"reason": "x" * 256}])

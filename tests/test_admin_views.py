@@ -100,8 +100,9 @@ def test_admin_decisions_are_explained_to_the_user(app, client, admin_client, ma
     reject(admin_client, rejected, "Outside policy")
     AuthActions(client).login("trader")
     orders = {o["order_id"]: o for o in client.get("/user/api/orders").json["orders"]}
-    assert orders[executed]["remark"] == "Executed by an administrator at $145.00."
-    assert orders[rejected]["remark"] == "Rejected by an administrator: Outside policy"
+    assert orders[executed]["decided_by"] == "admin" and orders[executed]["status"] == "filled"
+    assert orders[rejected]["decided_by"] == "admin" and orders[rejected]["status"] == "rejected"
+    assert orders[rejected]["remark"] == "Outside policy"
 
 
 def test_fund_queue_json_carries_the_user(app, admin_client, trader):

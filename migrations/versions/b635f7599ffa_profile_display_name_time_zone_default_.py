@@ -1,4 +1,5 @@
-"""profile: display name, time zone, default order size; account resets; site settings
+"""profile: display name, time zone, default order size; account resets; site settings;
+orders decided by an admin
 
 Revision ID: b635f7599ffa
 Revises: 4a5dd62c7814
@@ -39,6 +40,9 @@ def upgrade():
     with op.batch_alter_table('account_reset', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_account_reset_user_id'), ['user_id'], unique=False)
 
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('decided_by', sa.String(length=10), nullable=True))
+
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('display_name', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('time_zone', sa.String(length=64), nullable=True))
@@ -53,6 +57,9 @@ def downgrade():
         batch_op.drop_column('default_order_quantity')
         batch_op.drop_column('time_zone')
         batch_op.drop_column('display_name')
+
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_column('decided_by')
 
     # Dropping the table drops its index; MariaDB refuses to drop an index its foreign key uses.
     op.drop_table('account_reset')

@@ -8,8 +8,9 @@ from flask_login import current_user
 from routes import tokens as token_views
 from routes.admin import bp
 from routes.user.forms import TokenForm
-from services import audit_views, console, portfolio, resets, settings, tokens
+from services import audit_views, console, resets, settings, tokens
 from services.errors import ServiceError
+from utils.csv_export import to_csv
 
 
 @bp.get("/")
@@ -66,7 +67,7 @@ def audit_log():
 def audit_csv():
     rows = audit_views.csv_rows(audit_views.filtered(_audit_filter(), limit=100_000))
     return Response(
-        portfolio.to_csv(rows),
+        to_csv(rows),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=audit.csv"},
     )

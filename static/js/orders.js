@@ -152,6 +152,13 @@
     return parts.join(", ") || "at market";
   }
 
+  // An order an administrator executed or rejected says so.
+  function decisionNote(o) {
+    if (o.decided_by !== "admin") return o.remark || "";
+    if (o.status === "rejected") return "Rejected by an administrator" + (o.remark ? ": " + o.remark : ".");
+    return "Executed by an administrator" + (o.average_fill_price ? " at " + price(o.average_fill_price) : "") + ".";
+  }
+
   function orderRow(o) {
     var row = el("tr");
     row.dataset.orderId = o.order_id;
@@ -169,7 +176,8 @@
     var badge = el("span", "badge text-bg-" + (BADGES[o.status] || "secondary"), STATUS_WORDS[o.status] || words(o.status));
     badge.dataset.status = o.status;
     status.appendChild(badge);
-    if (o.remark) status.appendChild(el("div", "small text-body-secondary order-remark", o.remark));
+    var note = decisionNote(o);
+    if (note) status.appendChild(el("div", "small text-body-secondary order-remark", note));
     var action = td(row, null, "text-end");
     if (o.status === "pending" || o.status === "partially_filled") {
       var cancel = el("button", "btn btn-sm btn-outline-danger js-cancel", "Cancel");

@@ -149,3 +149,25 @@ def test_daily_axis_labels_every_month(live_server, page, market, trader):
         t for t in page.evaluate("PaperDeskCharts.daily.scales.x.ticks.map(t => t.label)") if t
     ]
     assert len(years) >= 5 and all(y.isdigit() for y in years)
+
+
+def test_orders_page_says_an_administrator_decided(app, live_server, page, market, trader, admin):
+    from models import Admin
+    from services import admin_orders
+
+    market.set("AAPL", "150.00")
+    rejected = _place(app, trader, kind="limit", limit=Decimal("140.00"), quantity=1,
+                      time_in_force="gtc")  # fmt: skip
+    executed = _place(app, trader, kind="limit", limit=Decimal("140.00"), quantity=1,
+                      time_in_force="gtc")  # fmt: skip
+    with app.app_context():
+        admin_orders.reject(db.session.get(Admin, admin), rejected, "Outside policy")
+        admin_orders.execute(db.session.get(Admin, admin), executed)
+        db.session.remove()
+    sign_in(page, live_server, "trader")
+    page.goto(f"{live_server}/user/orders")
+    row = page.locator(f'#orders-table tr[data-order-id="{rejected}"]')
+    row.locator('[data-status="rejected"]').wait_for()
+    assert "Rejected by an administrator: Outside policy" in row.inner_text()
+    done = page.locator(f'#orders-table tr[data-order-id="{executed}"]')
+    assert "Executed by an administrator at $150.00." in done.inner_text()
