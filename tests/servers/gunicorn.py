@@ -51,6 +51,6 @@ def _wait_until_up(url: str, server: subprocess.Popen) -> None:
         try:
             requests.get(f"{url}/about", timeout=2)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # still booting (a busy machine)
             time.sleep(0.2)
     raise RuntimeError("gunicorn did not answer within 60 s")
