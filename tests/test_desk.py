@@ -194,3 +194,14 @@ def test_day_change_of_shares_bought_yesterday_and_today(trader_client, market, 
     assert page.cell("positions-table", "AAPL", "day_change") == "+$750.00"
     response = trader_client.get("/user/api/portfolio")
     assert response.json["positions"][0]["day_change"] == "750.00"
+
+
+def test_market_status_says_what_kind_of_market_runs(app):
+    from services import market_clock
+
+    with app.test_request_context():
+        practice = market_clock.status()
+        app.config["MARKET_DATA_PROVIDER"] = "yfinance"
+        live = market_clock.status()
+    assert (practice["open"], practice["detail"]) == (True, "practice market, 24 hours")
+    assert live["open"] is None and "exchange hours are not shown" in live["detail"]
