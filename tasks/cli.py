@@ -1,5 +1,6 @@
 """CLI: ``flask market sync [TICKERS...]`` and ``flask worker``."""
 
+import json
 import signal
 
 import click
@@ -58,13 +59,29 @@ audit_cli = AppGroup("audit", help="Check the books.")
 
 
 @audit_cli.command("verify")
-def verify_command() -> None:
-    """Check every account's books; exit non-zero when anything fails."""
-    from services.verify import verify
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def verify_command(as_json: bool) -> None:
+    """Check every account's books; list the accounts that fail and exit non-zero."""
+    from services.verify import report
 
-    problems = verify()
-    for line in problems:
-        click.echo(f"FAIL {line}")
-    if problems:
-        raise click.ClickException(f"{len(problems)} problem(s) found.")
-    click.echo("OK: every account balances.")
+    result = report()
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2))
+    else:
+        _print_report(result)
+    if not result.ok:
+        raise SystemExit(1)
+
+
+def _print_report(result) -> None:
+    for problem in result.problems:
+        click.echo(f"FAIL [{problem.check}] {problem}")
+    click.echo(
+        f"Checked {result.accounts} accounts, {result.positions} positions, "
+        f"{result.orders} orders: {len(result.problems)} problem(s)."
+    )
+    if result.ok:
+        click.echo("OK: every account balances.")
+        return
+    failing = ", ".join(str(user) for user in result.failing_accounts) or "none"
+    click.echo(f"Failing accounts ({len(result.failing_accounts)}): {failing}")

@@ -1,0 +1,58 @@
+"""Cash checks: ledger, the total's split and the frozen part's reasons."""
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from extensions import db
+from models import OPEN_STATUSES, AccountBalance, CashLedger, FundTransaction, Order
+from services.verify import Problem
+
+ZERO = Decimal("0.00")
+
+
+def sums(stmt) -> dict:
+    """``{key: Decimal(sum)}`` from a two-column grouped query."""
+    return {key: Decimal(value or 0) for key, value in db.session.execute(stmt).all()}
+
+
+def check() -> list[Problem]:
+    """Check every account's cash against its ledger and its reservations."""
+    ledger = sums(
+        select(CashLedger.user_id, func.sum(CashLedger.amount)).group_by(CashLedger.user_id)
+    )
+    reserved = sums(
+        select(Order.user_id, func.sum(Order.reserved_cash))
+        .where(Order.order_status.in_(OPEN_STATUSES), Order.order_type == "buy")
+        .group_by(Order.user_id)
+    )
+    withdrawals = sums(
+        select(FundTransaction.user_id, func.sum(FundTransaction.amount))
+        .where(
+            FundTransaction.status == "pending", FundTransaction.transaction_type == "withdrawal"
+        )
+        .group_by(FundTransaction.user_id)
+    )
+    out = []
+    for account in db.session.scalars(select(AccountBalance)):
+        out += _account(account, ledger, reserved, withdrawals)
+    return out
+
+
+def _account(account, ledger, reserved, withdrawals) -> list[Problem]:
+    user, out = account.user_id, []
+
+    def fail(message: str) -> None:
+        out.append(Problem("cash", f"user {user}: {message}", user))
+
+    booked = ledger.get(user, ZERO).quantize(ZERO)
+    if account.total_balance != booked:
+        fail(f"cash {account.total_balance} != ledger {booked}")
+    if account.available_balance + account.frozen_balance != account.total_balance:
+        fail("available + frozen != total")
+    expected = (reserved.get(user, ZERO) + withdrawals.get(user, ZERO)).quantize(ZERO)
+    if account.frozen_balance != expected:
+        fail(f"frozen {account.frozen_balance} != reservations {expected}")
+    if min(account.available_balance, account.frozen_balance, account.total_balance) < 0:
+        fail("a negative balance")
+    return out
