@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5003
 
-.PHONY: run test lint format clean
+.PHONY: run serve test lint format clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ run: $(BIN)/.installed
 	@echo "  admins sign in at  http://$(HOST):$(PORT)/auth/admin-login"
 	@echo ""
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production server: gunicorn with gunicorn.conf.py (4 processes x 8 threads by default).
+serve: $(BIN)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) ensure-admin
+	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
 # The suite runs on SQLite; with TEST_DATABASE_URL set it runs on that database too.
 test: $(BIN)/.dev-installed

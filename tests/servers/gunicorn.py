@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -19,9 +20,36 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass
+class Server:
+    """A running gunicorn: its base URL and master process."""
+
+    url: str
+    master: subprocess.Popen
+
+    def worker_pids(self) -> set[int]:
+        """The pids of the master's worker processes (from /proc)."""
+        pids = set()
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.master.pid:
+                pids.add(int(stat.parent.name))
+        return pids
+
+
 @contextmanager
 def gunicorn(app_settings: dict, threads: int = 4, workers: int = 1, **settings):
     """Run gunicorn (gthread) on a free port; yields the base URL, stops it after."""
+    with served(app_settings, threads, workers, **settings) as server:
+        yield server.url
+
+
+@contextmanager
+def served(app_settings: dict, threads: int = 4, workers: int = 1, conf: bool = False, **settings):
+    """Run gunicorn (with gunicorn.conf.py when ``conf``); yields a Server."""
     port = free_port()
     env = {
         **os.environ,
@@ -32,12 +60,14 @@ def gunicorn(app_settings: dict, threads: int = 4, workers: int = 1, **settings)
         **{name: str(value) for name, value in settings.items()},
     }
     command = [sys.executable, "-m", "gunicorn", "-k", "gthread", "--threads", str(threads)]
-    command += ["-w", str(workers), "-b", f"127.0.0.1:{port}", "app:create_app()"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    command += ["-w", str(workers), "-b", f"127.0.0.1:{port}"]
+    command += ["-c", "gunicorn.conf.py"] if conf else ["app:create_app()"]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    server = subprocess.Popen(command, cwd=ROOT, env=env, **quiet)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, server)
-        yield url
+        yield Server(url, server)
     finally:
         server.terminate()
         server.wait(timeout=30)
