@@ -4,7 +4,7 @@ from flask import flash, redirect, session, url_for
 
 from routes.helpers import client_ip
 from services import tokens
-from services.errors import ServiceError
+from services.errors import NotFound, ServiceError
 
 
 def create(owner, form, account_endpoint: str):
@@ -23,10 +23,12 @@ def create(owner, form, account_endpoint: str):
 
 
 def revoke(owner, token_id: int, account_endpoint: str):
-    """Revoke one of the owner's tokens."""
+    """Revoke one of the owner's tokens; someone else's token is a 404, as if it did not exist."""
     try:
         tokens.revoke_token(owner, token_id, client_ip())
         flash("Token revoked.", "info")
+    except NotFound:
+        raise
     except ServiceError as exc:
         flash(exc.message, "danger")
     return redirect(url_for(account_endpoint) + "#tokens")
