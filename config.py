@@ -99,6 +99,9 @@ class Config:
     PARTIAL_FILL_SHARE = _env("PARTIAL_FILL_SHARE", 0.10)
     MAX_ORDER_QUANTITY = _env("MAX_ORDER_QUANTITY", 1_000_000)
     MAX_PRICE = _env("MAX_PRICE", Decimal("1000000"))
+    RISK_MAX_ORDER_VALUE = _env("RISK_MAX_ORDER_VALUE", Decimal("1000000.00"))
+    RISK_MAX_DAILY_VALUE = _env("RISK_MAX_DAILY_VALUE", Decimal("0"))
+    RISK_PRICE_BAND_PERCENT = _env("RISK_PRICE_BAND_PERCENT", Decimal("25"))
     SESSION_CLOSE_UTC = _env("SESSION_CLOSE_UTC", "21:00")
     QUOTE_HOLD_SECONDS = _env("QUOTE_HOLD_SECONDS", 60)
 
@@ -116,6 +119,7 @@ class TestConfig(Config):
     MARKET_DATA_PROVIDER = "sim"
     MARKET_SEED = 7
     WORKER_ENABLED = False  # tests call one tick directly
+    RISK_PRICE_BAND_PERCENT = Decimal("0")  # tests place far limits; tests/test_risk.py sets it
 
 
 class ProductionConfig(Config):

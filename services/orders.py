@@ -10,7 +10,7 @@ from flask import current_app
 
 from extensions import db
 from models import Order
-from services import audit, market
+from services import audit, market, risk
 from services.db import lock_account, transaction
 from services.errors import Conflict, NotFound, ServiceError, Unavailable
 from services.execution import apply_fill, costs, lock_for_order, lock_position, release
@@ -65,6 +65,7 @@ def lock_trader(user_id: int, ticker: str):
 
 def place_locked(user, account, position, spec: OrderSpec, quote, ip=None, fill_price=None):
     """Place the order inside the caller's transaction, account and position locked."""
+    risk.check(account.user_id, spec, quote.price, fill_price)
     ticker = quote.ticker
     if spec.kind == "market":
         price = fill_price or costs().slipped(quote.price, spec.side)
