@@ -13,6 +13,7 @@ from models.market import (
 )
 from models.session import LoginSession
 from models.trade import OPEN_STATUSES, ORDER_STATUSES, Order, Portfolio, QuoteHold, Transaction
+from models.twofactor import RecoveryCode, TwoFactor
 from models.user import Admin, ApiToken, LoginAttempt, User
 
 __all__ = [
@@ -35,8 +36,10 @@ __all__ = [
     "Order",
     "Portfolio",
     "QuoteHold",
+    "RecoveryCode",
     "SiteSetting",
     "Transaction",
+    "TwoFactor",
     "User",
     "WatchlistItem",
     "WorkerLease",

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from routes.helpers import json_body, json_error
 
@@ -12,6 +12,12 @@ class AmountRequest(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
     amount: Any
+
+
+class WithdrawRequest(AmountRequest):
+    """``{"amount": ..., "code": ...}``: the code is needed once two-factor sign-in is on."""
+
+    code: str | None = Field(None, max_length=32)
 
 
 class RejectRequest(BaseModel):

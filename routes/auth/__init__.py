@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from routes.auth import routes  # noqa: E402, F401
+from routes.auth import routes, two_factor  # noqa: E402, F401

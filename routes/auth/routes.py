@@ -9,8 +9,10 @@ from models import Admin, User
 from routes.auth import bp
 from routes.auth.devices import remember_device, trusted_device
 from routes.auth.forms import LoginForm, PasswordForm, RegisterForm
+from routes.auth.two_factor import ask_second_factor
 from routes.helpers import client_ip
 from services import accounts, sessions
+from services import two_factor as tfa
 from services.errors import ServiceError, Throttled
 
 
@@ -38,6 +40,8 @@ def _sign_in(model, template: str, home: str):
             form.form_errors.append(exc.message)
             status = 401
         else:
+            if tfa.is_enabled(account):
+                return ask_second_factor(account, _safe_next(url_for(home)), device)
             open_session(account)
             response = redirect(_safe_next(url_for(home)))
             remember_device(response, account.name, device)

@@ -4,18 +4,20 @@ from flask import jsonify
 from flask_login import current_user
 
 from routes.helpers import client_ip, json_error
-from routes.schemas import AmountRequest, parse_body
+from routes.schemas import AmountRequest, WithdrawRequest, parse_body
 from routes.user import bp
-from services import funds
+from services import funds, two_factor
 from services.errors import ServiceError
 from utils.formatting import iso
 
 
-def _fund_request(request_fn, label: str):
-    body, error = parse_body(AmountRequest)
+def _fund_request(request_fn, label: str, model=AmountRequest):
+    body, error = parse_body(model)
     if error:
         return error
     try:
+        if model is WithdrawRequest:
+            two_factor.require_code(current_user, body.code)
         request = request_fn(current_user, body.amount, client_ip())
     except ServiceError as exc:
         return json_error(exc.message, exc.status_code, field=exc.field)
@@ -33,7 +35,7 @@ def api_deposit():
 
 @bp.post("/api/withdraw")
 def api_withdraw():
-    return _fund_request(funds.request_withdrawal, "Withdrawal")
+    return _fund_request(funds.request_withdrawal, "Withdrawal", WithdrawRequest)
 
 
 @bp.get("/api/balance")

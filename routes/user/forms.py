@@ -11,6 +11,10 @@ class AmountForm(Form):
     submit = SubmitField("Submit")
 
 
+class WithdrawForm(AmountForm):
+    code = StringField("Two-factor code", validators=[Length(max=32)])
+
+
 class TokenForm(Form):
     name = StringField("Token name", validators=[DataRequired(), Length(max=64)])
     submit = SubmitField("Create token")

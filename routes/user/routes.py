@@ -6,8 +6,8 @@ from flask_login import current_user
 from routes import tokens as token_views
 from routes.helpers import client_ip
 from routes.user import bp
-from routes.user.forms import AmountForm, TokenForm
-from services import desk, funds, tokens
+from routes.user.forms import AmountForm, TokenForm, WithdrawForm
+from services import desk, funds, tokens, two_factor
 from services.errors import ServiceError
 
 
@@ -23,7 +23,8 @@ def account():
         account=current_user.account,
         history=funds.history(current_user.user_id),
         deposit_form=AmountForm(prefix="deposit"),
-        withdraw_form=AmountForm(prefix="withdraw"),
+        withdraw_form=WithdrawForm(prefix="withdraw"),
+        two_factor_on=two_factor.is_enabled(current_user),
         token_form=TokenForm(),
         tokens=tokens.list_tokens(current_user),
         new_token=session.pop("new_token", None),
@@ -50,7 +51,13 @@ def deposit():
 
 @bp.post("/account/withdraw")
 def withdraw():
-    return _fund_request(AmountForm(prefix="withdraw"), funds.request_withdrawal, "Withdrawal")
+    form = WithdrawForm(prefix="withdraw")
+    try:
+        two_factor.require_code(current_user, form.code.data or "")
+    except ServiceError as exc:
+        flash(f"Withdrawal not requested: {exc.message}", "danger")
+        return redirect(url_for("user.account"))
+    return _fund_request(form, funds.request_withdrawal, "Withdrawal")
 
 
 @bp.post("/account/tokens")
