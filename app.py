@@ -201,7 +201,8 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error):
         if wants_json():
-            return json_error(error.description, error.code)
+            extra = {"field": error.field} if getattr(error, "field", None) else {}
+            return json_error(error.description, error.code, **extra)
         # Werkzeug's stock descriptions give way to PaperDesk's own words (errors/error.html).
         message = None if error.description == type(error).description else error.description
         return render_template("errors/error.html", code=error.code, message=message), error.code

@@ -4,7 +4,6 @@ from functools import wraps
 
 from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_login import current_user
-from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 from services.errors import ServiceError
@@ -73,7 +72,9 @@ def json_body() -> dict:
             return {}
         body = request.get_json()
         if not isinstance(body, dict):
-            raise BadRequest("The request body must be a JSON object: {...}.")
+            from routes.requests import BadBody
+
+            raise BadBody("The request body must be a JSON object: {...}.")
         return body
     return request.form.to_dict()
 
@@ -104,7 +105,8 @@ def action_done(message: str, back: str, **data):
 def action_refused(error, back: str):
     """Answer a refused action (a ServiceError) the same two ways."""
     if wants_json():
-        return json_error(error.message, error.status_code)
+        extra = {"field": error.field} if error.field else {}
+        return json_error(error.message, error.status_code, **extra)
     flash(error.message, "danger")
     return redirect(request.referrer or url_for(back))
 

@@ -14,9 +14,15 @@ class JSONProvider(DefaultJSONProvider):
         return jsonsafe.loads(s, **kwargs)
 
 
+class BadBody(BadRequest):
+    """A 400 for the request body as a whole: the API names its field as ``body``."""
+
+    field = "body"
+
+
 class PaperDeskRequest(Request):
     def on_json_loading_failed(self, e: ValueError | None):
         if e is None:
-            raise BadRequest("Send the body as JSON with Content-Type: application/json.")
+            raise BadBody("Send the body as JSON with Content-Type: application/json.")
         why = str(e) if isinstance(e, jsonsafe.MalformedJSON) else "it could not be parsed"
-        raise BadRequest(f"The request body is malformed JSON: {why}")
+        raise BadBody(f"The request body is malformed JSON: {why}")

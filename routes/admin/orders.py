@@ -72,7 +72,7 @@ def _user_names(orders) -> dict[int, str]:
 def orders():
     filters, error = _filters()
     if error and wants_json():
-        return json_error(error)
+        return json_error(error, field=error.split()[0])  # the message starts with its field
     stmt = portfolio.orders_query(
         _user_id(filters["user"]), filters["status"], filters["ticker"], filters["side"]
     )

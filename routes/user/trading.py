@@ -64,10 +64,10 @@ def _paging() -> tuple[int, int]:
 def api_orders():
     status = request.args.get("status") or None
     if status and status not in ORDER_STATUSES:
-        return json_error(f"status must be one of: {', '.join(ORDER_STATUSES)}.")
+        return json_error(f"status must be one of: {', '.join(ORDER_STATUSES)}.", field="status")
     side = request.args.get("type") or None
     if side and side not in ("buy", "sell"):
-        return json_error("type must be buy or sell.")
+        return json_error("type must be buy or sell.", field="type")
     page, limit = _paging()
     stmt = portfolio.orders_query(current_user.user_id, status, request.args.get("ticker"), side)
     result = db.paginate(stmt, page=page, per_page=limit, error_out=False)

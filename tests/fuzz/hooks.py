@@ -1,0 +1,16 @@
+"""schemathesis checks beyond the built-in ones (loaded with SCHEMATHESIS_HOOKS)."""
+
+import schemathesis
+
+
+@schemathesis.check
+def errors_are_clear_json(ctx, response, case):
+    """Every 4xx is a JSON error with a message; a 400 names the field at fault."""
+    if not 400 <= response.status_code < 500:
+        return None
+    body = response.json()
+    assert body.get("success") is False, "a 4xx without success: false"
+    assert isinstance(body.get("error"), str) and body["error"], "a 4xx without a message"
+    if response.status_code == 400:
+        assert body.get("field"), f"a 400 that names no field: {body['error']!r}"
+    return None
