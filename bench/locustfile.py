@@ -193,10 +193,15 @@ class Trader(HttpUser):
             stream=True,
             name="GET /stream/quotes",
             timeout=10,
+            catch_response=True,
         ) as answer:
+            if answer.status_code != 200:
+                answer.failure(f"stream answered {answer.status_code}")
+                return
             for _ in answer.iter_lines():
                 if time.monotonic() - started > 3:  # hold it open for a few seconds
                     break
+            answer.success()
 
     @task(1)
     def deposit(self):
