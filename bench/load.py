@@ -103,14 +103,20 @@ class Killer(threading.Thread):
         start = time.monotonic()
         for n, at in enumerate(gaps):
             time.sleep(max(0.0, start + at - time.monotonic()))
-            holder = lease_row(self.settings)
-            pids = worker_pids(self.master)
-            if not pids:
+            self._kill_one(rng, aim_holder=n % 3 == 0)
+
+    def _kill_one(self, rng, aim_holder: bool) -> None:
+        # Processes come back a moment after a kill; wait for a live target, never skip.
+        for _ in range(200):
+            holder, pids = lease_row(self.settings), worker_pids(self.master)
+            holder_pid = int(holder["holder"].split(":")[1]) if holder else None
+            if aim_holder and holder_pid not in pids:
+                time.sleep(0.1)
                 continue
-            target = rng.choice(pids)
-            aim_holder = n % 3 == 0 and holder is not None
-            if aim_holder:
-                target = int(holder["holder"].split(":")[1])
+            if not pids:
+                time.sleep(0.1)
+                continue
+            target = holder_pid if aim_holder else rng.choice(pids)
             try:
                 os.kill(target, signal.SIGKILL)
             except ProcessLookupError:
@@ -118,6 +124,7 @@ class Killer(threading.Thread):
             self.done.append("holder" if aim_holder else "process")
             if aim_holder:
                 self._time_handover(holder["holder"])
+            return
 
     def _time_handover(self, old: str):
         killed = time.monotonic()
