@@ -96,10 +96,14 @@ class Killer(threading.Thread):
         self.done: list[str] = []
         self.handovers: list[float] = []
         self.failed_handovers = 0
+        self.no_survivor = 0
 
     def run(self):
         rng = random.Random(2026)
-        gaps = sorted(rng.uniform(5, self.seconds - 8) for _ in range(self.kills))
+        # Spread over the run (a random moment within each slot), so a killed process
+        # can come back before the next kill.
+        slot = (self.seconds - 10) / self.kills
+        gaps = [5 + n * slot + rng.uniform(0, slot * 0.8) for n in range(self.kills)]
         start = time.monotonic()
         for n, at in enumerate(gaps):
             time.sleep(max(0.0, start + at - time.monotonic()))
@@ -123,10 +127,10 @@ class Killer(threading.Thread):
                 continue
             self.done.append("holder" if aim_holder else "process")
             if aim_holder:
-                self._time_handover(holder["holder"])
+                self._time_handover(holder["holder"], [p for p in pids if p != target])
             return
 
-    def _time_handover(self, old: str):
+    def _time_handover(self, old: str, survivors: list[int]):
         killed = time.monotonic()
         limit = self.settings["LEASE_SECONDS"] + 5
         while time.monotonic() - killed < limit:
@@ -135,7 +139,11 @@ class Killer(threading.Thread):
                 self.handovers.append(time.monotonic() - killed)
                 return
             time.sleep(0.1)
-        self.failed_handovers += 1
+        alive = [p for p in survivors if Path(f"/proc/{p}").exists()]
+        if alive:
+            self.failed_handovers += 1
+        else:
+            self.no_survivor += 1
 
 
 def run_locust(url: str, users: int, seconds: int, out: str, env: dict) -> None:
@@ -246,7 +254,7 @@ def main() -> int:
             f"kills: {len(killer.done)} ({killer.done.count('holder')} of the lease holder); "
             f"lease moved after each holder kill within {worst:.1f} s "
             f"(LEASE_SECONDS={args.lease_seconds}); handovers that did not happen: "
-            f"{killer.failed_handovers}"
+            f"{killer.failed_handovers} (and {killer.no_survivor} with no survivor up)"
         )
         # A survivor's next attempt (every WORKER_INTERVAL) after the lease runs out, plus
         # this script's polling.
