@@ -8,9 +8,10 @@ from decimal import Decimal
 
 from flask import current_app
 
+import services.risk
 from extensions import db
 from models import Order
-from services import audit, market, risk
+from services import audit, market
 from services.db import lock_account, transaction
 from services.errors import Conflict, NotFound, ServiceError, Unavailable
 from services.execution import apply_fill, costs, lock_for_order, lock_position, release
@@ -65,8 +66,8 @@ def lock_trader(user_id: int, ticker: str):
 
 def place_locked(user, account, position, spec: OrderSpec, quote, ip=None, fill_price=None):
     """Place the order inside the caller's transaction, account and position locked."""
-    risk.check(account.user_id, spec, quote.price, fill_price)
     ticker = quote.ticker
+    services.risk.check(account.user_id, spec, quote.price, fill_price)
     if spec.kind == "market":
         price = fill_price or costs().slipped(quote.price, spec.side)
         order = _market(account, position, spec, ticker, price)
