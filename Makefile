@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5003
 
-.PHONY: run serve test lint format clean
+.PHONY: run test lint format clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,7 @@ run: $(BIN)/.installed
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # Production server: gunicorn with gunicorn.conf.py (4 processes x 8 threads by default).
+.PHONY: serve
 serve: $(BIN)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) ensure-admin
