@@ -1,7 +1,7 @@
 """two-factor sign-in and recovery codes
 
 Revision ID: f0406b8f1855
-Revises: 4a5dd62c7814
+Revises: b635f7599ffa
 Create Date: 2026-12-01 23:38:55.494260
 
 """
@@ -13,7 +13,7 @@ from models.types import ScaledDecimal  # noqa: F401  (money columns)
 
 # revision identifiers, used by Alembic.
 revision = 'f0406b8f1855'
-down_revision = '4a5dd62c7814'
+down_revision = 'b635f7599ffa'
 branch_labels = None
 depends_on = None
 

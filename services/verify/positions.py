@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from extensions import db
-from models import OPEN_STATUSES, Order, Portfolio, Transaction
+from models import OPEN_STATUSES, AccountReset, Order, Portfolio, Transaction
 from services.verify import Problem
 from utils.trading import CENT, TICK
 
@@ -41,7 +41,15 @@ class Replay:
 
 
 def replay_fills() -> dict[tuple[int, str], Replay]:
-    """Every (user, ticker)'s position rebuilt from its fills in the order they happened."""
+    """Every (user, ticker)'s position rebuilt from its fills in the order they happened,
+    since the account's latest reset (a reset closes every position)."""
+    marks = dict(
+        db.session.execute(
+            select(AccountReset.user_id, func.max(AccountReset.after_transaction_id)).group_by(
+                AccountReset.user_id
+            )
+        ).all()
+    )
     rows = db.session.execute(
         select(
             Transaction.user_id,
@@ -50,10 +58,13 @@ def replay_fills() -> dict[tuple[int, str], Replay]:
             Transaction.transaction_quantity,
             Transaction.transaction_amount,
             Transaction.commission,
+            Transaction.transaction_id,
         ).order_by(Transaction.transaction_id)
     )
     replays: dict[tuple[int, str], Replay] = {}
-    for user, ticker, side, quantity, value, commission in rows:
+    for user, ticker, side, quantity, value, commission, fill_id in rows:
+        if fill_id <= marks.get(user, 0):
+            continue
         replay = replays.setdefault((user, ticker), Replay())
         replay.apply(side, quantity, Decimal(value), Decimal(commission or 0))
     return replays
