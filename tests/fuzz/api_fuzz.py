@@ -78,6 +78,8 @@ def fuzz(url: str, role: str, token: str, examples: int) -> tuple[bool, int]:
         "2",
         "--max-redirects",
         "0",
+        "--generation-database",
+        "none",
     ]
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.fuzz.hooks", "PYTHONPATH": str(ROOT)}
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
