@@ -90,31 +90,25 @@ def _mismatched_fills() -> list[Problem]:
 
 
 def _late_fills() -> list[Problem]:
+    # Compared in Python: date arithmetic in SQL differs between SQLite and MySQL, and
+    # only the fills of ended orders are read.
     stmt = (
-        select(Transaction.transaction_id, Order.order_id, Order.user_id, Order.order_status)
+        select(
+            Transaction.transaction_id,
+            Transaction.transaction_time,
+            Order.order_id,
+            Order.user_id,
+            Order.order_status,
+            Order.closed_at,
+        )
         .join(Order, Order.order_id == Transaction.order_id)
         .where(Order.order_status.in_(ENDED), Order.closed_at.is_not(None))
-        .where(Transaction.transaction_time > Order.closed_at + CLOCK_GRACE)
-        if db.engine.dialect.name != "sqlite"
-        else _late_fills_sqlite()
     )
     return [
         _fail(user, f"order {order}: fill {fill} came after the order was {status}")
-        for fill, order, user, status in db.session.execute(stmt)
+        for fill, filled_at, order, user, status, closed_at in db.session.execute(stmt)
+        if filled_at > closed_at + CLOCK_GRACE
     ]
-
-
-def _late_fills_sqlite():
-    # SQLite stores times as text; julianday() compares them as instants.
-    seconds = (
-        func.julianday(Transaction.transaction_time) - func.julianday(Order.closed_at)
-    ) * 86400
-    return (
-        select(Transaction.transaction_id, Order.order_id, Order.user_id, Order.order_status)
-        .join(Order, Order.order_id == Transaction.order_id)
-        .where(Order.order_status.in_(ENDED), Order.closed_at.is_not(None))
-        .where(seconds > CLOCK_GRACE.total_seconds())
-    )
 
 
 def _holds() -> list[Problem]:
