@@ -90,8 +90,9 @@ class Killer(threading.Thread):
     """SIGKILLs app processes at random moments; every third kill aims at the lease holder
     and times how long the lease takes to move to a survivor."""
 
-    def __init__(self, settings, master: int, kills: int, seconds: float):
+    def __init__(self, settings, master: int, kills: int, seconds: float, grace: float = 2.0):
         super().__init__(daemon=True)
+        self.grace = grace
         self.settings, self.master, self.kills, self.seconds = settings, master, kills, seconds
         self.done: list[str] = []
         self.handovers: list[float] = []
@@ -132,7 +133,7 @@ class Killer(threading.Thread):
 
     def _time_handover(self, old: str, survivors: list[int]):
         killed = time.monotonic()
-        limit = self.settings["LEASE_SECONDS"] + 5
+        limit = self.settings["LEASE_SECONDS"] + self.grace + 3
         while time.monotonic() - killed < limit:
             row = lease_row(self.settings)
             if row and row["holder"] != old:
@@ -210,6 +211,12 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=5073)
     parser.add_argument("--crash", type=int, default=0, help="SIGKILLs during the run")
     parser.add_argument("--lease-seconds", type=float, default=5.0)
+    parser.add_argument(
+        "--handover-grace",
+        type=float,
+        default=2.0,
+        help="seconds beyond LEASE_SECONDS a survivor may take to pick the lease up",
+    )
     args = parser.parse_args()
 
     settings = {"SQLALCHEMY_DATABASE_URI": args.database_url, "LEASE_SECONDS": args.lease_seconds}
@@ -222,14 +229,14 @@ def main() -> int:
     killer = None
     try:
         if args.crash:
-            killer = Killer(settings, server.pid, args.crash, args.seconds)
+            killer = Killer(settings, server.pid, args.crash, args.seconds, args.handover_grace)
             killer.start()
         env = {**os.environ, "LOAD_SEED_FILE": seed_file, "LOAD_ACK_FILE": ack_file}
         started = time.monotonic()
         run_locust(f"http://127.0.0.1:{args.port}", args.users, args.seconds, f"{tmp}/locust", env)
         elapsed = time.monotonic() - started
         if killer:
-            killer.join(timeout=args.lease_seconds + 10)
+            killer.join(timeout=args.lease_seconds + args.handover_grace + 10)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
@@ -258,7 +265,7 @@ def main() -> int:
         )
         # A survivor's next attempt (every WORKER_INTERVAL) after the lease runs out, plus
         # this script's polling.
-        ok &= worst <= args.lease_seconds + 2
+        ok &= worst <= args.lease_seconds + args.handover_grace
         ok &= killer.failed_handovers == 0 and len(killer.done) >= args.crash
     print(f"\nlogs and locust CSV in {tmp}")
     print("RESULT:", "OK" if ok else "FAILED")
