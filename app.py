@@ -21,6 +21,7 @@ from routes.requests import JSONProvider, PaperDeskRequest
 from routes.security import register_security_headers
 from services.db import is_lock_contention
 from services.errors import ServiceError
+from services.pool import configure_mysql
 from utils.money import format_money
 
 SIGNED_IN_ONLY = {"user", "admin", "market"}  # blueprints whose every view needs a sign-in
@@ -87,8 +88,10 @@ def register_extensions(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
     if uri.startswith("mysql"):
+        # No pre-ping: a checkout costs no round trip. pool_recycle retires connections
+        # before the server's wait_timeout; a dead one fails once (503, register_errorhandlers).
         options.setdefault("isolation_level", "READ COMMITTED")
-        options.setdefault("pool_recycle", 280)
+        options.setdefault("pool_recycle", app.config["DB_POOL_RECYCLE"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if uri.startswith("sqlite"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -101,6 +104,8 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
+        elif options.get("isolation_level") == "READ COMMITTED":
+            configure_mysql(db.engine)
 
 
 def configure_sqlite(engine) -> None:
@@ -217,6 +222,9 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def busy(error):
         db.session.rollback()
+        if error.connection_invalidated:  # the pool has been reset; the next request reconnects
+            app.logger.warning("Connection lost on %s %s: %s", request.method, request.path, error)
+            return _answer(503, "The database connection was lost; please try again.")
         if not is_lock_contention(error):
             return server_error(error)
         app.logger.warning("Lock contention on %s %s: %s", request.method, request.path, error)

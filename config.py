@@ -44,7 +44,10 @@ class Config:
     """The embedded default: SQLite in instance/, simulated market, offline assistant."""
 
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'paperdesk.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    DB_POOL_RECYCLE = _env("DB_POOL_RECYCLE", 280)
+    PRICE_CACHE_SECONDS = _env("PRICE_CACHE_SECONDS", 0.25)
+    FILL_BATCH_SIZE = _env("FILL_BATCH_SIZE", 200)
     PORT = _env("PORT", 5003)
     LOG_DIR = _env("LOG_DIR", str(BASE_DIR / "logs"))
     LOG_LEVEL = _env("LOG_LEVEL", "INFO")

@@ -15,11 +15,12 @@ def execute(admin, order_id: int, ip: str | None = None):
     if found is None:
         raise NotFound("No such order.")
     quote = market.get_quote(found.ticker)
+    owner = (found.user_id, found.ticker)
     if quote.stale:
         raise Unavailable(f"No current price for {found.ticker}; try again shortly.")
     price = quote.price
     with transaction():
-        account, position, order = lock_for_order(order_id)
+        account, position, order = lock_for_order(order_id, owner)
         if not order.is_open:
             raise Conflict(f"This order is already {order.order_status}.")
         quantity = fill_quantity(order, price, None)

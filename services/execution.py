@@ -1,23 +1,27 @@
 """Fills and releases: the one place an order turns into cash, shares and ledger rows.
 
 Callers lock rows in the fixed order (account, then the position, then the order)
-with lock_for_order() and own the transaction; every function here re-checks what
-it relies on under those locks.
+with lock_for_order() (or services.locks) and own the transaction; every function
+here re-checks what it relies on under those locks. The rows are plain records
+(services.rows): what these functions compute is written when the transaction
+commits, with no read back.
 """
 
 from decimal import ROUND_HALF_UP as HALF_UP
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import select
 
 from extensions import db
-from models import Order, Portfolio, Transaction
-from services.db import lock_account, lock_one
+from models import Transaction
+from services import locks
 from services.errors import NotFound, ServiceError
 from services.ledger import move_cash
+from services.rows import PositionRecord, pending
 from utils.clock import utcnow
 from utils.trading import CENT, TICK, Costs, gross
+
+FILLS = Transaction.__table__
 
 
 def costs() -> Costs:
@@ -32,33 +36,27 @@ def costs() -> Costs:
     )
 
 
-def lock_position(user_id: int, ticker: str) -> Portfolio | None:
-    """Lock a user's position in ``ticker`` (None if there is none yet)."""
-    return lock_one(Portfolio, Portfolio.user_id == user_id, Portfolio.ticker == ticker)
-
-
 def lock_for_order(order_id: int, owner: tuple[int, str] | None = None):
-    """Lock the order's account, position and the order itself, in that order.
+    """Lock the order's account, position and the order itself, in that order (one query).
 
     ``owner`` is the order's (user_id, ticker) when the caller already knows it
     (they never change), which saves a query.
     """
     if owner is None:
-        owner = db.session.execute(
-            select(Order.user_id, Order.ticker).where(Order.order_id == order_id)
-        ).one_or_none()
+        owner = locks.order_owner(db.session, order_id)
         if owner is None:
             raise NotFound("No such order.")
-    user_id, ticker = owner
-    account = lock_account(user_id)
-    position = lock_position(user_id, ticker)
-    return account, position, lock_one(Order, Order.order_id == order_id)
+    account, position, order = locks.lock_trader(db.session, owner[0], owner[1], order_id)
+    if order is None:
+        raise NotFound("No such order.")
+    return account, position, order
 
 
-def apply_fill(account, position, order: Order, price: Decimal, quantity: int) -> Transaction:
+def apply_fill(account, position, order, price: Decimal, quantity: int) -> dict:
     """Fill ``quantity`` of ``order`` at ``price``: cash, shares, transaction, ledger, order.
 
-    Raises ServiceError (changing nothing) when a buy cannot be paid for.
+    Raises ServiceError (changing nothing) when a buy cannot be paid for. Returns the
+    fill row (inserted when the transaction commits).
     """
     value = gross(price, quantity)
     commission = costs().commission(value, first_fill=order.filled_quantity == 0)
@@ -67,27 +65,28 @@ def apply_fill(account, position, order: Order, price: Decimal, quantity: int) -
         realized = None
     else:
         realized = _sell(account, position, order, value, commission, quantity)
-    reference = ("order", order.order_id)
+    reference = ("order", order)  # the order's id, once it has one
     move_cash(account, -value if order.order_type == "buy" else value, order.order_type, reference)
     if commission:
         move_cash(account, -commission, "commission", reference)
     _advance_order(order, price, quantity, commission)
-    fill = Transaction(
-        order_id=order.order_id,
-        user_id=order.user_id,
-        ticker=order.ticker,
-        transaction_type=order.order_type,
-        transaction_price=price,
-        transaction_quantity=quantity,
-        transaction_amount=value,
-        commission=commission,
-        realized_pnl=realized,
-    )
-    db.session.add(fill)
+    fill = {
+        "order_id": order,
+        "user_id": order.user_id,
+        "ticker": order.ticker,
+        "transaction_type": order.order_type,
+        "transaction_price": price,
+        "transaction_quantity": quantity,
+        "transaction_amount": value,
+        "transaction_time": utcnow(),
+        "commission": commission,
+        "realized_pnl": realized,
+    }
+    pending(db.session).add_row(FILLS, fill)
     return fill
 
 
-def _buy(account, position, order, value, commission, quantity) -> Portfolio:
+def _buy(account, position, order, value, commission, quantity) -> PositionRecord:
     cost = value + commission
     completes = quantity == order.remaining
     released = order.reserved_cash if completes else min(order.reserved_cash, cost)
@@ -97,16 +96,18 @@ def _buy(account, position, order, value, commission, quantity) -> Portfolio:
     order.reserved_cash -= released
     account.available_balance += released - cost
     if position is None:
-        position = Portfolio(
-            user_id=order.user_id,
-            ticker=order.ticker,
-            quantity=0,
-            reserved_quantity=0,
-            total_cost=Decimal("0.00"),
-            average_price=Decimal("0"),
-            realized_pnl=Decimal("0.00"),
+        position = pending(db.session).track(
+            PositionRecord.new(
+                user_id=order.user_id,
+                ticker=order.ticker,
+                quantity=0,
+                reserved_quantity=0,
+                total_cost=Decimal("0.00"),
+                average_price=Decimal("0"),
+                realized_pnl=Decimal("0.00"),
+                last_updated=utcnow(),
+            )
         )
-        db.session.add(position)
     position.quantity += quantity
     position.total_cost += cost
     position.average_price = (position.total_cost / position.quantity).quantize(TICK, HALF_UP)
@@ -136,7 +137,7 @@ def _sell(account, position, order, value, commission, quantity) -> Decimal:
     return realized
 
 
-def _advance_order(order: Order, price: Decimal, quantity: int, commission: Decimal) -> None:
+def _advance_order(order, price: Decimal, quantity: int, commission: Decimal) -> None:
     done = order.filled_quantity
     previous = (order.average_fill_price or Decimal("0")) * done
     order.filled_quantity = done + quantity
@@ -151,7 +152,7 @@ def _advance_order(order: Order, price: Decimal, quantity: int, commission: Deci
         order.order_status = "partially_filled"
 
 
-def release(account, position, order: Order, status: str, reason: str | None) -> None:
+def release(account, position, order, status: str, reason: str | None) -> None:
     """Close an open order without filling the rest (cancel, expire, reject) and hand back
     exactly what it still reserves."""
     if order.order_type == "buy" and order.reserved_cash:

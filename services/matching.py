@@ -2,8 +2,12 @@
 
 The orders a price triggers are found with two indexed range queries on
 (ticker, trigger_dir, trigger_price), so a tick costs in proportion to the orders
-it triggers, not to all pending orders. Each triggered order is then acted on in
-its own transaction, re-checked under its locks.
+it triggers, not to all pending orders. They are then acted on in arrival order,
+in batches of FILL_BATCH_SIZE: one transaction locks the batch's accounts,
+positions and orders (services.locks.lock_batch), re-checks each order under those
+locks, and writes all the fills with a few statements. If a batch fails as a whole
+(a bug, a lock timeout), its orders are retried one per transaction, so one bad
+order never stops the others and each fill stays all-or-nothing.
 """
 
 import logging
@@ -14,9 +18,11 @@ from sqlalchemy import and_, bindparam, or_, select, update
 
 from extensions import db
 from models import OPEN_STATUSES, Order
+from services import locks
 from services.db import transaction
 from services.execution import lock_for_order, release
 from services.orders import act
+from services.rows import pending
 from utils.clock import utcnow
 from utils.trading import GE, LE, trailing_stop
 
@@ -93,18 +99,55 @@ def follow_trailing_stops(ticker: str, price) -> int:
 
 
 def on_price(ticker: str, price, volume: int | None = None) -> int:
-    """Follow trailing stops, then act on every order the price triggers; returns fills."""
+    """Follow trailing stops, then act on every order the price triggers, oldest first,
+    in batches; returns the number of orders that filled."""
     follow_trailing_stops(ticker, price)
     budget = _volume_budget(volume)
+    found = triggered(ticker, price)
+    size = max(1, current_app.config["FILL_BATCH_SIZE"])
     filled_orders = 0
-    for order_id, user_id in triggered(ticker, price):
+    for start in range(0, len(found), size):
         if budget is not None and budget < 1:
             break
-        filled = _isolated(order_id, _act_on, order_id, (user_id, ticker), price, budget) or 0
-        filled_orders += filled > 0
+        chunk = found[start : start + size]
+        done = _isolated(chunk[0][0], _fill_batch, ticker, chunk, price, budget)
+        if done is None:
+            done = _one_by_one(ticker, chunk, price, budget)
+        filled_orders += done[0]
         if budget is not None:
-            budget -= filled
+            budget -= done[1]
     return filled_orders
+
+
+def _fill_batch(ticker: str, chunk, price, budget) -> tuple[int, int]:
+    """Act on the chunk's orders in one transaction; (orders filled, shares filled)."""
+    with transaction():
+        accounts, positions, orders = locks.lock_batch(db.session, ticker, dict(chunk))
+        filled = shares = 0
+        for order_id, user_id in chunk:
+            if budget is not None and budget - shares < 1:
+                break
+            order = orders.get(order_id)
+            if order is None or not order.is_open:
+                continue  # cancelled or filled since it was found
+            position = positions.get(user_id) or pending(db.session).new_position(user_id, ticker)
+            left = None if budget is None else budget - shares
+            done = act(accounts[user_id], position, order, price, left)
+            filled += done > 0
+            shares += done
+    return filled, shares
+
+
+def _one_by_one(ticker: str, chunk, price, budget) -> tuple[int, int]:
+    filled = shares = 0
+    for order_id, user_id in chunk:
+        if budget is not None and budget - shares < 1:
+            break
+        left = None if budget is None else budget - shares
+        done = _isolated(order_id, _act_on, order_id, (user_id, ticker), price, left) or 0
+        filled += done > 0
+        shares += done
+    return filled, shares
 
 
 def _act_on(order_id: int, owner, price, budget) -> int:
@@ -132,18 +175,18 @@ def _volume_budget(volume: int | None) -> int | None:
 
 def expire_due() -> int:
     """Expire open day orders whose session has closed, releasing their reservations."""
-    due = db.session.scalars(
-        select(Order.order_id).where(
+    due = db.session.execute(
+        select(Order.order_id, Order.user_id, Order.ticker).where(
             Order.expires_at <= utcnow(), Order.order_status.in_(OPEN_STATUSES)
         )
     ).all()
-    for order_id in due:
-        _isolated(order_id, _expire, order_id)
+    for order_id, user_id, ticker in due:
+        _isolated(order_id, _expire, order_id, (user_id, ticker))
     return len(due)
 
 
-def _expire(order_id: int) -> None:
+def _expire(order_id: int, owner) -> None:
     with transaction():
-        account, position, order = lock_for_order(order_id)
+        account, position, order = lock_for_order(order_id, owner)
         if order.is_open:
             release(account, position, order, "expired", "Day order expired at the close.")

@@ -10,11 +10,11 @@ from flask import current_app
 
 import services.risk
 from extensions import db
-from models import Order
-from services import audit, market
-from services.db import lock_account, transaction
+from services import audit, locks, market
+from services.db import transaction
 from services.errors import Conflict, NotFound, ServiceError, Unavailable
-from services.execution import apply_fill, costs, lock_for_order, lock_position, release
+from services.execution import apply_fill, costs, lock_for_order, release
+from services.rows import OrderRecord, insert_now
 from utils.clock import utcnow
 from utils.money import format_money
 from utils.trading import (
@@ -60,12 +60,20 @@ def place(user, spec: OrderSpec, ip: str | None = None, fill_price: Decimal | No
 
 
 def lock_trader(user_id: int, ticker: str):
-    """Lock the user's account, then their position in ``ticker``: the first two locks."""
-    return lock_account(user_id), lock_position(user_id, ticker)
+    """Lock the user's account, then their position in ``ticker``: the first two locks,
+    taken by one statement."""
+    account, position, _ = locks.lock_trader(db.session, user_id, ticker)
+    if account is None:
+        raise NotFound("No such account.")
+    return account, position
 
 
 def place_locked(user, account, position, spec: OrderSpec, quote, ip=None, fill_price=None):
-    """Place the order inside the caller's transaction, account and position locked."""
+    """Place the order inside the caller's transaction, account and position locked.
+
+    The order row is inserted once, as the placement leaves it (filled, resting or
+    closed); its fill, ledger and audit rows follow when the transaction commits.
+    """
     ticker = quote.ticker
     services.risk.check(account.user_id, spec, quote.price, fill_price)
     if spec.kind == "market":
@@ -73,11 +81,12 @@ def place_locked(user, account, position, spec: OrderSpec, quote, ip=None, fill_
         order = _market(account, position, spec, ticker, price)
     else:
         order = _resting(account, position, spec, ticker, quote)
+    insert_now(db.session, order)
     audit.record(user, "order.place", ("order", order.order_id), _detail(order), ip)
     return order
 
 
-def _market(account, position, spec, ticker, price) -> Order:
+def _market(account, position, spec, ticker, price) -> OrderRecord:
     quantity = _sized(spec, price)
     _check_means(account, position, spec.side, quantity, ticker, price)
     order = _new_order(account, spec, ticker, quantity)
@@ -85,7 +94,7 @@ def _market(account, position, spec, ticker, price) -> Order:
     return order
 
 
-def _resting(account, position, spec, ticker, quote) -> Order:
+def _resting(account, position, spec, ticker, quote) -> OrderRecord:
     quantity = _sized(spec, spec.limit)
     order = _new_order(account, spec, ticker, quantity)
     if spec.kind == "trailing_stop":
@@ -131,7 +140,7 @@ def _sized(spec, price: Decimal) -> int:
     return shares
 
 
-def _worst_buy_price(order: Order, price: Decimal) -> Decimal:
+def _worst_buy_price(order, price: Decimal) -> Decimal:
     # A stop already crossed fills at once at the quote, so reserve for the higher of the two.
     if order.order_execution_type in ("limit", "stop_limit"):
         return order.order_price
@@ -156,8 +165,9 @@ def _check_means(account, position, side, quantity, ticker, price, reserve=None)
         )
 
 
-def _new_order(account, spec: OrderSpec, ticker: str, quantity: int) -> Order:
-    order = Order(
+def _new_order(account, spec: OrderSpec, ticker: str, quantity: int) -> OrderRecord:
+    now = utcnow()
+    return OrderRecord.new(
         user_id=account.user_id,
         ticker=ticker,
         order_type=spec.side,
@@ -175,14 +185,13 @@ def _new_order(account, spec: OrderSpec, ticker: str, quantity: int) -> Order:
         filled_quantity=0,
         order_status="pending",
         stop_triggered=False,
+        created_at=now,
+        updated_at=now,
     )
-    db.session.add(order)
-    db.session.flush()
-    return order
 
 
 def act(
-    account, position, order: Order, price: Decimal, budget: int | None = None, refuse: bool = False
+    account, position, order, price: Decimal, budget: int | None = None, refuse: bool = False
 ) -> int:
     """What ``price`` does to an open order: nothing, trigger its stop, or fill it.
 
@@ -223,7 +232,7 @@ def act(
     return quantity
 
 
-def fill_quantity(order: Order, price: Decimal, budget: int | None) -> int:
+def fill_quantity(order, price: Decimal, budget: int | None) -> int:
     """Shares to fill now: the rest, within the tick's budget. A dollar order is sized at
     this price and fills in one piece, so it never spends more than its amount."""
     if order.requested_amount is not None and order.filled_quantity == 0:
@@ -235,7 +244,7 @@ def fill_quantity(order: Order, price: Decimal, budget: int | None) -> int:
     return order.remaining if budget is None else min(order.remaining, budget)
 
 
-def cancel(user, order_id: int, ip: str | None = None) -> Order:
+def cancel(user, order_id: int, ip: str | None = None):
     """Cancel one of the user's open orders, releasing what it reserved."""
     with transaction():
         account, position, order = lock_for_order(order_id)
@@ -257,7 +266,7 @@ def next_session_close(now: datetime) -> datetime:
     return close
 
 
-def _detail(order: Order) -> dict:
+def _detail(order) -> dict:
     return {
         "ticker": order.ticker,
         "side": order.order_type,

@@ -20,10 +20,8 @@ pytestmark = pytest.mark.usefixtures("books_balance")
 def place(app, user_id, **fields):
     spec = OrderSpec(**{"ticker": "AAPL", "side": "buy", "kind": "market", **fields})
     with app.app_context():
-        order = orders.place(db.session.get(User, user_id), spec)
-        db.session.refresh(order)
-        db.session.expunge(order)
-        return order
+        order_id = orders.place(db.session.get(User, user_id), spec).order_id
+    return order_row(app, order_id)  # as stored, not as the service computed it
 
 
 def tick(app, market, price, ticker="AAPL", volume=None):

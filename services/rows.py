@@ -1,0 +1,219 @@
+"""Rows as plain records, locked and written with SQLAlchemy Core.
+
+The hot paths (placing, filling, cancelling) lock their rows with one Core
+``SELECT ... FOR UPDATE``, change plain Python records, and write what changed
+when the transaction commits: one UPDATE per table for the changed records (a
+CASE over their keys when there are several), and the new fills, ledger and
+audit rows in one multi-row INSERT per table. No ORM flush, identity map or read
+after write: the values computed in Python are the values stored, and the ones
+the caller answers with.
+
+Pending writes live in ``session.info`` and are written by a ``before_commit``
+hook, so every commit path (services.db.transaction or a plain commit) writes
+them, and every rollback drops them.
+"""
+
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+from sqlalchemy import case, event, insert, literal, update
+from sqlalchemy.orm import Session
+
+from models import AccountBalance, AuditLog, CashLedger, Order, Portfolio, Transaction
+from models.types import ScaledDecimal
+
+PENDING = "paperdesk_pending"
+INSERT_ORDER = (Transaction.__table__, CashLedger.__table__, AuditLog.__table__)
+
+
+class Record:
+    """One row: its columns as attributes, and the values it was loaded (or inserted) with."""
+
+    table = None
+    key = ""
+
+    def __init__(self, values: dict, new: bool = False):
+        self.__dict__.update(values)
+        self._loaded = None if new else dict(values)
+
+    @property
+    def is_new(self) -> bool:
+        return self._loaded is None
+
+    def values(self) -> dict:
+        """Every column's current value."""
+        return {c.name: self.__dict__.get(c.name) for c in self.table.columns}
+
+    def normalize(self) -> None:
+        """Round decimals to their column's places, as the database stores them, so the
+        record answers with exactly the stored values."""
+        for name, places in _scales(self.table).items():
+            value = self.__dict__.get(name)
+            if isinstance(value, Decimal):
+                self.__dict__[name] = value.quantize(places, ROUND_HALF_UP)
+            elif isinstance(value, int) and not isinstance(value, bool):
+                self.__dict__[name] = Decimal(value).quantize(places)
+
+    def changes(self) -> dict:
+        """The columns whose value differs from the stored one."""
+        self.normalize()
+        return {
+            name: value
+            for name, value in self.values().items()
+            if name != self.key and self._loaded.get(name) != value
+        }
+
+    def stored(self) -> None:
+        """Note that the current values are now the stored ones."""
+        self._loaded = self.values()
+
+    @classmethod
+    def new(cls, **values) -> "Record":
+        """A record not yet in the database: unset columns are None."""
+        return cls({c.name: values.get(c.name) for c in cls.table.columns}, new=True)
+
+
+class AccountRecord(Record):
+    table = AccountBalance.__table__
+    key = "balance_id"
+
+
+class PositionRecord(Record):
+    table = Portfolio.__table__
+    key = "id"
+
+
+class OrderRecord(Record):
+    table = Order.__table__
+    key = "order_id"
+
+    @property
+    def remaining(self) -> int:
+        return self.order_quantity - self.filled_quantity
+
+    @property
+    def is_open(self) -> bool:
+        return self.order_status in ("pending", "partially_filled")
+
+
+def pending(session) -> "Pending":
+    """The session's pending writes (created on first use)."""
+    found = session.info.get(PENDING)
+    if found is None:
+        found = session.info[PENDING] = Pending()
+    return found
+
+
+class Pending:
+    """Records to write back and rows to insert when the transaction commits."""
+
+    def __init__(self):
+        self.records: dict[tuple, Record] = {}
+        self.rows: dict = defaultdict(list)
+
+    def track(self, record: Record) -> Record:
+        """Write ``record``'s changes at commit; the same row loaded twice is one record."""
+        ident = (record.table.name, record.__dict__.get(record.key)) if not record.is_new else None
+        if ident is None:
+            ident = (record.table.name, "new", id(record))
+        return self.records.setdefault(ident, record)
+
+    def new_position(self, user_id: int, ticker: str):
+        """The position this transaction created for (user_id, ticker), if any."""
+        for record in self.records.values():
+            if (
+                isinstance(record, PositionRecord)
+                and record.is_new
+                and (record.user_id, record.ticker) == (user_id, ticker)
+            ):
+                return record
+        return None
+
+    def add_row(self, table, row: dict) -> None:
+        """Insert ``row`` at commit; a Record among its values stands for its key."""
+        self.rows[table].append(row)
+
+    def flush(self, session) -> None:
+        """Write everything pending, in an order the foreign keys accept."""
+        records = list(self.records.values())
+        self.records.clear()
+        new, by_table = defaultdict(list), defaultdict(list)
+        for record in records:
+            if record.is_new:
+                new[record.table].append(record)
+            elif changed := record.changes():
+                by_table[record.table].append((record, changed))
+        for table, fresh in new.items():  # keys not needed: nothing refers to these rows
+            session.execute(insert(table), [_without_key(r) for r in fresh])
+        for table, changed in by_table.items():
+            update_many(session, table, changed)
+        for table in INSERT_ORDER:
+            rows = self.rows.pop(table, None)
+            if rows:
+                session.execute(insert(table), [_resolved(r) for r in rows])
+
+
+@lru_cache(maxsize=None)
+def _scales(table) -> dict:
+    """{column name: Decimal quantum} of the table's fixed-point columns."""
+    return {
+        c.name: Decimal(1).scaleb(-c.type.scale)
+        for c in table.columns
+        if isinstance(c.type, ScaledDecimal)
+    }
+
+
+def _without_key(record: Record) -> dict:
+    record.normalize()
+    return {k: v for k, v in record.values().items() if not (k == record.key and v is None)}
+
+
+def insert_now(session, record: Record) -> Record:
+    """INSERT a new record at once (its key is set from the database) and track it."""
+    result = session.execute(insert(record.table), _without_key(record))
+    if record.__dict__.get(record.key) is None:
+        record.__dict__[record.key] = result.inserted_primary_key[0]
+    record.stored()
+    pending(session).track(record)
+    return record
+
+
+def update_many(session, table, changed: list[tuple[Record, dict]]) -> None:
+    """One UPDATE for the changed records of ``table``: a CASE on the key for several."""
+    key = table.c[changed[0][0].key]
+    if len(changed) == 1:
+        record, values = changed[0]
+        session.execute(update(table).where(key == record.__dict__[record.key]).values(values))
+    else:
+        columns = sorted({name for _, values in changed for name in values})
+        sets = {}
+        for name in columns:
+            column = table.c[name]
+            whens = {
+                r.__dict__[r.key]: literal(v[name], column.type) for r, v in changed if name in v
+            }
+            sets[name] = case(whens, value=key, else_=column)
+        ids = [r.__dict__[r.key] for r, _ in changed]
+        session.execute(update(table).where(key.in_(ids)).values(sets))
+    for record, _ in changed:
+        record.stored()
+
+
+def _resolved(row: dict) -> dict:
+    return {k: (v.__dict__[v.key] if isinstance(v, Record) else v) for k, v in row.items()}
+
+
+@event.listens_for(Session, "before_commit")
+def _write_pending(session) -> None:
+    found = session.info.get(PENDING)
+    if found is not None and (found.records or found.rows):
+        session.flush()  # ORM rows first: pending rows may refer to them
+        found.flush(session)
+    if found is not None:
+        found.records.clear()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session, _previous) -> None:
+    session.info.pop(PENDING, None)

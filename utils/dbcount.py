@@ -1,0 +1,159 @@
+"""Count round trips to the database, at two levels, for benchmarks and tests.
+
+``RoundTrips(engine)`` listens to SQLAlchemy's events: every statement it sends
+(by its first word: SELECT, INSERT, UPDATE, ...), every COMMIT and ROLLBACK it
+asks the driver for, and every connection checkout. ``DriverCounter`` wraps the
+MySQL drivers' own methods (PyMySQL and mysqlclient), so it also sees what the
+events cannot: pre-pings and the pool's reset-on-return rollbacks.
+
+Both only count; neither changes what is sent.
+"""
+
+import threading
+from collections import Counter
+
+from sqlalchemy import event
+
+
+def statement_kind(sql: str) -> str:
+    """The statement's first word, upper-cased (SELECT, INSERT, BEGIN, ...)."""
+    words = sql.lstrip().split(None, 1)
+    kind = words[0].upper() if words else "?"
+    if kind == "SELECT" and "FOR UPDATE" in sql.upper():
+        return "SELECT FOR UPDATE"
+    return kind
+
+
+class RoundTrips:
+    """Statements, commits and rollbacks on ``engine``, per kind, while attached.
+
+    Use as a context manager, or call ``attach()``/``detach()``; ``reset()`` zeroes it.
+    A commit or rollback the driver answers without a round trip still counts here
+    (see ``DriverCounter`` for what is really sent).
+    """
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.counts: Counter = Counter()
+        self._lock = threading.Lock()
+        self._hooks = [
+            (engine, "before_cursor_execute", self._on_statement),
+            (engine, "commit", self._on("COMMIT")),
+            (engine, "rollback", self._on("ROLLBACK")),
+            (engine.pool, "checkout", self._on_checkout),
+            (engine.pool, "reset", self._on_reset),
+        ]
+
+    def _add(self, kind: str) -> None:
+        with self._lock:
+            self.counts[kind] += 1
+
+    def _on(self, kind: str):
+        def hook(*_args, **_kwargs):
+            self._add(kind)
+
+        return hook
+
+    def _on_statement(self, _conn, _cursor, statement, _params, _context, _many):
+        self._add(statement_kind(statement))
+
+    def _on_checkout(self, *_args):
+        self._add("checkout")
+
+    def _on_reset(self, _dbapi_connection, _record, state=None):
+        if state is None or not state.transaction_was_reset:
+            self._add("pool reset")
+
+    def attach(self) -> "RoundTrips":
+        for target, name, fn in self._hooks:
+            event.listen(target, name, fn)
+        return self
+
+    def detach(self) -> None:
+        for target, name, fn in self._hooks:
+            if event.contains(target, name, fn):
+                event.remove(target, name, fn)
+
+    def reset(self) -> None:
+        with self._lock:
+            self.counts.clear()
+
+    @property
+    def total(self) -> int:
+        """Round trips: statements plus commits and rollbacks (checkouts are local)."""
+        return sum(n for kind, n in self.counts.items() if kind not in ("checkout", "pool reset"))
+
+    def __enter__(self) -> "RoundTrips":
+        return self.attach()
+
+    def __exit__(self, *_exc) -> None:
+        self.detach()
+
+
+class DriverCounter:
+    """Count the commands the MySQL drivers send (queries, commits, rollbacks, pings).
+
+    Patches the driver classes for the whole process while attached; a no-op for a
+    driver that is not installed. Counts are per kind: query, commit, rollback, ping.
+    """
+
+    METHODS = ("query", "commit", "rollback", "ping")
+
+    def __init__(self):
+        self.counts: Counter = Counter()
+        self._lock = threading.Lock()
+        self._saved: list[tuple[type, str, object]] = []
+
+    def _classes(self) -> list[type]:
+        found = []
+        try:
+            import pymysql.connections
+
+            found.append(pymysql.connections.Connection)
+        except ImportError:
+            pass
+        try:
+            import MySQLdb.connections
+
+            found.append(MySQLdb.connections.Connection)
+        except ImportError:
+            pass
+        return found
+
+    def _wrap(self, kind: str, original):
+        def counted(conn, *args, **kwargs):
+            with self._lock:
+                self.counts[kind] += 1
+            return original(conn, *args, **kwargs)
+
+        return counted
+
+    def attach(self) -> "DriverCounter":
+        for cls in self._classes():
+            for name in self.METHODS:
+                original = getattr(cls, name)
+                self._saved.append((cls, name, cls.__dict__.get(name)))
+                setattr(cls, name, self._wrap(name, original))
+        return self
+
+    def detach(self) -> None:
+        for cls, name, original in reversed(self._saved):
+            if original is None:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, original)
+        self._saved.clear()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.counts.clear()
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def __enter__(self) -> "DriverCounter":
+        return self.attach()
+
+    def __exit__(self, *_exc) -> None:
+        self.detach()
