@@ -21,7 +21,7 @@ from routes.requests import JSONProvider, PaperDeskRequest
 from routes.security import register_security_headers
 from services.db import is_lock_contention
 from services.errors import ServiceError
-from services.pool import configure_mysql
+from services.pool import configure_pool
 from utils.money import format_money
 
 SIGNED_IN_ONLY = {"user", "admin", "market"}  # blueprints whose every view needs a sign-in
@@ -92,6 +92,7 @@ def register_extensions(app: Flask) -> None:
         # before the server's wait_timeout; a dead one fails once (503, register_errorhandlers).
         options.setdefault("isolation_level", "READ COMMITTED")
         options.setdefault("pool_recycle", app.config["DB_POOL_RECYCLE"])
+        options.setdefault("pool_reset_on_return", None)  # services.pool decides
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if uri.startswith("sqlite"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -104,8 +105,8 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
-        elif options.get("isolation_level") == "READ COMMITTED":
-            configure_mysql(db.engine)
+        elif options.get("pool_reset_on_return", "rollback") is None:
+            configure_pool(db.engine)
 
 
 def configure_sqlite(engine) -> None:

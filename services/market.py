@@ -3,15 +3,24 @@
 The quote table is the cache every process shares: a quote younger than QUOTE_TTL
 is served from it; an older one is fetched again (in one provider call for all
 the tickers asked). When the provider fails, stored data is served marked stale.
+
+In front of the table each process keeps the quotes it last read, keyed by the
+row's version (``fetched_at``, which every store moves): for PRICE_CACHE_SECONDS
+after a read a quote is served from memory with no query; after that one Core
+query reads the rows again, and a quote whose version has not moved is reused
+as it was parsed. A process that stores quotes (the worker) updates its own copy.
 """
 
 import logging
+import time
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
+from types import SimpleNamespace
+from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from extensions import db
 from models import LatestQuote
@@ -83,18 +92,49 @@ def check_period_arg(raw) -> str:
         raise ServiceError(str(exc), field="period") from None
 
 
+class Cached(NamedTuple):
+    quote: Quote
+    version: object  # the row's fetched_at
+    read_at: float  # time.monotonic() of the read that confirmed it
+
+
+QUOTES = LatestQuote.__table__
+READ_QUOTES = select(QUOTES).where(QUOTES.c.ticker.in_(bindparam("tickers", expanding=True)))
+
+
+def _cache() -> dict[str, Cached]:
+    return current_app.extensions.setdefault("paperdesk_quote_cache", {})
+
+
 def get_quotes(tickers: list[str]) -> dict[str, Quote]:
-    """Quotes no older than QUOTE_TTL: from the quote table, else fetched and stored."""
-    fresh_since = utcnow() - timedelta(seconds=current_app.config["QUOTE_TTL"])
-    rows = db.session.scalars(
-        select(LatestQuote).where(
-            LatestQuote.ticker.in_(tickers), LatestQuote.fetched_at >= fresh_since
-        )
-    )
-    found = {row.ticker: _from_row(row) for row in rows}
+    """Quotes no older than QUOTE_TTL: from this process's copy while it is recent, else
+    from the quote table in one query, else fetched from the provider and stored."""
+    cfg = current_app.config
+    fresh_since = utcnow() - timedelta(seconds=cfg["QUOTE_TTL"])
+    cache, now = _cache(), time.monotonic()
+    found, unread = {}, []
+    for ticker in tickers:
+        hit = cache.get(ticker)
+        if hit and now - hit.read_at < cfg["PRICE_CACHE_SECONDS"] and hit.version >= fresh_since:
+            found[ticker] = hit.quote
+        else:
+            unread.append(ticker)
+    if unread:
+        found.update(_read_quotes(unread, fresh_since, now))
     missing = [t for t in tickers if t not in found]
     if missing:
         found.update(refresh_quotes(missing))
+    return found
+
+
+def _read_quotes(tickers: list[str], fresh_since, now: float) -> dict[str, Quote]:
+    cache, found = _cache(), {}
+    for row in db.session.execute(READ_QUOTES, {"tickers": tickers}):
+        hit = cache.get(row.ticker)
+        quote = hit.quote if hit and hit.version == row.fetched_at else _from_row(row)
+        cache[row.ticker] = Cached(quote, row.fetched_at, now)
+        if row.fetched_at >= fresh_since:
+            found[row.ticker] = quote
     return found
 
 
@@ -150,9 +190,12 @@ def store_quotes(quotes) -> None:
     ]
     with transaction():
         upsert(LatestQuote, rows, ["ticker"])
+    cache, read_at = _cache(), time.monotonic()
+    for row in rows:  # as a read of the stored row would give it
+        cache[row["ticker"]] = Cached(_from_row(SimpleNamespace(**row)), now, read_at)
 
 
-def _from_row(row: LatestQuote) -> Quote:
+def _from_row(row) -> Quote:
     change = row.price - row.previous_close if row.previous_close else None
     percent = (change / row.previous_close * 100).quantize(PERCENT) if change is not None else None
     return Quote(

@@ -5,46 +5,39 @@ connection before the server's ``wait_timeout`` would, and a connection that die
 anyway fails its statement once, is invalidated with the rest of the pool, and the
 request answers 503 (app.register_db_errors).
 
-Ending a transaction that only ran plain SELECTs is skipped: under READ COMMITTED
-such a transaction holds no row locks and no snapshot, so its ROLLBACK (at the end
-of every read-only request) or COMMIT would be a round trip that changes nothing.
-Any other statement (a write, SELECT ... FOR UPDATE, DDL) makes the next COMMIT or
-ROLLBACK go to the server as usual. What such an idle connection still holds are
-the shared metadata locks of the tables it read, so schema migrations are run with
-the app stopped (as ``flask db upgrade`` at deploy time is).
+The pool's reset on return (a ROLLBACK) is skipped when SQLAlchemy itself has just
+ended the connection's transaction with a COMMIT or ROLLBACK and nothing ran since:
+SQLAlchemy's own reset is skipped only after a rollback, so every committed request
+used to pay one more ROLLBACK. A connection used in any other way (a raw DBAPI
+connection, a statement after the commit) is rolled back on return as before.
 """
 
 from sqlalchemy import event
 
-from utils.dbcount import statement_kind
-
-DIRTY = "paperdesk_dirty"
+ENDED = "paperdesk_transaction_ended"
 
 
-def _info(connection):
-    return getattr(connection, "info", None)
+def configure_pool(engine) -> None:
+    """Roll back returned connections only when a transaction may still be open.
 
+    Goes with ``pool_reset_on_return=None`` in the engine options (app.register_extensions).
+    """
 
-def configure_mysql(engine) -> None:
-    """Skip COMMIT/ROLLBACK of read-only READ COMMITTED transactions on ``engine``."""
-    dialect = engine.dialect
-    real_commit, real_rollback = dialect.do_commit, dialect.do_rollback
+    @event.listens_for(engine.pool, "checkout")
+    def checked_out(_dbapi_connection, record, _proxy):
+        record.info[ENDED] = False  # what the borrower does is unknown until it ends
 
     @event.listens_for(engine, "before_cursor_execute")
-    def mark(conn, _cursor, statement, _params, _context, _many):
-        if statement_kind(statement) != "SELECT" or "LOCK IN SHARE MODE" in statement.upper():
-            conn.connection.info[DIRTY] = True
+    def statement(conn, *_args):
+        conn.connection.info[ENDED] = False
 
-    def ender(real):
-        def end(connection):
-            info = _info(connection)
-            if info is not None and not info.get(DIRTY, True):
-                return  # nothing to end: only plain reads since the last COMMIT/ROLLBACK
-            real(connection)
-            if info is not None:
-                info[DIRTY] = False
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def ended(conn):
+        conn.connection.info[ENDED] = True
 
-        return end
-
-    dialect.do_commit = ender(real_commit)
-    dialect.do_rollback = ender(real_rollback)
+    @event.listens_for(engine.pool, "reset")
+    def reset(dbapi_connection, record, state):
+        if state.terminate_only or state.transaction_was_reset or record.info.get(ENDED):
+            return
+        dbapi_connection.rollback()

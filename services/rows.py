@@ -15,13 +15,14 @@ them, and every rollback drops them.
 
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cache
 
 from sqlalchemy import case, event, insert, literal, update
 from sqlalchemy.orm import Session
 
 from models import AccountBalance, AuditLog, CashLedger, Order, Portfolio, Transaction
 from models.types import ScaledDecimal
+from utils.clock import utcnow
 
 PENDING = "paperdesk_pending"
 INSERT_ORDER = (Transaction.__table__, CashLedger.__table__, AuditLog.__table__)
@@ -146,15 +147,19 @@ class Pending:
                 by_table[record.table].append((record, changed))
         for table, fresh in new.items():  # keys not needed: nothing refers to these rows
             session.execute(insert(table), [_without_key(r) for r in fresh])
-        for table, changed in by_table.items():
-            update_many(session, table, changed)
+        singles = all(len(changed) == 1 for changed in by_table.values())
+        if len(by_table) > 1 and singles and session.get_bind().dialect.name == "mysql":
+            update_joined(session, [changed[0] for changed in by_table.values()])
+        else:
+            for table, changed in by_table.items():
+                update_many(session, table, changed)
         for table in INSERT_ORDER:
             rows = self.rows.pop(table, None)
             if rows:
                 session.execute(insert(table), [_resolved(r) for r in rows])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _scales(table) -> dict:
     """{column name: Decimal quantum} of the table's fixed-point columns."""
     return {
@@ -198,6 +203,27 @@ def update_many(session, table, changed: list[tuple[Record, dict]]) -> None:
         session.execute(update(table).where(key.in_(ids)).values(sets))
     for record, _ in changed:
         record.stored()
+
+
+def update_joined(session, changed: list[tuple[Record, dict]]) -> None:
+    """One multi-table UPDATE (MySQL/MariaDB) for single changed rows of several tables."""
+    now = utcnow()
+    values, where = {}, []
+    for record, columns in changed:
+        table = record.table
+        where.append(table.c[record.key] == record.__dict__[record.key])
+        values.update({table.c[name]: value for name, value in columns.items()})
+        values.update({table.c[name]: now for name in _stamped(table) if name not in columns})
+    first = changed[0][0].table
+    session.execute(update(first).values(values).where(*where))
+    for record, _ in changed:
+        record.stored()
+
+
+@cache
+def _stamped(table) -> tuple[str, ...]:
+    """Columns set on every update (onupdate), which a multi-table UPDATE must set itself."""
+    return tuple(c.name for c in table.columns if c.onupdate is not None)
 
 
 def _resolved(row: dict) -> dict:

@@ -41,7 +41,6 @@ class RoundTrips:
             (engine, "commit", self._on("COMMIT")),
             (engine, "rollback", self._on("ROLLBACK")),
             (engine.pool, "checkout", self._on_checkout),
-            (engine.pool, "reset", self._on_reset),
         ]
 
     def _add(self, kind: str) -> None:
@@ -60,10 +59,6 @@ class RoundTrips:
     def _on_checkout(self, *_args):
         self._add("checkout")
 
-    def _on_reset(self, _dbapi_connection, _record, state=None):
-        if state is None or not state.transaction_was_reset:
-            self._add("pool reset")
-
     def attach(self) -> "RoundTrips":
         for target, name, fn in self._hooks:
             event.listen(target, name, fn)
@@ -81,7 +76,7 @@ class RoundTrips:
     @property
     def total(self) -> int:
         """Round trips: statements plus commits and rollbacks (checkouts are local)."""
-        return sum(n for kind, n in self.counts.items() if kind not in ("checkout", "pool reset"))
+        return sum(n for kind, n in self.counts.items() if kind != "checkout")
 
     def __enter__(self) -> "RoundTrips":
         return self.attach()
