@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5003
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format clean mysqlclient
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ test: $(BIN)/.dev-installed
 		echo "== again on $$TEST_DATABASE_URL"; \
 		$(BIN)/pytest $(PYTEST_ARGS); \
 	fi
+
+# Optional C driver for MySQL/MariaDB; needs libmariadb-dev, pkg-config and a C compiler.
+mysqlclient: $(BIN)/.installed
+	$(BIN)/pip install --quiet -r requirements-mysql.txt
 
 lint: $(BIN)/.dev-installed
 	$(BIN)/ruff check .

@@ -147,9 +147,11 @@ class Pending:
                 by_table[record.table].append((record, changed))
         for table, fresh in new.items():  # keys not needed: nothing refers to these rows
             session.execute(insert(table), [_without_key(r) for r in fresh])
-        singles = all(len(changed) == 1 for changed in by_table.values())
-        if len(by_table) > 1 and singles and session.get_bind().dialect.name == "mysql":
-            update_joined(session, [changed[0] for changed in by_table.values()])
+        singles = [changed[0] for changed in by_table.values() if len(changed) == 1]
+        one_user = len({r.__dict__.get("user_id") for r, _ in singles}) == 1
+        joinable = len(singles) == len(by_table) > 1 and one_user
+        if joinable and session.get_bind().dialect.name == "mysql":
+            update_joined(session, singles)
         else:
             for table, changed in by_table.items():
                 update_many(session, table, changed)
@@ -206,15 +208,18 @@ def update_many(session, table, changed: list[tuple[Record, dict]]) -> None:
 
 
 def update_joined(session, changed: list[tuple[Record, dict]]) -> None:
-    """One multi-table UPDATE (MySQL/MariaDB) for single changed rows of several tables."""
+    """One multi-table UPDATE (MySQL/MariaDB) for single changed rows of several tables,
+    all of one user (the tables are joined on user_id)."""
     now = utcnow()
     values, where = {}, []
+    first = changed[0][0].table
     for record, columns in changed:
         table = record.table
         where.append(table.c[record.key] == record.__dict__[record.key])
+        if table is not first:
+            where.append(table.c.user_id == first.c.user_id)
         values.update({table.c[name]: value for name, value in columns.items()})
         values.update({table.c[name]: now for name in _stamped(table) if name not in columns})
-    first = changed[0][0].table
     session.execute(update(first).values(values).where(*where))
     for record, _ in changed:
         record.stored()

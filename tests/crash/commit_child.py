@@ -1,8 +1,8 @@
 """Run one quote commit and SIGKILL this process right after the fill is written.
 
 Usage: python -m tests.crash.commit_child DATABASE_URL LOG_DIR USER_ID HOLD_ID
-The kill lands inside the commit, after the order and its fill reached the database
-and before anything is committed, which is where a worker dies under load.
+The kill lands inside the commit, after the order, its fill, ledger and audit rows
+reached the database and before the COMMIT, which is where a worker dies under load.
 """
 
 import os
@@ -13,20 +13,19 @@ from app import create_app
 from config import TestConfig
 from extensions import db
 from models import User
-from services import execution, holds, orders
+from services import holds, rows
 
 
 def main(url: str, log_dir: str, user_id: int, hold_id: int) -> None:
     app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": url, "LOG_DIR": log_dir})
-    real_fill = execution.apply_fill
+    real_flush = rows.Pending.flush
 
-    def fill_then_die(*args, **kwargs):
-        fill = real_fill(*args, **kwargs)
-        db.session.flush()
+    def write_then_die(self, session):
+        real_flush(self, session)  # every row of the commit is now sent, none committed
+        session.flush()
         os.kill(os.getpid(), signal.SIGKILL)
-        return fill
 
-    orders.apply_fill = fill_then_die
+    rows.Pending.flush = write_then_die
     with app.app_context():
         holds.commit(db.session.get(User, user_id), hold_id)
     sys.exit(3)  # not reached: the commit kills the process

@@ -1,0 +1,128 @@
+"""Round trips of the hot paths, counted, so that a change that adds a query fails here.
+
+Counted with SQLAlchemy's event listeners (utils.dbcount.RoundTrips) on whichever
+database the suite runs; on MariaDB also at the driver, which sees pings and the
+pool's rollbacks too. SQLite's BEGIN IMMEDIATE is left out (SQLite runs in the
+process: no trip), and its FOR UPDATE is not rendered, so locks count as SELECTs.
+MariaDB updates the account, position and order of one fill in one multi-table
+UPDATE; SQLite needs one UPDATE per table.
+"""
+
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from extensions import db
+from models import Order, User
+from services import market, matching, orders
+from services.orders import OrderSpec
+from utils.dbcount import DriverCounter, RoundTrips
+
+D = Decimal
+pytestmark = pytest.mark.usefixtures("books_balance")
+
+
+def _mysql() -> bool:
+    return db.engine.dialect.name == "mysql"
+
+
+def _updates(tables: int) -> int:
+    return 1 if _mysql() else tables
+
+
+def _count(work) -> Counter:
+    """Run ``work`` and return the statements it sent by kind (BEGIN left out)."""
+    with RoundTrips(db.engine) as events, DriverCounter() as driver:
+        work()
+    kinds = Counter()
+    for kind, n in events.counts.items():
+        if kind not in ("BEGIN", "checkout"):
+            kinds["SELECT" if kind.startswith("SELECT") else kind] += n
+    if _mysql() and driver.counts:  # the driver sent nothing the events did not see
+        assert driver.total == sum(kinds.values()), (driver.counts, kinds)
+    return +kinds
+
+
+@pytest.fixture
+def desk(app, trader):
+    """The trader holding 1 AAPL, with the AAPL quote cached in the process."""
+    app.config.update(PRICE_CACHE_SECONDS=3600)
+    with app.app_context():
+        user = db.session.get(User, trader)
+        orders.place(user, OrderSpec("AAPL", "buy", "market", quantity=1))
+        db.session.remove()
+    return app, trader
+
+
+def _user(user_id) -> User:
+    user = db.session.get(User, user_id)
+    assert user.user_id == user_id  # loaded now, not inside a count
+    return user
+
+
+def _place(user, **fields):
+    spec = OrderSpec(**{"ticker": "AAPL", "side": "buy", "kind": "market", **fields})
+    return orders.place(user, spec)
+
+
+def test_market_order_into_an_existing_position(desk):
+    app, trader = desk
+    with app.app_context():
+        user = _user(trader)
+        kinds = _count(lambda: _place(user, quantity=2))
+        # lock account+position, INSERT order, fill, ledger (2 rows), audit; UPDATE; COMMIT
+        assert kinds == Counter(SELECT=1, INSERT=4, UPDATE=_updates(2), COMMIT=1)
+
+
+def test_market_order_into_a_new_position(desk):
+    app, trader = desk
+    with app.app_context():
+        market.get_quote("MSFT")
+        user = _user(trader)
+        kinds = _count(lambda: _place(user, ticker="MSFT", quantity=1))
+        # the position is one more INSERT; only the account is updated
+        assert kinds == Counter(SELECT=1, INSERT=5, UPDATE=1, COMMIT=1)
+
+
+def test_limit_order_placed_and_cancelled(desk):
+    app, trader = desk
+    with app.app_context():
+        user = _user(trader)
+        placed = []
+        kinds = _count(lambda: placed.append(_place(user, kind="limit", limit=D("1"), quantity=1)))
+        assert placed[0].order_status == "pending"
+        assert kinds == Counter(SELECT=1, INSERT=2, UPDATE=1, COMMIT=1)  # order, audit; cash
+        order_id = placed[0].order_id
+        user = _user(trader)
+        kinds = _count(lambda: orders.cancel(user, order_id))
+        # the order's owner, the locks; UPDATE account and order; audit; COMMIT
+        assert kinds == Counter(SELECT=2, INSERT=1, UPDATE=_updates(2), COMMIT=1)
+
+
+def test_one_fill_and_a_batch_of_fills(desk):
+    app, trader = desk
+    with app.app_context():
+        price = market.get_quote("AAPL").price
+        limit = (price * D("0.99")).quantize(D("0.01"))
+        _place(_user(trader), kind="limit", limit=limit, quantity=1, time_in_force="gtc")
+        kinds = _count(lambda: matching.on_price("AAPL", limit - 1))
+        # trailing stops and triggers (2), the batch's locks; UPDATE; fill, ledger; COMMIT
+        assert kinds == Counter(SELECT=3, UPDATE=_updates(3), INSERT=2, COMMIT=1)
+
+        for _ in range(10):
+            _place(_user(trader), kind="limit", limit=limit, quantity=1, time_in_force="gtc")
+        kinds = _count(lambda: matching.on_price("AAPL", limit - 1))
+        assert db.session.scalar(select(func.count()).where(Order.order_status == "filled")) == 12
+        # ten fills of one user: the same statements, one UPDATE per table (CASE on the key)
+        assert kinds == Counter(SELECT=3, UPDATE=3, INSERT=2, COMMIT=1)
+
+
+def test_price_read_from_the_process_cache_or_one_query(desk):
+    app, _ = desk
+    with app.app_context():
+        market.get_quote("AAPL")
+        assert _count(lambda: market.get_quote("AAPL")) == Counter()
+        app.config["PRICE_CACHE_SECONDS"] = 0
+        assert _count(lambda: market.get_quote("AAPL")) == Counter(SELECT=1)
