@@ -3,7 +3,7 @@
 Without ``pool_pre_ping`` a checkout costs nothing; ``pool_recycle`` retires a
 connection before the server's ``wait_timeout`` would, and a connection that died
 anyway fails its statement once, is invalidated with the rest of the pool, and the
-request answers 503 (app.register_db_errors).
+request answers 503 (app.register_errorhandlers).
 
 The pool's reset on return (a ROLLBACK) is skipped when SQLAlchemy itself has just
 ended the connection's transaction with a COMMIT or ROLLBACK and nothing ran since:
