@@ -245,6 +245,8 @@ def _write_pending(session) -> None:
         found.records.clear()
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_pending(session, _previous) -> None:
-    session.info.pop(PENDING, None)
+@event.listens_for(Session, "after_transaction_end")
+def _drop_pending(session, transaction) -> None:
+    # Committed (written above), rolled back or closed: nothing carries over.
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
