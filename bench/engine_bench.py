@@ -55,6 +55,11 @@ def parse_args():
     p.add_argument("--threads", type=int, default=8)
     p.add_argument("--port", type=int, default=5033)
     p.add_argument("--no-http", action="store_true", help="skip the gunicorn measurements")
+    p.add_argument(
+        "--compare-dir",
+        help="another checkout (e.g. main) served beside this one; its concurrent runs are"
+        " interleaved with this one's, on the same database, so both see the same load",
+    )
     return p.parse_args()
 
 
@@ -318,7 +323,7 @@ def bare_transactions(engine, user_ids, n: int, threads: int = 1) -> tuple[float
 # --- concurrent, over HTTP --------------------------------------------------------------------
 
 
-def start_gunicorn(args, url: str, log_dir: str):
+def start_gunicorn(args, url: str, log_dir: str, app_dir: str, port: int):
     env = dict(os.environ)
     env.update(
         DATABASE_URL=url,
@@ -330,13 +335,13 @@ def start_gunicorn(args, url: str, log_dir: str):
     )
     gunicorn = Path(sys.executable).parent / "gunicorn"
     command = [str(gunicorn), "-w", str(args.workers), "--threads", str(args.threads)]
-    command += ["-k", "gthread", "-b", f"127.0.0.1:{args.port}", "--backlog", "256"]
+    command += ["-k", "gthread", "-b", f"127.0.0.1:{port}", "--backlog", "256"]
     command += ["--log-level", "warning", "app:create_app()"]
-    proc = subprocess.Popen(command, cwd=args.app_dir, env=env)
+    proc = subprocess.Popen(command, cwd=app_dir, env=env)
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
-            asyncio.run(_one_get(args.port, "/about"))
+            asyncio.run(_one_get(port, "/about"))
             if len(_children(proc.pid)) >= args.workers:
                 return proc
         except OSError:
@@ -408,6 +413,7 @@ async def _client(port, make, stop_at, warm_until, latencies, errors, index):
 
 
 def concurrent(port, make, clients: int, seconds: float, pids: list[int]) -> dict:
+    """Raw figures of one run: latencies, errors, server CPU seconds, measured seconds."""
     latencies, errors = [], []
     warm = 1.0
 
@@ -430,21 +436,31 @@ def concurrent(port, make, clients: int, seconds: float, pids: list[int]) -> dic
     sampler.start()
     asyncio.run(main())
     sampler.join()
-    server_cpu = _cpu_seconds(pids) - cpu_before
-    latencies.sort()
-    count = len(latencies)
+    return {"latencies": latencies, "errors": errors, "cpu": _cpu_seconds(pids) - cpu_before}
+
+
+def summary(runs: list[dict], seconds: float) -> dict:
+    """Rate, p50/p99 and server CPU per request over several runs of one path."""
+    latencies = sorted(x for run in runs for x in run["latencies"])
+    count, cpu = len(latencies), sum(run["cpu"] for run in runs)
     return {
-        "rate": count / seconds,
+        "rate": count / (seconds * len(runs)),
         "p50_ms": statistics.median(latencies) * 1000 if count else None,
-        "p99_ms": latencies[int(count * 0.99) - 1] * 1000 if count else None,
-        "server_cpu_ms": server_cpu / count * 1000 if count else None,
-        "errors": len(errors),
+        "p99_ms": latencies[max(int(count * 0.99) - 1, 0)] * 1000 if count else None,
+        "server_cpu_ms": cpu / count * 1000 if count else None,
+        "errors": sum(len(run["errors"]) for run in runs),
     }
 
 
 def http_paths(args, url: str, users, log_dir: str) -> dict:
-    proc = start_gunicorn(args, url, log_dir)
-    pids = [proc.pid, *_children(proc.pid)]
+    """{app label: {path: summary}}; with --compare-dir the two apps take turns (ABBA)."""
+    apps = [("this", args.app_dir, args.port)]
+    if args.compare_dir:
+        apps.append(("compared", args.compare_dir, args.port + 1))
+    servers = {}
+    for label, app_dir, port in apps:
+        proc = start_gunicorn(args, url, log_dir, app_dir, port)
+        servers[label] = (proc, port, [proc.pid, *_children(proc.pid)])
     order = {"ticker": "AAPL", "order_type": "buy", "execution_type": "market", "quantity": 1}
     makers = {
         "GET /about": lambda i: request_bytes("GET", "/about", None, None),
@@ -455,14 +471,24 @@ def http_paths(args, url: str, users, log_dir: str) -> dict:
             "POST", "/user/api/create_order", users[i % len(users)][1], order
         ),
     }
-    results = {}
+    rounds = 2 if len(apps) > 1 else 1
+    seconds = args.seconds / rounds
+    runs = {label: {name: [] for name in makers} for label, _, _ in apps}
     try:
         for name, make in makers.items():
-            results[name] = concurrent(args.port, make, args.clients, args.seconds, pids)
+            for turn in range(rounds):
+                for label, _, _ in apps if turn % 2 == 0 else reversed(apps):
+                    _, port, pids = servers[label]
+                    run = concurrent(port, make, args.clients, seconds, pids)
+                    runs[label][name].append(run)
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    return results
+        for proc, _, _ in servers.values():
+            proc.terminate()
+            proc.wait(timeout=30)
+    return {
+        label: {name: summary(r, seconds) for name, r in paths.items()}
+        for label, paths in runs.items()
+    }
 
 
 # --- report ------------------------------------------------------------------------------------
@@ -508,6 +534,20 @@ def report(driver: str, rows: list[dict], http: dict, floor: dict) -> None:
             print(f"  {name}: {h['errors']} non-200 answers under load")
 
 
+def compare(other: str, this: dict, compared: dict) -> None:
+    """The concurrent figures of --compare-dir, measured in turns with this checkout's."""
+    print(f"\nconcurrent, interleaved with {other} (same database, same load):")
+    columns = f"{'p99 ms':>7} {'x about':>7}"
+    print(f"{'path':<44} {'this /s':>8} {columns}   {'other /s':>8} {columns}")
+    for name, mine in this.items():
+        theirs = compared[name]
+        cells = []
+        for h, about in ((mine, this["GET /about"]), (theirs, compared["GET /about"])):
+            p99 = f"{h['p99_ms']:.0f}" if h["p99_ms"] is not None else "-"
+            cells.append(f"{h['rate']:>8.0f} {p99:>7} {h['rate'] / about['rate']:>7.2f}")
+        print(f"{name:<44} {cells[0]}   {cells[1]}")
+
+
 def main() -> None:
     args = parse_args()
     counters = load_counters()
@@ -535,7 +575,9 @@ def main() -> None:
             db.engine.dispose()
         floor = {"serial": serial, "cpu_ms": cpu, "threads8": threads8}
         http = {} if args.no_http else http_paths(args, url, users, log_dir)
-        report(driver, rows, http, floor)
+        report(driver, rows, http.get("this", {}), floor)
+        if "compared" in http:
+            compare(args.compare_dir, http["this"], http["compared"])
         with app.app_context():
             from services.verify import verify
 
