@@ -172,8 +172,21 @@ def _scales(table) -> dict:
 
 
 def _without_key(record: Record) -> dict:
+    """The values to INSERT: a column left None that has a default gets its default."""
     record.normalize()
-    return {k: v for k, v in record.values().items() if not (k == record.key and v is None)}
+    defaulted = _defaulted(record.table)
+    return {
+        k: v
+        for k, v in record.values().items()
+        if v is not None or (k != record.key and k not in defaulted)
+    }
+
+
+@cache
+def _defaulted(table) -> frozenset:
+    return frozenset(
+        c.name for c in table.columns if c.default is not None or c.server_default is not None
+    )
 
 
 def insert_now(session, record: Record) -> Record:
