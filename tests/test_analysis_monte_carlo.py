@@ -1,0 +1,95 @@
+"""Monte Carlo: the terminal log price against GBM theory, seeds, and correlated portfolios."""
+
+import math
+from statistics import NormalDist
+
+import numpy as np
+import pytest
+
+from utils.analysis import monte_carlo as mc
+
+MU, SIGMA, DAYS, PATHS = 0.0008, 0.03, 252, 40_000
+
+
+@pytest.fixture(scope="module")
+def run():
+    return mc.simulate(100.0, MU, SIGMA, DAYS, PATHS, seed=42)
+
+
+def test_terminal_log_price_mean_and_variance_match_theory(run):
+    t = run["terminal"]
+    se_mean = SIGMA * math.sqrt(DAYS / PATHS)
+    var = SIGMA**2 * DAYS
+    assert abs(t["log_return_mean"] - MU * DAYS) < 4 * se_mean
+    assert abs(t["log_return_var"] - var) < 4 * var * math.sqrt(2 / (PATHS - 1))
+    # the drift counted twice (mean of log returns minus sigma^2/2) is far outside that
+    twice = (MU - SIGMA**2 / 2) * DAYS
+    assert abs(t["log_return_mean"] - twice) > 20 * se_mean
+
+
+def test_fit_takes_the_mean_log_return_as_the_drift():
+    rng = np.random.default_rng(3)
+    prices = 50 * np.exp(np.cumsum(rng.normal(MU, SIGMA, 5000)))
+    mu, sigma = mc.fit(prices)
+    logs = np.diff(np.log(prices))
+    assert mu == pytest.approx(logs.mean()) and sigma == pytest.approx(logs.std(ddof=1))
+
+
+def test_bands_and_terminal_statistics_agree(run):
+    bands, t = run["bands"], run["terminal"]
+    assert bands.shape == (DAYS, 5)
+    assert (np.diff(bands, axis=1) > 0).all()  # 5 < 25 < 50 < 75 < 95 every day
+    assert bands[-1, 2] == pytest.approx(t["median"], rel=1e-6)  # interpolated in log space
+    z = -MU * DAYS / (SIGMA * math.sqrt(DAYS))
+    p = NormalDist().cdf(z)
+    assert abs(t["prob_below_start"] - p) < 4 * math.sqrt(p * (1 - p) / PATHS)
+    assert t["cvar_95"] > t["var_95"]
+    assert t["var_95"] == pytest.approx(100 - t["percentiles"]["5"])
+    assert sum(t["histogram"]["counts"]) == PATHS
+    median = 100 * math.exp(MU * DAYS)
+    assert t["median"] == pytest.approx(median, rel=0.02)
+
+
+def test_the_same_seed_repeats_and_other_seeds_differ():
+    a = mc.simulate(10.0, 0.0, 0.02, 40, 2000, seed=7)
+    b = mc.simulate(10.0, 0.0, 0.02, 40, 2000, seed=7, workers=1)
+    c = mc.simulate(10.0, 0.0, 0.02, 40, 2000, seed=8)
+    np.testing.assert_array_equal(a["bands"], b["bands"])
+    assert a["terminal"] == b["terminal"]
+    assert not np.array_equal(a["bands"], c["bands"])
+
+
+def test_correlated_steps_have_the_input_correlation():
+    corr = np.array([[1.0, 0.7, -0.3], [0.7, 1.0, 0.1], [-0.3, 0.1, 1.0]])
+    sd = np.array([0.01, 0.02, 0.015])
+    cov = corr * np.outer(sd, sd)
+    n = 50_000
+    z = np.random.default_rng(1).standard_normal((n, 3))
+    steps = mc.correlated_steps(np.zeros(3), mc.cholesky(cov), z)
+    sample = np.corrcoef(steps.T)
+    se = (1 - corr**2) / math.sqrt(n) + 1e-12
+    assert (np.abs(sample - corr) < 4 * se + 1e-9).all()
+    np.testing.assert_allclose(steps.std(axis=0, ddof=1), sd, rtol=0.02)
+
+
+def test_portfolio_of_one_holding_matches_the_single_stock_theory():
+    result = mc.simulate_portfolio(
+        np.array([1000.0]), np.array([MU]), np.array([[SIGMA**2]]), 100, 20_000, seed=5
+    )
+    t = result["terminal"]
+    assert abs(t["log_return_mean"] - MU * 100) < 4 * SIGMA * math.sqrt(100 / 20_000)
+    assert t["start"] == 1000.0 and result["bands"].shape == (100, 5)
+
+
+def test_portfolio_variance_follows_the_covariance():
+    cov = np.array([[4e-4, 3e-4], [3e-4, 4e-4]])
+    values = np.array([500.0, 500.0])
+    t = mc.simulate_portfolio(values, np.zeros(2), cov, 1, 40_000, seed=9)["terminal"]
+    # one day: the value's log change is close to the weighted sum of the log returns
+    want = 0.25 * (4e-4 + 4e-4 + 2 * 3e-4)
+    assert t["log_return_var"] == pytest.approx(want, rel=0.05)
+
+
+def test_a_singular_covariance_is_refused():
+    with pytest.raises(mc.NotPositiveDefinite):
+        mc.simulate_portfolio(np.ones(2), np.zeros(2), np.ones((2, 2)) * 1e-4, 10, 100, seed=1)
