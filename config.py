@@ -111,6 +111,12 @@ class Config:
 
     ACCOUNT_RESET_ALLOWED = _env("ACCOUNT_RESET_ALLOWED", True)
     ACCOUNT_RESET_BALANCE = _env("ACCOUNT_RESET_BALANCE", Decimal("100000.00"))
+    RISK_FREE_RATE = _env("RISK_FREE_RATE", 0.0)
+    ANALYSIS_MAX_TICKERS = _env("ANALYSIS_MAX_TICKERS", 10)
+    ANALYSIS_CACHE_SECONDS = _env("ANALYSIS_CACHE_SECONDS", 120)
+    MC_MAX_DAYS = _env("MC_MAX_DAYS", 756)
+    MC_MAX_SIMULATIONS = _env("MC_MAX_SIMULATIONS", 200_000)
+    MC_WORKERS = _env("MC_WORKERS", 2)
 
 
 class TestConfig(Config):
@@ -124,6 +130,7 @@ class TestConfig(Config):
     MARKET_SEED = 7
     WORKER_ENABLED = False  # tests call one tick directly
     RISK_PRICE_BAND_PERCENT = Decimal("0")  # tests place far limits; tests/test_risk.py sets it
+    ANALYSIS_CACHE_SECONDS = 0  # a test that checks the cache turns it on
 
 
 class ProductionConfig(Config):

@@ -93,3 +93,11 @@ def test_portfolio_variance_follows_the_covariance():
 def test_a_singular_covariance_is_refused():
     with pytest.raises(mc.NotPositiveDefinite):
         mc.simulate_portfolio(np.ones(2), np.zeros(2), np.ones((2, 2)) * 1e-4, 10, 100, seed=1)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 100, 1001])
+def test_in_place_row_percentiles_equal_numpy(n):
+    rows = np.random.default_rng(n).standard_normal((6, n))
+    rows[2, : n // 2] = 0.5  # ties
+    want = np.percentile(rows, mc.QUANTILES, axis=1).T
+    np.testing.assert_allclose(mc.row_percentiles(rows.copy(), mc.QUANTILES), want, rtol=1e-14)

@@ -84,7 +84,27 @@ def _draw(out: np.ndarray, seq, mu: float, sigma: float) -> None:
 
 
 def _bands(rows: np.ndarray) -> np.ndarray:
-    return np.percentile(rows, QUANTILES, axis=1).T
+    return row_percentiles(rows, QUANTILES)
+
+
+def row_percentiles(rows: np.ndarray, quantiles) -> np.ndarray:
+    """np.percentile(rows, quantiles, axis=1).T (linear), partitioning ``rows`` in place.
+
+    One in-place partition at the lower ranks, then the next rank of each is the minimum
+    of the segment above it: no copy, and half the selections of np.percentile.
+    """
+    n = rows.shape[1]
+    pos = np.asarray(quantiles, dtype=float) / 100.0 * (n - 1)
+    low = np.floor(pos).astype(int)
+    ranks = np.unique(low)
+    rows.partition(ranks, axis=1)
+    following = dict(zip(ranks.tolist(), [*ranks[1:].tolist(), n - 1], strict=True))
+    out = np.empty((len(rows), len(low)))
+    for i, k in enumerate(low.tolist()):
+        below = rows[:, k]
+        above = rows[:, k + 1 : following[k] + 1].min(axis=1) if k + 1 < n else below
+        out[:, i] = below + (above - below) * (pos[i] - k)
+    return out
 
 
 def terminal_stats(values: np.ndarray, start: float, log_returns=None) -> dict:

@@ -1,0 +1,152 @@
+"""Analysis speed: Monte Carlo against the brief's day loop and the normal-variate floor,
+and risk metrics for many tickers.
+
+Run from the project root:  .venv/bin/python bench/analysis_bench.py [--paths N] [--days N]
+[--repeat N]. Monte Carlo: one GBM run of N paths x D days (percentile bands per day and
+terminal statistics) by utils.analysis.monte_carlo on 1 and 2 threads, against (a) the
+brief's algorithm, a Python loop over the days that keeps every path (and the same loop
+with our per-day bands), and (b) the floor,
+drawing the N x D standard normals alone (one thread, and two threads on halves). Risk:
+every metric of utils.analysis.risk for the 30 bundled tickers (5 years of daily bars)
+against their equal-weight index, and the same set through empyrical as a reference.
+Prints the best time of the repeats and the ratios.
+"""
+
+import argparse
+import os
+import platform
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from utils.analysis import monte_carlo, risk  # noqa: E402
+from utils.market_data.bars import bundled_tickers, load_bars  # noqa: E402
+
+S0, MU, SIGMA = 100.0, 0.0004, 0.018
+
+
+def best(fn, repeat: int) -> float:
+    """The best wall time of ``repeat`` calls of ``fn``."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def brief_loop(paths: int, days: int, bands: bool, seed: int = 1):
+    """The brief's algorithm: a path matrix filled day by day from the legacy global
+    generator, terminal mean and 5/95 percentiles; ``bands`` adds our per-day percentile
+    bands so that it yields what simulate() yields. (The brief also returns every path as
+    Python lists, which alone costs more than all of this; it is left out.)"""
+    np.random.seed(seed)
+    prices = np.empty((days + 1, paths))
+    prices[0] = S0
+    drift = MU - 0.5 * SIGMA**2  # the brief subtracts it again; kept to time the same work
+    for t in range(1, days + 1):
+        prices[t] = prices[t - 1] * np.exp(drift + SIGMA * np.random.standard_normal(paths))
+    terminal = prices[-1]
+    out = terminal.mean(), np.percentile(terminal, (5, 95))
+    if bands:
+        out += (np.percentile(prices[1:], monte_carlo.QUANTILES, axis=1),)
+    return out
+
+
+def floor_one(paths: int, days: int):
+    np.random.default_rng(1).standard_normal((days, paths))
+
+
+def floor_two(paths: int, days: int):
+    out = np.empty((days, paths))
+    seeds = np.random.SeedSequence(1).spawn(2)
+    half = days // 2
+    parts = [(out[:half], seeds[0]), (out[half:], seeds[1])]
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda p: np.random.default_rng(p[1]).standard_normal(out=p[0]), parts))
+
+
+def monte_carlo_section(paths: int, days: int, repeat: int) -> None:
+    n = paths * days
+    print(f"Monte Carlo: {paths:,} paths x {days} days = {n / 1e6:.1f} million steps")
+    t_brief = best(lambda: brief_loop(paths, days, bands=False), repeat)
+    t_loop = best(lambda: brief_loop(paths, days, bands=True), repeat)
+    t_floor1 = best(lambda: floor_one(paths, days), repeat)
+    t_floor2 = best(lambda: floor_two(paths, days), repeat)
+    t_one = best(lambda: monte_carlo.simulate(S0, MU, SIGMA, days, paths, 1, workers=1), repeat)
+    t_two = best(lambda: monte_carlo.simulate(S0, MU, SIGMA, days, paths, 1, workers=2), repeat)
+    rows = [
+        ("(a) brief's loop, terminal stats only", t_brief),
+        ("(a+) brief's loop plus per-day bands", t_loop),
+        ("(b) floor: normals only, 1 thread", t_floor1),
+        ("    floor: normals only, 2 threads", t_floor2),
+        ("simulate(), 1 thread", t_one),
+        ("simulate(), 2 threads", t_two),
+    ]
+    for label, seconds in rows:
+        print(f"  {label:<36} {seconds:7.3f} s   {n / seconds / 1e6:6.1f} M steps/s")
+    print(f"  simulate() 2 threads vs (a) brief's loop:   {t_brief / t_two:5.2f}x faster")
+    print(f"  simulate() 2 threads vs (a+) same output:   {t_loop / t_two:5.2f}x faster")
+    print(f"  simulate() 2 threads vs (b) 1-thread floor: {t_two / t_floor1:5.2f}x the floor")
+    print(f"  simulate() 2 threads vs 2-thread floor:     {t_two / t_floor2:5.2f}x the floor")
+    print(f"  simulate() 1 thread  vs (b) 1-thread floor: {t_one / t_floor1:5.2f}x the floor")
+
+
+def load_returns() -> tuple[dict[str, np.ndarray], np.ndarray]:
+    data = ROOT / "data" / "prices"
+    closes = {
+        t: np.array([float(b.close) for b in load_bars(data / f"{t}_data.csv")])
+        for t in bundled_tickers(data)
+    }
+    n = min(len(c) for c in closes.values())
+    returns = {t: risk.simple_returns(c[-n:]) for t, c in closes.items()}
+    return returns, np.mean(np.array(list(returns.values())), axis=0)
+
+
+def empyrical_reference(returns: dict, bench: np.ndarray) -> None:
+    import empyrical as ep
+    import pandas as pd
+
+    b = pd.Series(bench)
+    for r in returns.values():
+        s = pd.Series(r)
+        ep.annual_return(s), ep.annual_volatility(s), ep.sharpe_ratio(s), ep.sortino_ratio(s)
+        ep.max_drawdown(s), ep.alpha_beta(s, b), s.skew(), s.kurt()
+        for cut in (0.05, 0.01):
+            ep.value_at_risk(s, cut), ep.conditional_value_at_risk(s, cut)
+
+
+def risk_section(repeat: int) -> None:
+    returns, bench = load_returns()
+    days = len(bench)
+    print(f"Risk metrics: {len(returns)} tickers x {days} days (about {days / 252:.1f} years)")
+    t_ours = best(lambda: [risk.metrics(r, bench) for r in returns.values()], repeat)
+    print(f"  utils.analysis.risk.metrics, all tickers    {t_ours * 1000:7.1f} ms")
+    try:
+        t_ref = best(lambda: empyrical_reference(returns, bench), repeat)
+    except ImportError:
+        print("  empyrical not installed (requirements-dev.txt): no reference timing")
+        return
+    print(f"  empyrical, the same metrics (reference)     {t_ref * 1000:7.1f} ms")
+    print(f"  ratio empyrical / ours:                     {t_ref / t_ours:5.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--paths", type=int, default=100_000)
+    parser.add_argument("--days", type=int, default=252)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    print(f"Python {platform.python_version()}, NumPy {np.__version__}, {os.cpu_count()} cores")
+    monte_carlo_section(args.paths, args.days, args.repeat)
+    risk_section(args.repeat)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""Analysis endpoints: shapes, values against utils.analysis, and 400s for every bad parameter."""
+
+import numpy as np
+import pytest
+
+from tests.analysis_data import bars
+from tests.helpers import post_json
+
+
+def test_indicators_shape_nulls_and_values(user_client):
+    url = "/user/api/indicators?ticker=AAPL&names=sma,rsi,macd,bbands&period=6mo&sma_period=10"
+    body = user_client.get(url).json
+    assert body["success"] and body["ticker"] == "AAPL"
+    assert set(body["series"]) == {
+        "sma", "rsi", "macd", "macd_signal", "macd_hist", "bb_upper", "bb_middle", "bb_lower"
+    }  # fmt: skip
+    assert body["params"]["sma_period"] == 10 and body["params"]["rsi_period"] == 14
+    n = len(body["dates"])
+    assert 120 <= n <= 135  # about six months of weekdays
+    assert all(len(v) == n for v in body["series"].values())
+    # the stored history is the bundled close, so the last SMA(10) is its mean of 10
+    close = bars("AAPL")["close"]
+    assert body["series"]["sma"][-1] == pytest.approx(close[-10:].mean(), abs=1e-4)
+    full = user_client.get("/user/api/indicators?ticker=AAPL&names=sma&period=max&sma_period=50")
+    sma = full.json["series"]["sma"]
+    assert sma[:49] == [None] * 49 and sma[49] is not None
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("ticker=NOPE&names=sma", "ticker"),
+        ("ticker=AAPL", "names"),
+        ("ticker=AAPL&names=sma,wobble", "names"),
+        ("ticker=AAPL&names=sma&period=7y", "period"),
+        ("ticker=AAPL&names=sma&sma_period=1", "sma_period"),
+        ("ticker=AAPL&names=sma&sma_period=251", "sma_period"),
+        ("ticker=AAPL&names=sma&sma_period=abc", "sma_period"),
+        ("ticker=AAPL&names=bbands&bb_dev=9", "bb_dev"),
+        ("ticker=AAPL&names=bbands&bb_dev=nan", "bb_dev"),
+        ("ticker=AAPL&names=macd&macd_fast=30&macd_slow=20", "macd_fast"),
+        ("ticker=AAPL&names=stoch&stoch_k=0", "stoch_k"),
+    ],
+)
+def test_bad_indicator_parameters_get_400(user_client, query, field):
+    response = user_client.get(f"/user/api/indicators?{query}")
+    assert response.status_code == 400
+    assert response.json["success"] is False and response.json["field"] == field
+
+
+def test_stock_analysis_brief_shape_and_values(user_client):
+    body = post_json(user_client, "/user/api/stock_analysis", {"ticker": "KO", "window": 252}).json
+    assert body["success"] and set(body["data"]) == {"KO"}
+    ko = body["data"]["KO"]
+    assert ko["days"] == 252 and ko["rating"] in ("low", "moderate", "high")
+    assert "Equal-weight index of the 30 bundled stocks" == body["benchmark"]
+    close = bars("KO")["close"][-253:]
+    r = close[1:] / close[:-1] - 1
+    assert ko["annual_volatility"] == pytest.approx(r.std(ddof=1) * np.sqrt(252), rel=1e-9)
+    assert ko["var_95"] > 0 and ko["cvar_99"] >= ko["var_99"]
+    assert ko["summary"].startswith("Over 252 trading days")
+    assert "annual_volatility" in body["metrics"]
+
+
+def test_stock_analysis_several_tickers_with_dates(user_client):
+    first = user_client.get("/user/api/market_data?ticker=AAPL&period=1y").json["data"][0]["date"]
+    body = post_json(
+        user_client,
+        "/user/api/stock_analysis",
+        {"tickers": ["AAPL", "MSFT", "XOM"], "start_date": first},
+    ).json
+    assert set(body["data"]) == {"AAPL", "MSFT", "XOM"}
+    assert body["data"]["AAPL"]["start_date"] > first
+    corr = body["charts"]["correlation"]
+    assert corr["tickers"] == ["AAPL", "MSFT", "XOM"]
+    assert corr["matrix"][0][0] == 1.0 and corr["matrix"][0][1] == corr["matrix"][1][0]
+    assert len(body["charts"]["drawdown"]["MSFT"]) == len(body["charts"]["dates"])
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "tickers"),
+        ({"tickers": []}, "tickers"),
+        ({"tickers": ["AAPL", "NOPE"]}, "tickers"),
+        ({"tickers": "AAPL,MSFT,AMZN,GOOGL,NVDA,JPM,KO,XOM,IBM,INTC,T"}, "tickers"),
+        ({"ticker": "NOPE"}, "ticker"),
+        ({"ticker": "AAPL", "window": 5}, "window"),
+        ({"ticker": "AAPL", "window": "x"}, "window"),
+        ({"tickers": ["AAPL"], "start_date": "2020-02-30"}, "start_date"),
+        ({"tickers": ["AAPL"], "start_date": "2024-05-01", "end_date": "2024-01-01"}, "start_date"),
+        ({"tickers": ["AAPL"], "start_date": "2024-05-01", "end_date": "2024-05-01"}, "start_date"),
+        ({"tickers": ["AAPL"], "start_date": "1990-01-01", "end_date": "1990-06-01"}, "tickers"),
+        ({"tickers": ["AAPL"], "risk_free": 3}, "risk_free"),
+    ],
+)
+def test_bad_stock_analysis_requests_get_400(user_client, body, field):
+    response = post_json(user_client, "/user/api/stock_analysis", body)
+    assert response.status_code == 400, response.json
+    assert response.json["success"] is False and response.json["field"] == field
+
+
+def test_monte_carlo_brief_shape_and_seed(user_client):
+    url = "/user/api/monte-carlo/MSFT?days=30&simulations=2000&seed=11"
+    body = user_client.get(url).json
+    assert body["success"] and len(body["predictions"]) == 30
+    first = body["predictions"][0]
+    assert first["day"] == 1 and first["p5"] < first["p50"] < first["p95"]
+    stats = body["statistics"]
+    assert stats["start"] == pytest.approx(bars("MSFT")["close"][-1])
+    assert 0 <= stats["prob_below_start"] <= 1 and sum(stats["histogram"]["counts"]) == 2000
+    assert user_client.get(url).json["predictions"] == body["predictions"]
+    other = user_client.get(url.replace("seed=11", "seed=12")).json
+    assert other["predictions"] != body["predictions"]
+    assert len(body["history"]["values"]) == 120
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("days=0", "days"),
+        ("days=757", "days"),
+        ("days=ten", "days"),
+        ("simulations=99", "simulations"),
+        ("simulations=200001", "simulations"),
+        ("seed=-1", "seed"),
+        ("seed=1.5", "seed"),
+        ("lookback=10", "lookback"),
+    ],
+)
+def test_bad_monte_carlo_parameters_get_400(user_client, query, field):
+    for url in ("/user/api/monte-carlo/AAPL", "/user/api/monte-carlo/portfolio"):
+        response = user_client.get(f"{url}?{query}")
+        assert response.status_code == 400
+        assert response.json["field"] == field
+
+
+def test_monte_carlo_unknown_ticker_and_empty_portfolio(user_client):
+    assert user_client.get("/user/api/monte-carlo/NOPE").json["field"] == "ticker"
+    response = user_client.get("/user/api/monte-carlo/portfolio?simulations=500")
+    assert response.status_code == 400 and response.json["field"] == "portfolio"
+
+
+def test_backtest_shape_and_csv(user_client):
+    url = "/user/api/backtest?ticker=AAPL&strategy=dip_rise&window=5&dip_pct=2&rise_pct=2"
+    body = user_client.get(url).json
+    assert body["success"] and body["strategy"] == "dip_rise"
+    assert len(body["equity"]) == len(body["dates"]) == len(body["benchmark_equity"])
+    assert body["metrics"]["trades"] == len(body["trades"]) > 0
+    assert body["costs"]["slippage_bps"] == 2.0 and body["costs"]["fixed"] == 1.0
+    csv = user_client.get(url.replace("/api/backtest?", "/api/backtest.csv?") + "&what=trades")
+    assert csv.mimetype == "text/csv"
+    lines = csv.get_data(as_text=True).strip().splitlines()
+    assert lines[0].startswith("entry_date,entry_price,shares") and len(lines) == len(body["trades"]) + 1
+    curve = user_client.get(url.replace("/api/backtest?", "/api/backtest.csv?") + "&what=curve")
+    rows = curve.get_data(as_text=True).strip().splitlines()
+    assert len(rows) == len(body["dates"]) + 1 and rows[-1].startswith(body["dates"][-1])
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("ticker=NOPE", "ticker"),
+        ("ticker=AAPL&strategy=magic", "strategy"),
+        ("ticker=AAPL&strategy=sma_cross&fast=50&slow=20", "fast"),
+        ("ticker=AAPL&strategy=rsi&lower=80&upper=20", "lower"),
+        ("ticker=AAPL&strategy=rsi&period=1", "period"),
+        ("ticker=AAPL&strategy=dip_rise&dip_pct=0", "dip_pct"),
+        ("ticker=AAPL&cash=5", "cash"),
+        ("ticker=AAPL&cash=inf", "cash"),
+        ("ticker=AAPL&start_date=2024-13-01", "start_date"),
+        ("ticker=AAPL&start_date=2024-03-01&end_date=2024-02-01", "start_date"),
+        ("ticker=AAPL&start_date=1990-01-01&end_date=1990-02-01", "ticker"),
+    ],
+)
+def test_bad_backtest_parameters_get_400(user_client, query, field):
+    response = user_client.get(f"/user/api/backtest?{query}")
+    assert response.status_code == 400, response.json
+    assert response.json["field"] == field
+    bad_csv = user_client.get(f"/user/api/backtest.csv?{query}&what=trades")
+    assert bad_csv.status_code == 400
+
+
+def test_analysis_endpoints_need_sign_in(client):
+    assert client.get("/user/api/indicators?ticker=AAPL&names=sma").status_code == 401
+    assert client.get("/user/api/monte-carlo/AAPL").status_code == 401
+    assert client.get("/user/api/backtest?ticker=AAPL").status_code == 401
