@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see every table."""
 
+from models.analysis import AccountValuation
 from models.audit import AuditLog
 from models.finance import AccountBalance, AccountReset, CashLedger, FundTransaction, SiteSetting
 from models.market import (
@@ -21,6 +22,7 @@ __all__ = [
     "ORDER_STATUSES",
     "AccountBalance",
     "AccountReset",
+    "AccountValuation",
     "Admin",
     "ApiToken",
     "AuditLog",

@@ -16,7 +16,9 @@ from flask import Flask
 
 from extensions import db
 from services import candles, lease, sessions, universe
+from services.analysis import valuation
 from tasks.tick import TickState, run_tick
+from utils.clock import utcnow
 
 LEASE_NAME = "market-worker"
 PRUNE_EVERY = 600
@@ -35,6 +37,7 @@ class Worker:
         self._thread: threading.Thread | None = None
         self._last_tick = None
         self._steps = 0
+        self.valued_on = None
 
     def step(self) -> bool:
         """Take or renew the lease and, if held, run one tick; True when a tick ran."""
@@ -53,6 +56,8 @@ class Worker:
                 if self._steps % PRUNE_EVERY == 0:
                     candles.prune(cfg["CANDLE_RETENTION"])
                     sessions.prune()
+                if self.valued_on != utcnow().date():
+                    self._value_accounts()
                 return True
             finally:
                 db.session.remove()
@@ -65,6 +70,15 @@ class Worker:
             db.session.rollback()
             log.exception("tick failed")
             return f"{type(exc).__name__}: {exc}"
+
+    def _value_accounts(self) -> None:
+        # Once a day: every account's daily valuation, for the portfolio page's curves.
+        try:
+            valuation.rebuild_all()
+        except Exception:
+            db.session.rollback()
+            log.exception("daily valuation failed")
+        self.valued_on = utcnow().date()
 
     def _rate(self) -> float:
         now = time.monotonic()

@@ -53,7 +53,7 @@ def test_stock_analysis_brief_shape_and_values(user_client):
     assert body["success"] and set(body["data"]) == {"KO"}
     ko = body["data"]["KO"]
     assert ko["days"] == 252 and ko["rating"] in ("low", "moderate", "high")
-    assert "Equal-weight index of the 30 bundled stocks" == body["benchmark"]
+    assert body["benchmark"] == "Equal-weight index of the 30 bundled stocks"
     close = bars("KO")["close"][-253:]
     r = close[1:] / close[:-1] - 1
     assert ko["annual_volatility"] == pytest.approx(r.std(ddof=1) * np.sqrt(252), rel=1e-9)
@@ -151,7 +151,10 @@ def test_backtest_shape_and_csv(user_client):
     csv = user_client.get(url.replace("/api/backtest?", "/api/backtest.csv?") + "&what=trades")
     assert csv.mimetype == "text/csv"
     lines = csv.get_data(as_text=True).strip().splitlines()
-    assert lines[0].startswith("entry_date,entry_price,shares") and len(lines) == len(body["trades"]) + 1
+    assert (
+        lines[0].startswith("entry_date,entry_price,shares")
+        and len(lines) == len(body["trades"]) + 1
+    )
     curve = user_client.get(url.replace("/api/backtest?", "/api/backtest.csv?") + "&what=curve")
     rows = curve.get_data(as_text=True).strip().splitlines()
     assert len(rows) == len(body["dates"]) + 1 and rows[-1].startswith(body["dates"][-1])

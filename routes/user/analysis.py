@@ -6,7 +6,7 @@ from flask_login import current_user
 from routes.helpers import json_body
 from routes.user import bp
 from services import market
-from services.analysis import backtest, indicators, monte_carlo, risk
+from services.analysis import backtest, indicators, monte_carlo, performance, risk
 from services.errors import ServiceError
 
 
@@ -72,3 +72,9 @@ def api_backtest_csv():
     return Response(
         text, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"}
     )
+
+
+@bp.get("/api/performance")
+def api_performance():
+    rebuild = request.args.get("rebuild") in ("1", "true")
+    return jsonify(success=True, **performance.account(current_user.user_id, rebuild))

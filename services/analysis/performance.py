@@ -1,0 +1,77 @@
+"""The account's own performance: equity against the benchmark, drawdown, time-weighted
+return and the risk metrics of its daily returns."""
+
+import numpy as np
+import pandas as pd
+from flask import current_app
+from sqlalchemy import func, select
+
+from extensions import db
+from models import CashLedger
+from services.analysis import data, valuation
+from services.analysis.cache import cached
+from utils.analysis import performance, risk
+from utils.clock import utcnow
+
+MIN_RISK_DAYS = 20
+
+
+def account(user_id: int, rebuild: bool = False) -> dict:
+    """The account's curves and figures; the stored valuation is rebuilt when behind."""
+    stored = valuation.stored(user_id)
+    today = pd.Timestamp(utcnow().date())
+    if rebuild or stored.empty or pd.Timestamp(stored.index[-1]) < _last_weekday(today):
+        valuation.rebuild(user_id)
+        stored = valuation.stored(user_id)
+    last_entry = db.session.scalar(
+        select(func.max(CashLedger.entry_id)).where(CashLedger.user_id == user_id)
+    )
+    key = ("performance", user_id, last_entry, str(stored.index[-1]) if len(stored) else None)
+    return cached(key, lambda: _figures(stored))
+
+
+def _last_weekday(day: pd.Timestamp) -> pd.Timestamp:
+    while day.weekday() >= 5:
+        day -= pd.Timedelta(days=1)
+    return day
+
+
+def _figures(stored: pd.DataFrame) -> dict:
+    if stored.empty:
+        return {"dates": [], "days": 0, "message": "No deposits yet: nothing to value."}
+    values, flows = stored["total_value"].to_numpy(), stored["net_flow"].to_numpy()
+    daily = performance.daily_returns(values, flows)
+    twr = performance.time_weighted_return(values, flows)
+    index = np.cumprod(1.0 + daily)
+    name, bench = data.benchmark()
+    dates = pd.to_datetime(stored.index)
+    b = bench.copy()
+    b.index = pd.to_datetime(b.index)
+    b = b.reindex(dates).fillna(0.0).to_numpy().copy()
+    b[0] = 0.0
+    out = {
+        "dates": [d.date().isoformat() for d in dates],
+        "days": len(dates),
+        "value": _list(values, 2),
+        "cash": _list(stored["cash"].to_numpy(), 2),
+        "net_flow": _list(flows, 2),
+        "twr_index": _list(index, 6),
+        "benchmark_index": _list(np.cumprod(1.0 + b), 6),
+        "benchmark": name,
+        "drawdown": _list(index / np.maximum.accumulate(index) - 1.0, 6),
+        "time_weighted_return": twr,
+        "annualised_twr": performance.annualised(twr, len(dates)),
+        "deposits": float(flows[flows > 0].sum()),
+        "withdrawals": float(-flows[flows < 0].sum()),
+        "metrics": None,
+    }
+    if len(daily) > MIN_RISK_DAYS and np.std(daily[1:]) > 0:
+        rf = current_app.config["RISK_FREE_RATE"]
+        m = risk.metrics(daily[1:], b[1:], rf)
+        out["metrics"] = {k: v for k, v in m.items() if k not in ("peak", "trough", "recovery")}
+        out["metrics"]["rating"] = risk.rating(m["annual_volatility"])
+    return out
+
+
+def _list(values, digits: int) -> list:
+    return [round(float(v), digits) for v in values]

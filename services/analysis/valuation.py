@@ -1,0 +1,146 @@
+"""Daily valuation of accounts: cash plus positions at each weekday's close.
+
+Rebuilt from the cash ledger, the fills and the stored daily bars, so an account has a
+curve from its first deposit; the worker rebuilds every account once a day. Events on a
+weekend count on the following Monday. A day after the last stored bar (today, in the
+simulated market) is valued at the latest stored quote. Values are computed in floating
+point and stored to the cent: they are analysis figures, not balances.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import delete, select
+
+from extensions import db
+from models import AccountValuation, CashLedger, MarketData, Transaction
+from services import market
+from services.db import transaction
+from services.upsert import upsert
+from utils.clock import utcnow
+
+FLOW_KINDS = ("deposit", "withdrawal")
+CENT = Decimal("0.01")
+
+
+def compute(user_id: int, through: date | None = None) -> pd.DataFrame:
+    """The account's daily values (cash, positions_value, total_value, net_flow) by date."""
+    through = pd.Timestamp(through or utcnow().date())
+    ledger = pd.DataFrame(
+        db.session.execute(
+            select(CashLedger.created_at, CashLedger.amount, CashLedger.kind)
+            .where(CashLedger.user_id == user_id)
+            .order_by(CashLedger.entry_id)
+        ).all(),
+        columns=["at", "amount", "kind"],
+    )
+    if ledger.empty:
+        return pd.DataFrame(columns=["cash", "positions_value", "total_value", "net_flow"])
+    ledger["day"] = _weekday(ledger["at"])
+    first = ledger["day"].min()
+    days = pd.bdate_range(first, max(through, first))
+    amount = ledger["amount"].astype(float)
+    cash = amount.groupby(ledger["day"]).sum().reindex(days, fill_value=0.0).cumsum()
+    flows = amount.where(ledger["kind"].isin(FLOW_KINDS), 0.0).groupby(ledger["day"]).sum()
+    out = pd.DataFrame({"cash": cash, "net_flow": flows.reindex(days, fill_value=0.0)})
+    out["positions_value"] = _positions(user_id, days)
+    out["total_value"] = out["cash"] + out["positions_value"]
+    return out
+
+
+def _weekday(moments: pd.Series) -> pd.Series:
+    days = pd.to_datetime(moments).dt.normalize()
+    shift = days.dt.day_of_week.map({5: 2, 6: 1}).fillna(0)
+    return days + pd.to_timedelta(shift, unit="D")
+
+
+def _positions(user_id: int, days: pd.DatetimeIndex) -> pd.Series:
+    fills = pd.DataFrame(
+        db.session.execute(
+            select(
+                Transaction.transaction_time,
+                Transaction.ticker,
+                Transaction.transaction_type,
+                Transaction.transaction_quantity,
+            ).where(Transaction.user_id == user_id)
+        ).all(),
+        columns=["at", "ticker", "side", "quantity"],
+    )
+    if fills.empty:
+        return pd.Series(0.0, index=days)
+    fills["day"] = _weekday(fills["at"])
+    fills["signed"] = fills["quantity"].where(fills["side"] == "buy", -fills["quantity"])
+    held = fills.pivot_table(index="day", columns="ticker", values="signed", aggfunc="sum")
+    held = held.reindex(days).fillna(0.0).cumsum()
+    prices = _closes(list(held.columns), days)
+    return (held * prices).sum(axis=1)
+
+
+def _closes(tickers: list[str], days: pd.DatetimeIndex) -> pd.DataFrame:
+    start = (days[0] - timedelta(days=10)).date()
+    rows = db.session.execute(
+        select(MarketData.date, MarketData.ticker, MarketData.close).where(
+            MarketData.ticker.in_(tickers), MarketData.date >= start
+        )
+    ).all()
+    frame = pd.DataFrame(rows, columns=["date", "ticker", "close"])
+    frame["close"] = frame["close"].astype(float)
+    table = frame.pivot(index="date", columns="ticker", values="close")
+    table.index = pd.to_datetime(table.index)
+    table = table.reindex(columns=tickers)
+    last_bar = table.index.max() if len(table) else None
+    table = table.reindex(table.index.union(days)).sort_index().ffill()
+    later = [d for d in days if last_bar is None or d > last_bar]
+    if later:
+        quotes = market.stored_quotes(tickers)
+        for ticker, quote in quotes.items():
+            table.loc[later, ticker] = float(quote.price)
+    return table.reindex(days).fillna(0.0)
+
+
+def rebuild(user_id: int, through: date | None = None) -> int:
+    """Replace the account's stored valuation with a fresh one; returns the days stored."""
+    frame = compute(user_id, through)
+    now = utcnow()
+    rows = [
+        {
+            "user_id": user_id,
+            "date": day.date(),
+            **{k: Decimal(str(row[k])).quantize(CENT) for k in frame.columns},
+            "computed_at": now,
+        }
+        for day, row in frame.iterrows()
+    ]
+    with transaction():
+        db.session.execute(delete(AccountValuation).where(AccountValuation.user_id == user_id))
+        if rows:
+            upsert(AccountValuation, rows, ["user_id", "date"])
+    return len(rows)
+
+
+def rebuild_all(through: date | None = None) -> int:
+    """Rebuild every account that has cash activity (the worker's daily job)."""
+    users = db.session.scalars(select(CashLedger.user_id).distinct()).all()
+    for user_id in users:
+        rebuild(user_id, through)
+    return len(users)
+
+
+def stored(user_id: int) -> pd.DataFrame:
+    """The stored valuation rows of an account, by date (floats)."""
+    rows = db.session.execute(
+        select(
+            AccountValuation.date,
+            AccountValuation.cash,
+            AccountValuation.positions_value,
+            AccountValuation.total_value,
+            AccountValuation.net_flow,
+        )
+        .where(AccountValuation.user_id == user_id)
+        .order_by(AccountValuation.date)
+    ).all()
+    frame = pd.DataFrame(
+        rows, columns=["date", "cash", "positions_value", "total_value", "net_flow"]
+    )
+    return frame.set_index("date").astype(float)

@@ -1,0 +1,135 @@
+"""Daily account valuation from the ledger, fills and bars; time-weighted return."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import numpy as np
+import pytest
+
+from extensions import db
+from models import AccountValuation, CashLedger, MarketData, Order, Transaction
+from services.analysis import valuation
+from tests.helpers import count
+from utils import clock
+from utils.analysis import performance
+
+D = Decimal
+CLOSES = {2: "100", 3: "110", 4: "110", 5: "99", 6: "108.9"}  # AAPL, 2-6 March 2026
+
+
+def _ledger(user_id, day, amount, kind, hour=15):
+    db.session.add(
+        CashLedger(
+            user_id=user_id,
+            amount=D(amount),
+            kind=kind,
+            reference_type="test",
+            reference_id=1,
+            balance_after=D("0"),
+            created_at=datetime(2026, 3, day, hour),
+        )
+    )
+
+
+def _account(app, user_id):
+    """Deposit 1,000 on Monday and buy 10 AAPL at 100; deposit 1,100 on Wednesday."""
+    with app.app_context():
+        for day, close in CLOSES.items():
+            price = D(close)
+            db.session.add(MarketData(ticker="AAPL", date=date(2026, 3, day), open=price,
+                                      high=price, low=price, close=price, adj_close=price,
+                                      volume=1000))  # fmt: skip
+        order = Order(user_id=user_id, ticker="AAPL", order_type="buy",
+                      order_execution_type="market", order_quantity=10)  # fmt: skip
+        db.session.add(order)
+        db.session.flush()
+        _ledger(user_id, 2, "1000", "deposit", 14)
+        _ledger(user_id, 2, "-1000", "buy")
+        db.session.add(Transaction(order_id=order.order_id, user_id=user_id, ticker="AAPL",
+                                   transaction_type="buy", transaction_price=D("100"),
+                                   transaction_quantity=10, transaction_amount=D("1000"),
+                                   transaction_time=datetime(2026, 3, 2, 15)))  # fmt: skip
+        _ledger(user_id, 4, "1100", "deposit")
+        db.session.commit()
+
+
+def test_daily_values_and_time_weighted_return_by_hand(app, make_user):
+    user_id = make_user()
+    _account(app, user_id)
+    with app.app_context():
+        frame = valuation.compute(user_id, through=date(2026, 3, 6))
+    assert [d.day for d in frame.index] == [2, 3, 4, 5, 6]
+    np.testing.assert_allclose(frame["positions_value"], [1000, 1100, 1100, 990, 1089])
+    np.testing.assert_allclose(frame["cash"], [0, 0, 1100, 1100, 1100])
+    np.testing.assert_allclose(frame["total_value"], [1000, 1100, 2200, 2090, 2189])
+    np.testing.assert_allclose(frame["net_flow"], [1000, 0, 1100, 0, 0])
+    values, flows = frame["total_value"].to_numpy(), frame["net_flow"].to_numpy()
+    daily = performance.daily_returns(values, flows)
+    np.testing.assert_allclose(daily, [0, 0.1, 0, 2090 / 2200 - 1, 2189 / 2090 - 1])
+    twr = performance.time_weighted_return(values, flows)
+    # the Wednesday deposit is no gain: 1.1 x (2090/2200) x (2189/2090) - 1 = 9.45 %
+    assert twr == pytest.approx(1.1 * 2189 / 2200 - 1)
+    naive = (values[-1] - flows.sum()) / flows.sum()
+    assert naive == pytest.approx(89 / 2100) and abs(twr - naive) > 0.05
+
+
+def test_withdrawal_is_no_loss():
+    values = np.array([1000.0, 1050.0, 577.5, 606.375])  # +5 % a day, 500 out on day 2
+    flows = np.array([1000.0, 0.0, -500.0, 0.0])
+    assert performance.time_weighted_return(values, flows) == pytest.approx(1.05**3 - 1)
+    assert performance.annualised(0.1, 252) == pytest.approx(0.1)
+
+
+def test_weekend_events_count_on_monday_and_today_uses_the_quote(app, make_user):
+    user_id = make_user()
+    _account(app, user_id)
+    with app.app_context():
+        _ledger(user_id, 7, "50", "deposit")  # Saturday
+        db.session.commit()
+        frame = valuation.compute(user_id, through=date(2026, 3, 9))
+    assert frame.index[-1].day == 9 and frame["net_flow"].iloc[-1] == 50
+    assert frame["positions_value"].iloc[-1] == pytest.approx(1089)  # no quote: last close
+
+
+def test_rebuild_stores_the_rows_and_replaces_them(app, make_user):
+    user_id = make_user()
+    _account(app, user_id)
+    with app.app_context():
+        assert valuation.rebuild(user_id, through=date(2026, 3, 6)) == 5
+        assert valuation.rebuild(user_id, through=date(2026, 3, 6)) == 5
+        row = db.session.get(AccountValuation, (user_id, date(2026, 3, 5)))
+        assert row.total_value == D("2090.00") and row.cash == D("1100.00")
+    assert count(app, AccountValuation, AccountValuation.user_id == user_id) == 5
+
+
+def test_worker_values_every_account_once_a_day(app, make_user):
+    from tasks.worker import Worker
+
+    user_id = make_user()
+    _account(app, user_id)
+    clock.freeze(datetime(2026, 3, 6, 22, 0))
+    worker = Worker(app, holder="test-worker")
+    assert worker.step()
+    assert worker.valued_on == date(2026, 3, 6)
+    assert count(app, AccountValuation, AccountValuation.user_id == user_id) == 5
+    with app.app_context():
+        db.session.execute(db.delete(AccountValuation))
+        db.session.commit()
+    worker.step()  # same day: not again
+    assert count(app, AccountValuation) == 0
+
+
+def test_performance_endpoint_builds_the_curve_on_demand(app, user_client):
+    with app.app_context():
+        user_id = db.session.scalar(db.select(db.func.max(CashLedger.user_id))) or 1
+        db.session.add(CashLedger(user_id=user_id, amount=D("1000"), kind="deposit",
+                                  reference_type="test", reference_id=1,
+                                  balance_after=D("1000")))  # fmt: skip
+        db.session.commit()
+    body = user_client.get("/user/api/performance").json
+    assert body["success"] and body["days"] >= 1, body
+    assert body["value"][-1] == 1000 and body["deposits"] == 1000
+    assert body["time_weighted_return"] == 0 and body["metrics"] is None
+    assert body["benchmark"].startswith("Equal-weight index")
+    assert count(app, AccountValuation, AccountValuation.user_id == user_id) == body["days"]
+    assert user_client.get("/user/api/performance?rebuild=1").json["value"] == body["value"]
