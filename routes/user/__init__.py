@@ -5,4 +5,4 @@ from routes.helpers import require_role
 bp = Blueprint("user", __name__)
 bp.before_request(require_role("user", "auth.login"))
 
-from routes.user import analysis, api, market, profile, routes, trading  # noqa: E402, F401
+from routes.user import analysis, analysis_pages, api, market, profile, routes, trading  # noqa: E402, F401

@@ -1,0 +1,88 @@
+"""The analysis pages: risk analysis, Monte Carlo and backtest draw their charts, light and dark."""
+
+import pytest
+
+from tests.browser.test_stock_page import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _dark(page):
+    page.click("#theme-toggle")
+    page.wait_for_function("document.documentElement.dataset.bsTheme === 'dark'")
+
+
+def test_risk_analysis_page(live_server, page, screenshot, make_user):
+    make_user("alice")
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/user/analysis")
+    page.wait_for_selector(".metric-card", timeout=60000)
+    assert page.locator(".metric-card").count() == 3
+    assert "Equal-weight index" in page.inner_text("#analysis-benchmark")
+    assert page.locator("#correlation-table td").count() == 9
+    screenshot("light")
+    page.fill("#analysis-tickers", "AAPL,NOPE")
+    page.click("#analysis-run")
+    page.wait_for_selector(".job-error:not(.d-none)")
+    assert "Unknown ticker 'NOPE'" in page.inner_text(".job-error")
+    page.fill("#analysis-tickers", "NVDA,XOM")
+    page.click("#analysis-run")
+    page.wait_for_function("document.querySelectorAll('.metric-card').length === 2")
+    _dark(page)
+    screenshot("dark")
+
+
+def test_monte_carlo_page(live_server, page, screenshot, make_user):
+    make_user("alice")
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/user/monte-carlo?ticker=MSFT")
+    page.wait_for_selector("#mc-results:not(.d-none)", timeout=30000)
+    bands = page.evaluate("PaperDeskAnalysis.charts[0].data.datasets.length")
+    assert bands == 6
+    assert page.evaluate("PaperDeskAnalysis.charts[1].data.datasets[0].data.length") == 40
+    assert "10,000 paths over 252 trading days" in page.inner_text("#mc-note")
+    screenshot("light")
+    page.fill("#mc-days", "900")
+    page.click("#mc-run")
+    page.wait_for_selector(".job-error:not(.d-none)")
+    assert "days must be a whole number from 1 to 756" in page.inner_text(".job-error")
+    page.fill("#mc-days", "60")
+    page.fill("#mc-seed", "5")
+    page.click("#mc-run")
+    page.wait_for_function("document.getElementById('mc-note').textContent.includes('seed 5')")
+    _dark(page)
+    screenshot("dark")
+
+
+def test_monte_carlo_spinner_can_cancel(live_server, page, make_user):
+    make_user("alice")
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/user/monte-carlo?ticker=AAPL")
+    page.wait_for_selector("#mc-results:not(.d-none)", timeout=30000)
+    page.route("**/user/api/monte-carlo/**", lambda route: None)  # never answers
+    page.click("#mc-run")
+    page.wait_for_selector(".job-spinner:not(.d-none)", timeout=5000)
+    page.click(".job-cancel")
+    page.wait_for_selector(".job-error:not(.d-none)")
+    assert page.inner_text(".job-error") == "Cancelled."
+    assert page.locator(".job-spinner.d-none").count() == 1
+
+
+def test_backtest_page_with_csv(live_server, page, screenshot, make_user):
+    make_user("alice")
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/user/backtest?ticker=AAPL")
+    page.wait_for_selector("#bt-results:not(.d-none)", timeout=30000)
+    assert page.locator("#bt-metrics tbody tr").count() == 2
+    page.select_option("#bt-strategy", "dip_rise")
+    page.click("#bt-run")
+    page.wait_for_function(
+        "document.querySelector('#bt-metrics tbody th').textContent.startsWith('Buy the dip')"
+    )
+    assert page.locator("#bt-trades tbody tr").count() > 3
+    with page.expect_download() as info:
+        page.click("#bt-trades-csv")
+    assert info.value.suggested_filename == "backtest-AAPL-dip_rise-trades.csv"
+    screenshot("light")
+    _dark(page)
+    screenshot("dark")
