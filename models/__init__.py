@@ -1,6 +1,6 @@
 """All models, imported here so that Alembic and the app see every table."""
 
-from models.analysis import AccountValuation
+from models.analysis import AccountValuation, UserPreference
 from models.audit import AuditLog
 from models.finance import AccountBalance, AccountReset, CashLedger, FundTransaction, SiteSetting
 from models.market import (
@@ -43,6 +43,7 @@ __all__ = [
     "Transaction",
     "TwoFactor",
     "User",
+    "UserPreference",
     "WatchlistItem",
     "WorkerLease",
 ]

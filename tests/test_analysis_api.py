@@ -188,3 +188,35 @@ def test_analysis_endpoints_need_sign_in(client):
     assert client.get("/user/api/indicators?ticker=AAPL&names=sma").status_code == 401
     assert client.get("/user/api/monte-carlo/AAPL").status_code == 401
     assert client.get("/user/api/backtest?ticker=AAPL").status_code == 401
+
+
+def test_indicator_preferences_are_saved_per_user(user_client):
+    assert user_client.get("/user/api/preferences/indicators").json["preferences"] == {
+        "overlays": [],
+        "panels": ["volume"],
+        "params": {},
+    }
+    body = {"overlays": ["sma", "bbands"], "panels": ["rsi"], "params": {"sma_period": 50}}
+    saved = post_json(user_client, "/user/api/preferences/indicators", body).json
+    assert saved["preferences"] == body
+    again = {"overlays": ["ema"], "panels": [], "params": {}}
+    post_json(user_client, "/user/api/preferences/indicators", again)
+    assert user_client.get("/user/api/preferences/indicators").json["preferences"] == again
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"overlays": ["rsi"]}, "overlays"),
+        ({"overlays": "sma"}, "overlays"),
+        ({"panels": ["nope"]}, "panels"),
+        ({"params": {"sma_period": 1}}, "sma_period"),
+        ({"params": {"colour": 3}}, "params"),
+        ({"params": [1]}, "params"),
+    ],
+)
+def test_bad_indicator_preferences_get_400_and_change_nothing(user_client, body, field):
+    response = post_json(user_client, "/user/api/preferences/indicators", body)
+    assert response.status_code == 400 and response.json["field"] == field
+    stored = user_client.get("/user/api/preferences/indicators").json["preferences"]
+    assert stored["overlays"] == [] and stored["panels"] == ["volume"]

@@ -6,7 +6,7 @@ from flask_login import current_user
 from routes.helpers import json_body
 from routes.user import bp
 from services import market
-from services.analysis import backtest, indicators, monte_carlo, performance, risk
+from services.analysis import backtest, indicators, monte_carlo, performance, preferences, risk
 from services.errors import ServiceError
 
 
@@ -78,3 +78,14 @@ def api_backtest_csv():
 def api_performance():
     rebuild = request.args.get("rebuild") in ("1", "true")
     return jsonify(success=True, **performance.account(current_user.user_id, rebuild))
+
+
+@bp.get("/api/preferences/indicators")
+def api_indicator_preferences():
+    return jsonify(success=True, preferences=preferences.indicators(current_user.user_id))
+
+
+@bp.post("/api/preferences/indicators")
+def api_save_indicator_preferences():
+    saved = preferences.save_indicators(current_user.user_id, json_body())
+    return jsonify(success=True, preferences=saved)

@@ -1,4 +1,4 @@
-"""account valuation: each account's value at every day's close
+"""account valuation and user preferences
 
 Revision ID: c3a9e5d2f410
 Revises: 4a5dd62c7814
@@ -30,7 +30,16 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['user.user_id'], name=op.f('fk_account_valuation_user_id_user')),
     sa.PrimaryKeyConstraint('user_id', 'date', name=op.f('pk_account_valuation'))
     )
+    op.create_table('user_preference',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('value', sa.Text(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.user_id'], name=op.f('fk_user_preference_user_id_user')),
+    sa.PrimaryKeyConstraint('user_id', 'name', name=op.f('pk_user_preference'))
+    )
 
 
 def downgrade():
+    op.drop_table('user_preference')
     op.drop_table('account_valuation')

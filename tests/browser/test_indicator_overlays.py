@@ -1,0 +1,46 @@
+"""Indicators on the stock page: overlays and panels switch on and off and are remembered."""
+
+import pytest
+
+from tests.browser.test_stock_page import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_overlays_and_panels_are_remembered_per_user(live_server, page, screenshot, make_user):
+    make_user("alice")
+    make_user("bob")
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/user/stock_chart?ticker=AAPL")
+    page.wait_for_function("PaperDeskCharts.daily.getDatasetMeta(0).data.length > 100")
+    assert page.is_checked("#ind-volume")
+    page.click("label[for=ind-sma]")
+    page.click("label[for=ind-bbands]")
+    page.click("label[for=ind-rsi]")
+    page.click("label[for=ind-macd]")
+    page.wait_for_function("PaperDeskCharts.daily.data.datasets.length === 5")
+    page.wait_for_function("PaperDeskCharts.indicators.macd && PaperDeskCharts.indicators.rsi")
+    labels = page.evaluate("PaperDeskCharts.daily.data.datasets.map(d => d.label)")
+    assert labels[1:] == ["sma", "bb_upper", "bb_middle", "bb_lower"]
+    first_sma = page.evaluate("PaperDeskCharts.daily.data.datasets[1].data.find(p => p.y !== null)")
+    assert first_sma is not None
+    page.click("label[for=ind-volume]")
+    page.wait_for_selector("#volume-chart", state="hidden")
+    screenshot("light")
+    page.click("#theme-toggle")
+    screenshot("dark")
+
+    page.reload()
+    page.wait_for_function("PaperDeskCharts.daily.data.datasets.length === 5")
+    assert page.is_checked("#ind-sma") and page.is_checked("#ind-rsi")
+    assert not page.is_checked("#ind-volume") and not page.is_checked("#ind-ema")
+
+    other = page.context.browser.new_context()
+    bob = other.new_page()
+    sign_in(bob, live_server, "bob")
+    bob.goto(f"{live_server}/user/stock_chart?ticker=AAPL")
+    bob.wait_for_function("PaperDeskCharts.daily.getDatasetMeta(0).data.length > 100")
+    bob.wait_for_timeout(500)
+    assert bob.is_checked("#ind-volume") and not bob.is_checked("#ind-sma")
+    assert bob.evaluate("PaperDeskCharts.daily.data.datasets.length") == 1
+    other.close()
