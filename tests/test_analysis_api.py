@@ -220,3 +220,51 @@ def test_bad_indicator_preferences_get_400_and_change_nothing(user_client, body,
     assert response.status_code == 400 and response.json["field"] == field
     stored = user_client.get("/user/api/preferences/indicators").json["preferences"]
     assert stored["overlays"] == [] and stored["panels"] == ["volume"]
+
+
+def _hold(app, holdings):
+    from extensions import db
+    from models import Portfolio, User
+
+    with app.app_context():
+        user_id = db.session.scalar(db.select(User.user_id))
+        for ticker, quantity in holdings.items():
+            db.session.add(Portfolio(user_id=user_id, ticker=ticker, quantity=quantity))
+        db.session.commit()
+
+
+def test_portfolio_monte_carlo_values_the_holdings(app, user_client):
+    _hold(app, {"AAPL": 10, "XOM": 20})
+    body = user_client.get("/user/api/monte-carlo/portfolio?days=20&simulations=1000&seed=3").json
+    assert body["success"] and body["portfolio"] is True
+    start = 10 * bars("AAPL")["close"][-1] + 20 * bars("XOM")["close"][-1]
+    assert body["statistics"]["start"] == pytest.approx(start)
+    assert [h["ticker"] for h in body["holdings"]] == ["AAPL", "XOM"]
+    assert body["history"]["values"][-1] == pytest.approx(start, abs=1e-3)
+    assert len(body["predictions"]) == 20
+    again = user_client.get("/user/api/monte-carlo/portfolio?days=20&simulations=1000&seed=3")
+    assert again.json["statistics"] == body["statistics"]
+
+
+def test_portfolio_monte_carlo_refuses_a_holding_without_history(app, user_client):
+    _hold(app, {"AAPL": 10, "ZZZZ": 5})
+    response = user_client.get("/user/api/monte-carlo/portfolio?simulations=500")
+    assert response.status_code == 400 and response.json["field"] == "portfolio"
+    assert "ZZZZ" in response.json["error"]
+
+
+def test_a_repeated_request_comes_from_the_cache(app, user_client, monkeypatch):
+    from services.analysis import cache
+    from utils.analysis import monte_carlo as mc
+
+    app.config["ANALYSIS_CACHE_SECONDS"] = 60
+    cache.clear()
+    calls = []
+    real = mc.simulate
+    monkeypatch.setattr(mc, "simulate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    url = "/user/api/monte-carlo/KO?days=10&simulations=500&seed=1"
+    first = user_client.get(url).json
+    assert user_client.get(url).json == first and len(calls) == 1
+    user_client.get(url.replace("seed=1", "seed=2"))
+    assert len(calls) == 2
+    cache.clear()

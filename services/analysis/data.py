@@ -30,7 +30,10 @@ def bars(ticker: str, start: date | None = None, end: date | None = None) -> dic
 def closes(tickers: list[str], start=None, end=None, field: str = "tickers") -> pd.DataFrame:
     """Closes of ``tickers`` on the days all of them traded (index: date, one column each)."""
     for ticker in tickers:
-        history.ensure_fresh(ticker)
+        try:
+            history.ensure_fresh(ticker)
+        except ServiceError as exc:
+            raise ServiceError(f"{ticker}: {exc.message}", field=field) from None
     frame = _frame(tickers, start, end)
     table = frame.pivot(index="date", columns="ticker", values="close").dropna()
     missing = [t for t in tickers if t not in table.columns]
