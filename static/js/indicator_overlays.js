@@ -125,6 +125,7 @@
     .then(function (body) {
       if (body.success) prefs = body.preferences;
       apply(prefs);
+      document.getElementById("indicator-panel").dataset.ready = "true";
       load();
     });
 })();

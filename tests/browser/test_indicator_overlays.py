@@ -13,6 +13,7 @@ def test_overlays_and_panels_are_remembered_per_user(live_server, page, screensh
     sign_in(page, live_server)
     page.goto(f"{live_server}/user/stock_chart?ticker=AAPL")
     page.wait_for_function("PaperDeskCharts.daily.getDatasetMeta(0).data.length > 100")
+    page.wait_for_selector("#indicator-panel[data-ready=true]", state="attached")
     assert page.is_checked("#ind-volume")
     page.click("label[for=ind-sma]")
     page.click("label[for=ind-bbands]")
@@ -31,6 +32,7 @@ def test_overlays_and_panels_are_remembered_per_user(live_server, page, screensh
     screenshot("dark")
 
     page.reload()
+    page.wait_for_selector("#indicator-panel[data-ready=true]", state="attached")
     page.wait_for_function("PaperDeskCharts.daily.data.datasets.length === 5")
     assert page.is_checked("#ind-sma") and page.is_checked("#ind-rsi")
     assert not page.is_checked("#ind-volume") and not page.is_checked("#ind-ema")
@@ -40,7 +42,7 @@ def test_overlays_and_panels_are_remembered_per_user(live_server, page, screensh
     sign_in(bob, live_server, "bob")
     bob.goto(f"{live_server}/user/stock_chart?ticker=AAPL")
     bob.wait_for_function("PaperDeskCharts.daily.getDatasetMeta(0).data.length > 100")
-    bob.wait_for_timeout(500)
+    bob.wait_for_selector("#indicator-panel[data-ready=true]", state="attached")
     assert bob.is_checked("#ind-volume") and not bob.is_checked("#ind-sma")
     assert bob.evaluate("PaperDeskCharts.daily.data.datasets.length") == 1
     other.close()
