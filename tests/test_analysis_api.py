@@ -268,3 +268,25 @@ def test_a_repeated_request_comes_from_the_cache(app, user_client, monkeypatch):
     user_client.get(url.replace("seed=1", "seed=2"))
     assert len(calls) == 2
     cache.clear()
+
+
+def test_bad_parameters_are_refused_before_anything_is_computed(user_client, monkeypatch):
+    from utils.analysis import backtest as bt
+    from utils.analysis import indicators as ind
+    from utils.analysis import monte_carlo as mc
+    from utils.analysis import risk
+
+    def boom(*args, **kwargs):
+        raise AssertionError("computed despite a bad parameter")
+
+    for module, name in ((mc, "simulate"), (mc, "simulate_portfolio"), (bt, "run"),
+                         (risk, "metrics"), (ind, "compute")):  # fmt: skip
+        monkeypatch.setattr(module, name, boom)
+    bad = [
+        user_client.get("/user/api/monte-carlo/AAPL?days=0"),
+        user_client.get("/user/api/monte-carlo/portfolio?simulations=1"),
+        user_client.get("/user/api/backtest?ticker=AAPL&cash=-1"),
+        user_client.get("/user/api/indicators?ticker=AAPL&names=sma&sma_period=0"),
+        post_json(user_client, "/user/api/stock_analysis", {"tickers": ["AAPL"], "window": 1}),
+    ]
+    assert [r.status_code for r in bad] == [400] * 5
