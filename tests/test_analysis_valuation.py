@@ -133,3 +133,13 @@ def test_performance_endpoint_builds_the_curve_on_demand(app, user_client):
     assert body["benchmark"].startswith("Equal-weight index")
     assert count(app, AccountValuation, AccountValuation.user_id == user_id) == body["days"]
     assert user_client.get("/user/api/performance?rebuild=1").json["value"] == body["value"]
+
+
+def test_concurrent_rebuilds_of_one_account_all_succeed(app, make_user):
+    from tests.test_races import run_together
+
+    user_id = make_user()
+    _account(app, user_id)
+    results = run_together(app, [lambda: valuation.rebuild(user_id, date(2026, 3, 6))] * 4)
+    assert results == [5, 5, 5, 5]
+    assert count(app, AccountValuation, AccountValuation.user_id == user_id) == 5

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from extensions import db
 from models import AccountValuation, CashLedger, MarketData, Transaction
 from services import market
-from services.db import transaction
+from services.db import lock_account, transaction
 from services.upsert import upsert
 from utils.clock import utcnow
 
@@ -100,19 +100,25 @@ def _closes(tickers: list[str], days: pd.DatetimeIndex) -> pd.DataFrame:
 
 
 def rebuild(user_id: int, through: date | None = None) -> int:
-    """Replace the account's stored valuation with a fresh one; returns the days stored."""
-    frame = compute(user_id, through)
-    now = utcnow()
-    rows = [
-        {
-            "user_id": user_id,
-            "date": day.date(),
-            **{k: Decimal(str(row[k])).quantize(CENT) for k in frame.columns},
-            "computed_at": now,
-        }
-        for day, row in frame.iterrows()
-    ]
+    """Replace the account's stored valuation with a fresh one; returns the days stored.
+
+    The account row is locked first (the money operations' lock order), so two rebuilds
+    of one account, or a rebuild and a fill, follow one another.
+    """
+    db.session.commit()  # start the transaction at the lock, not at an earlier read
     with transaction():
+        lock_account(user_id)
+        frame = compute(user_id, through)
+        now = utcnow()
+        rows = [
+            {
+                "user_id": user_id,
+                "date": day.date(),
+                **{k: Decimal(str(row[k])).quantize(CENT) for k in frame.columns},
+                "computed_at": now,
+            }
+            for day, row in frame.iterrows()
+        ]
         db.session.execute(delete(AccountValuation).where(AccountValuation.user_id == user_id))
         if rows:
             upsert(AccountValuation, rows, ["user_id", "date"])
