@@ -22,6 +22,7 @@ from utils.clock import utcnow
 
 LEASE_NAME = "market-worker"
 PRUNE_EVERY = 600
+VALUATION_BATCH = 20
 log = logging.getLogger("paperdesk.worker")
 
 
@@ -72,13 +73,15 @@ class Worker:
             return f"{type(exc).__name__}: {exc}"
 
     def _value_accounts(self) -> None:
-        # Once a day: every account's daily valuation, for the portfolio page's curves.
+        # Once a day, a batch per tick: every account's valuation, for the portfolio curves.
+        today = utcnow().date()
         try:
-            valuation.rebuild_all()
+            if valuation.rebuild_due(VALUATION_BATCH) < VALUATION_BATCH:
+                self.valued_on = today
         except Exception:
             db.session.rollback()
             log.exception("daily valuation failed")
-        self.valued_on = utcnow().date()
+            self.valued_on = today  # try again tomorrow rather than every tick
 
     def _rate(self) -> float:
         now = time.monotonic()

@@ -31,10 +31,10 @@ def _ledger(user_id, day, amount, kind, hour=15):
     )
 
 
-def _account(app, user_id):
+def _account(app, user_id, bars=True):
     """Deposit 1,000 on Monday and buy 10 AAPL at 100; deposit 1,100 on Wednesday."""
     with app.app_context():
-        for day, close in CLOSES.items():
+        for day, close in CLOSES.items() if bars else ():
             price = D(close)
             db.session.add(MarketData(ticker="AAPL", date=date(2026, 3, day), open=price,
                                       high=price, low=price, close=price, adj_close=price,
@@ -102,16 +102,23 @@ def test_rebuild_stores_the_rows_and_replaces_them(app, make_user):
     assert count(app, AccountValuation, AccountValuation.user_id == user_id) == 5
 
 
-def test_worker_values_every_account_once_a_day(app, make_user):
-    from tasks.worker import Worker
+def test_worker_values_every_account_once_a_day_in_batches(app, make_user, monkeypatch):
+    from tasks import worker as worker_module
 
-    user_id = make_user()
-    _account(app, user_id)
+    monkeypatch.setattr(worker_module, "VALUATION_BATCH", 1)
+    users = [make_user(name) for name in ("alice", "bob")]
+    for i, user_id in enumerate(users):
+        _account(app, user_id, bars=i == 0)
     clock.freeze(datetime(2026, 3, 6, 22, 0))
-    worker = Worker(app, holder="test-worker")
+    worker = worker_module.Worker(app, holder="test-worker")
     assert worker.step()
+    assert worker.valued_on is None  # one account a tick: not done yet
+    assert count(app, AccountValuation) == 5
+    worker.step()
+    worker.step()
     assert worker.valued_on == date(2026, 3, 6)
-    assert count(app, AccountValuation, AccountValuation.user_id == user_id) == 5
+    for user_id in users:
+        assert count(app, AccountValuation, AccountValuation.user_id == user_id) == 5
     with app.app_context():
         db.session.execute(db.delete(AccountValuation))
         db.session.commit()

@@ -7,7 +7,7 @@ simulated market) is valued at the latest stored quote. Values are computed in f
 point and stored to the cent: they are analysis figures, not balances.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pandas as pd
@@ -125,11 +125,20 @@ def rebuild(user_id: int, through: date | None = None) -> int:
     return len(rows)
 
 
-def rebuild_all(through: date | None = None) -> int:
-    """Rebuild every account that has cash activity (the worker's daily job)."""
-    users = db.session.scalars(select(CashLedger.user_id).distinct()).all()
+def rebuild_due(limit: int) -> int:
+    """Rebuild up to ``limit`` accounts not yet valued today (the worker's daily job, done
+    a batch per tick so that it never holds up pricing and fills); returns how many."""
+    today = datetime.combine(utcnow().date(), datetime.min.time())
+    fresh = select(AccountValuation.user_id).where(AccountValuation.computed_at >= today)
+    users = db.session.scalars(
+        select(CashLedger.user_id)
+        .where(CashLedger.user_id.not_in(fresh))
+        .distinct()
+        .order_by(CashLedger.user_id)
+        .limit(limit)
+    ).all()
     for user_id in users:
-        rebuild(user_id, through)
+        rebuild(user_id)
     return len(users)
 
 
