@@ -9,7 +9,7 @@ with our per-day bands), and (b) the floor,
 drawing the N x D standard normals alone (one thread, and two threads on halves). Risk:
 every metric of utils.analysis.risk for the 30 bundled tickers (5 years of daily bars)
 against their equal-weight index, and the same set through empyrical as a reference.
-Prints the best time of the repeats and the ratios.
+Prints the best time of the repeats (the methods take turns in each round) and the ratios.
 """
 
 import argparse
@@ -33,12 +33,19 @@ S0, MU, SIGMA = 100.0, 0.0004, 0.018
 
 def best(fn, repeat: int) -> float:
     """The best wall time of ``repeat`` calls of ``fn``."""
-    times = []
+    return best_of({"f": fn}, repeat)["f"]
+
+
+def best_of(fns: dict, repeat: int) -> dict:
+    """The best wall time of each function, the functions taking turns in every round so
+    that a busy spell on a shared machine hits them all alike."""
+    times = {name: [] for name in fns}
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: min(t) for name, t in times.items()}
 
 
 def brief_loop(paths: int, days: int, bands: bool, seed: int = 1):
@@ -75,12 +82,19 @@ def floor_two(paths: int, days: int):
 def monte_carlo_section(paths: int, days: int, repeat: int) -> None:
     n = paths * days
     print(f"Monte Carlo: {paths:,} paths x {days} days = {n / 1e6:.1f} million steps")
-    t_brief = best(lambda: brief_loop(paths, days, bands=False), repeat)
-    t_loop = best(lambda: brief_loop(paths, days, bands=True), repeat)
-    t_floor1 = best(lambda: floor_one(paths, days), repeat)
-    t_floor2 = best(lambda: floor_two(paths, days), repeat)
-    t_one = best(lambda: monte_carlo.simulate(S0, MU, SIGMA, days, paths, 1, workers=1), repeat)
-    t_two = best(lambda: monte_carlo.simulate(S0, MU, SIGMA, days, paths, 1, workers=2), repeat)
+    t = best_of(
+        {
+            "brief": lambda: brief_loop(paths, days, bands=False),
+            "loop": lambda: brief_loop(paths, days, bands=True),
+            "floor1": lambda: floor_one(paths, days),
+            "floor2": lambda: floor_two(paths, days),
+            "one": lambda: monte_carlo.simulate(S0, MU, SIGMA, days, paths, 1, workers=1),
+            "two": lambda: monte_carlo.simulate(S0, MU, SIGMA, days, paths, 1, workers=2),
+        },
+        repeat,
+    )
+    t_brief, t_loop, t_floor1, t_floor2 = t["brief"], t["loop"], t["floor1"], t["floor2"]
+    t_one, t_two = t["one"], t["two"]
     rows = [
         ("(a) brief's loop, terminal stats only", t_brief),
         ("(a+) brief's loop plus per-day bands", t_loop),
@@ -126,13 +140,16 @@ def risk_section(repeat: int) -> None:
     returns, bench = load_returns()
     days = len(bench)
     print(f"Risk metrics: {len(returns)} tickers x {days} days (about {days / 252:.1f} years)")
-    t_ours = best(lambda: [risk.metrics(r, bench) for r in returns.values()], repeat)
-    print(f"  utils.analysis.risk.metrics, all tickers    {t_ours * 1000:7.1f} ms")
+    ours = lambda: [risk.metrics(r, bench) for r in returns.values()]  # noqa: E731
     try:
-        t_ref = best(lambda: empyrical_reference(returns, bench), repeat)
+        import empyrical  # noqa: F401
     except ImportError:
+        print(f"  utils.analysis.risk.metrics, all tickers    {best(ours, repeat) * 1000:7.1f} ms")
         print("  empyrical not installed (requirements-dev.txt): no reference timing")
         return
+    t = best_of({"ours": ours, "ref": lambda: empyrical_reference(returns, bench)}, repeat)
+    t_ours, t_ref = t["ours"], t["ref"]
+    print(f"  utils.analysis.risk.metrics, all tickers    {t_ours * 1000:7.1f} ms")
     print(f"  empyrical, the same metrics (reference)     {t_ref * 1000:7.1f} ms")
     print(f"  ratio empyrical / ours:                     {t_ref / t_ours:5.2f}x")
 
@@ -141,7 +158,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paths", type=int, default=100_000)
     parser.add_argument("--days", type=int, default=252)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     print(f"Python {platform.python_version()}, NumPy {np.__version__}, {os.cpu_count()} cores")
     monte_carlo_section(args.paths, args.days, args.repeat)
