@@ -1,8 +1,5 @@
 """Strategy backtests on stored bars, with the live trading costs, and their CSV files."""
 
-import csv
-import io
-
 import numpy as np
 from flask import current_app
 
@@ -12,6 +9,7 @@ from services.analysis.cache import cached
 from services.errors import ServiceError
 from utils.analysis import backtest as bt
 from utils.analysis import strategies
+from utils.csv_export import to_csv
 
 MIN_BARS = 60
 
@@ -103,37 +101,26 @@ def _round(values: np.ndarray, digits: int = 2) -> list[float]:
     return [round(float(v), digits) for v in values]
 
 
+TRADE_COLUMNS = ("entry_date", "entry_price", "shares", "exit_date", "exit_price")
+TRADE_COLUMNS += ("commission", "pnl", "return")
+CURVE_COLUMNS = {
+    "date": "dates",
+    "equity": "equity",
+    "drawdown": "drawdown",
+    "buy_hold_equity": "benchmark_equity",
+    "buy_hold_drawdown": "benchmark_drawdown",
+}
+
+
 def trades_csv(result: dict) -> str:
     """The trades of a run as CSV text."""
-    cols = [
-        "entry_date",
-        "entry_price",
-        "shares",
-        "exit_date",
-        "exit_price",
-        "commission",
-        "pnl",
-        "return",
-    ]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=cols, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(result["trades"])
-    return out.getvalue()
+    header = ",".join(TRADE_COLUMNS) + "\r\n"
+    rows = [{k: t[k] for k in TRADE_COLUMNS} for t in result["trades"]]
+    return to_csv(rows) if rows else header
 
 
 def curve_csv(result: dict) -> str:
     """The daily equity and drawdown of the strategy and of buy-and-hold as CSV text."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["date", "equity", "drawdown", "buy_hold_equity", "buy_hold_drawdown"])
-    rows = zip(
-        result["dates"],
-        result["equity"],
-        result["drawdown"],
-        result["benchmark_equity"],
-        result["benchmark_drawdown"],
-        strict=True,
-    )
-    writer.writerows(rows)
-    return out.getvalue()
+    columns = [result[key] for key in CURVE_COLUMNS.values()]
+    rows = [dict(zip(CURVE_COLUMNS, values, strict=True)) for values in zip(*columns, strict=True)]
+    return to_csv(rows)

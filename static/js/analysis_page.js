@@ -68,10 +68,12 @@
     var html = "<thead><tr><th></th>" + corr.tickers.map(function (t) { return "<th>" + t + "</th>"; }).join("") + "</tr></thead><tbody>";
     corr.matrix.forEach(function (row, i) {
       html += "<tr><th>" + corr.tickers[i] + "</th>" + row.map(function (v) {
-        return "<td style='background:" + heat(v) + "'>" + v.toFixed(2) + "</td>";
+        return "<td data-corr='" + v + "'>" + v.toFixed(2) + "</td>";
       }).join("") + "</tr>";
     });
-    document.getElementById("correlation-table").innerHTML = html + "</tbody>";
+    var table = document.getElementById("correlation-table");
+    table.innerHTML = html + "</tbody>";
+    table.querySelectorAll("td[data-corr]").forEach(function (td) { td.style.background = heat(+td.dataset.corr); });
     document.getElementById("analysis-results").classList.remove("d-none");
   }
 
