@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from tests.analysis_data import bars
+from tests.analysis_data import bars, equal_weight_returns, tickers
 from tests.helpers import post_json
+from utils.analysis import risk
 
 
 def test_indicators_shape_nulls_and_values(user_client):
@@ -59,6 +60,10 @@ def test_stock_analysis_brief_shape_and_values(user_client):
     assert ko["annual_volatility"] == pytest.approx(r.std(ddof=1) * np.sqrt(252), rel=1e-9)
     assert ko["var_95"] > 0 and ko["cvar_99"] >= ko["var_99"]
     assert ko["summary"].startswith("Over 252 trading days")
+    # the stored closes line up day by day with the equal-weight index of the bundled data
+    bench = equal_weight_returns(tickers())[-252:]
+    assert ko["beta"] == pytest.approx(risk.beta(r, bench), rel=1e-9)
+    assert ko["correlation"] == pytest.approx(np.corrcoef(r, bench)[0, 1], rel=1e-9)
     assert "annual_volatility" in body["metrics"]
 
 
@@ -290,3 +295,17 @@ def test_bad_parameters_are_refused_before_anything_is_computed(user_client, mon
         post_json(user_client, "/user/api/stock_analysis", {"tickers": ["AAPL"], "window": 1}),
     ]
     assert [r.status_code for r in bad] == [400] * 5
+
+
+def test_bars_stored_on_an_earlier_day_are_synced_again(app):
+    from extensions import db
+    from models import MarketData
+    from services.analysis import data
+
+    with app.app_context():
+        first = data.bars("AAPL")
+        last = db.session.scalar(db.select(db.func.max(MarketData.date)))
+        db.session.execute(db.delete(MarketData).where(MarketData.date == last))
+        db.session.commit()
+        again = data.bars("AAPL")
+    assert again["dates"] == first["dates"] and again["dates"][-1] == last.isoformat()
