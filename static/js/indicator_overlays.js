@@ -96,23 +96,38 @@
     });
   }
 
+  var latest = 0;
   function load() {
+    var ticket = ++latest;  // an answer to an older request must not overwrite a newer one
     var names = chosen("overlays").concat(chosen("panels").filter(function (n) { return n !== "volume"; }));
     if (!names.length) { draw({ dates: [], series: {} }); return; }
     var q = new URLSearchParams(Object.assign({ ticker: ticker, names: names.join(","), period: period }, params()));
     fetch("/user/api/indicators?" + q.toString(), { headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (body) {
+        if (ticket !== latest) return;
         errorBox.textContent = body.success ? "" : body.error;
         if (body.success) draw(body);
       });
   }
 
+  // Saves go one after another, each sending the choice as it is then, so the last
+  // one stored is the last one made.
+  var saving = Promise.resolve();
+  var pending = 0;
+  var panel = document.getElementById("indicator-panel");
   function save() {
-    var body = { overlays: chosen("overlays"), panels: chosen("panels"), params: params() };
-    window.PaperDesk.postJSON("/user/api/preferences/indicators", body).then(function (r) {
-      errorBox.textContent = r.success ? "" : r.error;
-      if (r.success) load();
+    load();
+    pending += 1;
+    panel.dataset.saved = "false";
+    saving = saving.then(function () {
+      var body = { overlays: chosen("overlays"), panels: chosen("panels"), params: params() };
+      return window.PaperDesk.postJSON("/user/api/preferences/indicators", body).then(function (r) {
+        errorBox.textContent = r.success ? "" : r.error;
+      });
+    }).catch(function () {}).then(function () {
+      pending -= 1;
+      if (!pending) panel.dataset.saved = "true";
     });
   }
 

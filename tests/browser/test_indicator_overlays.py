@@ -31,6 +31,7 @@ def test_overlays_and_panels_are_remembered_per_user(live_server, page, screensh
     page.click("#theme-toggle")
     screenshot("dark")
 
+    page.wait_for_selector("#indicator-panel[data-saved=true]", state="attached")
     page.reload()
     page.wait_for_selector("#indicator-panel[data-ready=true]", state="attached")
     page.wait_for_function("PaperDeskCharts.daily.data.datasets.length === 5")
