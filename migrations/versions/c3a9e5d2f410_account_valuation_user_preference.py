@@ -1,7 +1,7 @@
 """account valuation and user preferences
 
 Revision ID: c3a9e5d2f410
-Revises: 4a5dd62c7814
+Revises: b635f7599ffa
 Create Date: 2026-12-01 23:20:00.000000
 
 """
@@ -13,7 +13,7 @@ from models.types import ScaledDecimal
 
 # revision identifiers, used by Alembic.
 revision = 'c3a9e5d2f410'
-down_revision = '4a5dd62c7814'
+down_revision = 'b635f7599ffa'
 branch_labels = None
 depends_on = None
 
