@@ -1,7 +1,7 @@
 """account valuation and user preferences
 
 Revision ID: c3a9e5d2f410
-Revises: b635f7599ffa
+Revises: f0406b8f1855
 Create Date: 2026-12-01 23:20:00.000000
 
 """
@@ -13,7 +13,7 @@ from models.types import ScaledDecimal
 
 # revision identifiers, used by Alembic.
 revision = 'c3a9e5d2f410'
-down_revision = 'b635f7599ffa'
+down_revision = 'f0406b8f1855'
 branch_labels = None
 depends_on = None
 
