@@ -22,6 +22,7 @@ from routes.security import register_security_headers
 from services.db import is_lock_contention
 from services.errors import ServiceError
 from services.pool import configure_pool
+from utils.assistant.redact import protect
 from utils.money import format_money
 
 SIGNED_IN_ONLY = {"user", "admin", "market"}  # blueprints whose every view needs a sign-in
@@ -70,6 +71,7 @@ def configure_logging(app: Flask) -> None:
         handler.setFormatter(formatter)
         root.addHandler(handler)
     root.setLevel(app.config["LOG_LEVEL"])
+    protect(app.config.get("GEMINI_API_KEY"), root)
     app.logger.handlers.clear()
     app.logger.parent = root
 

@@ -118,6 +118,18 @@ class Config:
     MC_MAX_SIMULATIONS = _env("MC_MAX_SIMULATIONS", 200_000)
     MC_WORKERS = _env("MC_WORKERS", 2)
 
+    GEMINI_API_KEY = _env("GEMINI_API_KEY", "")  # empty: the offline assistant answers
+    GEMINI_MODEL = _env("GEMINI_MODEL", "gemini-3.8-flash")
+    GEMINI_BASE_URL = _env("GEMINI_BASE_URL", "")
+    GEMINI_TIMEOUT = _env("GEMINI_TIMEOUT", 30.0)
+    GEMINI_RETRIES = _env("GEMINI_RETRIES", 3)
+    GEMINI_RETRY_DELAY = _env("GEMINI_RETRY_DELAY", 1.0)
+    GEMINI_TOOL_ROUNDS = _env("GEMINI_TOOL_ROUNDS", 4)
+    ASSISTANT_MAX_MESSAGE = _env("ASSISTANT_MAX_MESSAGE", 2000)
+    ASSISTANT_HISTORY_TOKENS = _env("ASSISTANT_HISTORY_TOKENS", 4000)
+    ASSISTANT_RATE_LIMIT = _env("ASSISTANT_RATE_LIMIT", 10)
+    ASSISTANT_RATE_WINDOW = _env("ASSISTANT_RATE_WINDOW", 60)
+
 
 class TestConfig(Config):
     """Settings for the test suite: a throwaway database and fast password hashing."""
@@ -131,6 +143,8 @@ class TestConfig(Config):
     WORKER_ENABLED = False  # tests call one tick directly
     RISK_PRICE_BAND_PERCENT = Decimal("0")  # tests place far limits; tests/test_risk.py sets it
     ANALYSIS_CACHE_SECONDS = 0  # a test that checks the cache turns it on
+    GEMINI_API_KEY = ""  # a test that uses Gemini sets a key and a fake or stub server
+    GEMINI_RETRY_DELAY = 0.01
 
 
 class ProductionConfig(Config):

@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic and the app see every table."""
 
 from models.analysis import AccountValuation, UserPreference
+from models.assistant import AssistantUsage, ChatMessage, Conversation
 from models.audit import AuditLog
 from models.finance import AccountBalance, AccountReset, CashLedger, FundTransaction, SiteSetting
 from models.market import (
@@ -25,9 +26,12 @@ __all__ = [
     "AccountValuation",
     "Admin",
     "ApiToken",
+    "AssistantUsage",
     "AuditLog",
     "Candle",
     "CashLedger",
+    "ChatMessage",
+    "Conversation",
     "FundTransaction",
     "FundamentalData",
     "LatestQuote",

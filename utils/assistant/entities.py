@@ -1,0 +1,94 @@
+"""Tickers, company names, numbers and order sides recognised in a question."""
+
+import re
+from dataclasses import dataclass
+
+from utils.market_data.catalog import load_catalog
+
+SUFFIXES = {"inc", "corp", "corporation", "company", "co", "the", "plc", "ltd", "class", "a", "b"}
+EXTRA_NAMES = {
+    "google": "GOOGL",
+    "alphabet": "GOOGL",
+    "facebook": "META",
+    "coke": "KO",
+    "exxon": "XOM",
+    "jp morgan": "JPM",
+    "berkshire": "BRK-B",
+}
+_TOKEN = re.compile(r"\$?[A-Za-z][A-Za-z0-9.\-]{0,9}")
+_WORDS = re.compile(r"[a-z0-9&\-]+")
+
+
+@dataclass
+class Order:
+    """A trade the user asked for: side, quantity and an optional limit price."""
+
+    side: str
+    quantity: int | None
+    limit_price: str | None
+
+
+class Recogniser:
+    """Finds the tickers of ``known`` symbols in text, by symbol or by company name."""
+
+    def __init__(self, known: set[str]):
+        self.known = set(known)
+        self.names: dict[str, str] = {}
+        catalog = load_catalog()
+        for symbol in sorted(self.known):
+            entry = catalog.get(symbol)
+            if entry is None:
+                continue
+            words = list(_WORDS.findall(re.sub(r"\(.*?\)", "", entry.name.lower())))
+            words = [w for w in words if w not in SUFFIXES]
+            if words:
+                self.names.setdefault(" ".join(words), symbol)
+                if len(words[0]) >= 4:
+                    self.names.setdefault(words[0], symbol)
+        for name, symbol in EXTRA_NAMES.items():
+            if symbol in self.known:
+                self.names.setdefault(name, symbol)
+
+    def tickers(self, text: str) -> list[str]:
+        """Tickers named in ``text`` in order of appearance: upper-case or $-prefixed
+        symbols, then company names (any case)."""
+        found: list[tuple[int, str]] = []
+        for match in _TOKEN.finditer(text):
+            raw = match.group(0)
+            symbol = raw.lstrip("$").upper().replace(".", "-").rstrip("-")
+            written_as_symbol = raw.startswith("$") or (raw.isupper() and len(raw) >= 2)
+            if written_as_symbol and symbol in self.known:
+                found.append((match.start(), symbol))
+        lowered = text.lower()
+        for name, symbol in self.names.items():
+            hit = re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", lowered)
+            if hit:
+                found.append((hit.start(), symbol))
+        ordered = [symbol for _, symbol in sorted(found)]
+        return list(dict.fromkeys(ordered))
+
+
+def order_in(text: str) -> Order | None:
+    """A buy or sell request ("buy 5 shares of Apple at 150"), else None."""
+    lowered = text.lower()
+    side = re.search(r"\b(buy|purchase|sell)\b", lowered)
+    if side is None:
+        return None
+    qty = re.search(
+        r"\b(\d{1,7})\s*(?:shares?|x)?\b(?!\s*(?:%|percent|days?))", lowered[side.end() :]
+    )
+    price = re.search(r"\bat\s*\$?(\d+(?:\.\d{1,4})?)", lowered)
+    return Order(
+        side="sell" if side.group(1) == "sell" else "buy",
+        quantity=int(qty.group(1)) if qty else None,
+        limit_price=price.group(1) if price else None,
+    )
+
+
+def number_of_days(text: str) -> int | None:
+    """A horizon such as "30 days", "6 months" or "1 year" in trading days."""
+    match = re.search(r"\b(\d{1,3})\s*(day|week|month|year)s?\b", text.lower())
+    if not match:
+        return None
+    per = {"day": 1, "week": 5, "month": 21, "year": 252}[match.group(2)]
+    return int(match.group(1)) * per
