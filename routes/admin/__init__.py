@@ -27,3 +27,4 @@ def require_two_factor():
 
 
 from routes.admin import data, funds, orders, routes, settings, users  # noqa: E402, F401
+from routes.admin import assistant  # noqa: E402, F401
