@@ -15,6 +15,11 @@ def ask(client, message, **extra):
 def holder(client, trader, market):
     """The trader holds 3 AAPL bought at $150 (+$1 commission), AAPL is now $160, and a limit
     buy of 2 MSFT at $90 is open; returns the signed-in client."""
+    return make_holder(client, market)
+
+
+def make_holder(client, market):
+    """See ``holder``."""
     market.set("AAPL", "150.00")
     market.set("MSFT", "100.00")
     AuthActions(client).login("trader")

@@ -77,3 +77,24 @@ def test_an_order_request_is_a_proposal_never_an_order(holder, app):
 def test_message_checks(holder, message):
     response = ask(holder, message)
     assert response.status_code == 400 and response.json["field"] == "message"
+
+
+def test_explain_this_figures_and_their_checks(holder):
+    figures = {"AAPL Sharpe ratio": "0.85", "AAPL Max drawdown": "-31.20 %"}
+    body = ask(
+        holder, "Explain these risk figures.", context={"page": "analysis", "figures": figures}
+    )
+    text = body.json["response"]
+    assert "the figures from the risk analysis page" in text
+    assert "**AAPL Sharpe ratio** = 0.85: The Sharpe ratio is the return above" in text
+    assert "**AAPL Max drawdown** = -31.20 %: The maximum drawdown is" in text
+    for context in (
+        {"page": "admin", "figures": figures},
+        {"page": "analysis", "figures": {}},
+        {"page": "analysis", "figures": {"x": ["list"]}},
+        {"page": "analysis", "figures": {"x": "y" * 121}},
+        {"page": "analysis", "figures": {str(i): "1" for i in range(31)}},
+        "not an object",
+    ):
+        response = ask(holder, "Explain", context=context)
+        assert response.status_code == 400 and response.json["field"] == "context", context

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from utils.assistant.glossary import TERMS, lookup
+from utils.assistant.glossary import TERMS, find_in, lookup
 from utils.money import format_money
 
 SIMULATED = "Prices are simulated."
@@ -228,17 +228,36 @@ def proposal(call, order, tickers: list[str]) -> str:
     )
 
 
+PAGE_NAMES = {"analysis": "risk analysis", "monte_carlo": "Monte Carlo", "backtest": "backtest"}
+MONTE_CARLO_TERMS = [
+    ("cvar", "the average loss from the start on the worst 5 % of simulated paths"),
+    ("var", "the loss from the start value that 95 % of simulated paths do not exceed"),
+    ("percentile", "90 % of the simulated paths end inside this range"),
+    ("below start", "the share of simulated paths that end below the start value"),
+    ("median", "half of the simulated paths end above this value, half below"),
+    ("mean", "the average end value over all simulated paths"),
+    ("start", "the value the simulation starts from (the last close)"),
+]
+
+
 def explain_figures(context: dict) -> str:
-    figures = context.get("figures") or {}
-    lines = [f"These are the figures from the {context.get('page', 'analysis')} page:"]
-    for label, value in list(figures.items())[:20]:
-        known = lookup(label) or _term_in_label(label)
-        meaning = f": {known[1]}" if known else ""
-        lines.append(f"- **{label}** = {value}{meaning}")
+    page = context.get("page", "analysis")
+    lines = [f"These are the figures from the {PAGE_NAMES.get(page, page)} page:"]
+    for label, value in list((context.get("figures") or {}).items())[:30]:
+        meaning = _meaning(page, label)
+        lines.append(f"- **{label}** = {value}" + (f": {meaning}" if meaning else ""))
+    if page == "monte_carlo":
+        lines.append(
+            "\nThe paths are scenarios drawn from past drift and volatility, not a forecast."
+        )
     return "\n".join(lines) + f"\n\n{NO_ADVICE}"
 
 
-def _term_in_label(label: str):
-    from utils.assistant.glossary import find_in
-
-    return find_in(label)
+def _meaning(page: str, label: str) -> str | None:
+    lowered = label.lower()
+    if page == "monte_carlo":
+        for word, meaning in MONTE_CARLO_TERMS:
+            if word in lowered:
+                return meaning[:1].upper() + meaning[1:] + "."
+    known = lookup(label) or find_in(label)
+    return known[1] if known else None
