@@ -2,11 +2,13 @@
 
 Each POST to ``/v1beta/models/<model>:streamGenerateContent`` is recorded (path, headers,
 JSON body) and answered with the next scripted reply: a status code with an error body,
-or a list of JSON chunks sent as Server-Sent Events, as the real API streams them.
+a list of JSON chunks sent as Server-Sent Events, as the real API streams them, or a
+number of seconds to stay silent (a timeout).
 """
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -44,6 +46,9 @@ class GeminiStub:
                     {"path": self.path, "headers": dict(self.headers), "body": body}
                 )
                 reply = stub.replies.pop(0) if stub.replies else (500, {"error": {"code": 500}})
+                if isinstance(reply, float):  # a delay: answer nothing for that long
+                    time.sleep(reply)
+                    return
                 if isinstance(reply, tuple):
                     status, payload = reply
                     data = json.dumps(payload).encode()

@@ -193,3 +193,19 @@ def test_conversations_belong_to_their_owner(holder, app, client):
     )
     assert post_json(holder, f"/user/api/chat/conversations/{cid}/delete").json["success"]
     assert holder.get("/user/api/chat/conversations").json["conversations"] == []
+
+
+def test_a_failure_after_some_text_resets_the_answer(holder, gemini):
+    def broken():
+        yield said("Half an ans")[0]
+        raise errors.ServerError(500, {"error": {"code": 500, "message": "boom"}})
+
+    gemini(broken())
+    started = post_json(holder, "/user/api/chat", {"message": "How much cash do I have?",
+                                                   "stream": True}).json  # fmt: skip
+    raw = holder.get(started["stream_url"]).get_data(as_text=True)
+    kinds = [b.split("\n")[0] for b in raw.split("\n\n") if b.startswith("event:")]
+    assert kinds[:2] == ["event: delta", "event: reset"] and kinds[-1] == "event: done"
+    done = json.loads(raw.split("event: done\ndata: ", 1)[1].split("\n\n")[0])
+    assert done["client"] == "offline" and "Half an ans" not in done["text"]
+    assert "**$9,368.00** available" in done["text"]

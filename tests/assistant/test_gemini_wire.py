@@ -113,3 +113,14 @@ def test_a_failing_gemini_gives_the_offline_answer_and_a_friendly_notice(holder,
     )
     assert "**$9,368.00** available" in body["response"]
     assert KEY not in json.dumps(body) and KEY not in caplog.text
+
+
+def test_a_timeout_is_a_friendly_notice_and_the_offline_answer(holder, stub, app):
+    app.config.update(GEMINI_TIMEOUT=0.3, GEMINI_RETRIES=0)
+    stub.replies = [2.0]
+    body = ask(holder, "Do I have open orders?").json
+    assert body["client"] == "offline" and "buy 2 MSFT (limit at $90.00)" in body["response"]
+    assert (
+        body["notice"] == "Gemini did not answer in time. The offline assistant answered instead."
+    )
+    assert len(stub.requests) == 1

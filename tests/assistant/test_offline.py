@@ -98,3 +98,9 @@ def test_explain_this_figures_and_their_checks(holder):
     ):
         response = ask(holder, "Explain", context=context)
         assert response.status_code == 400 and response.json["field"] == "context", context
+
+
+def test_sell_all_proposes_the_shares_held(holder):
+    body = answer(holder, "sell all my AAPL")
+    assert body["proposal"]["quantity"] == 3 and body["proposal"]["side"] == "sell"
+    assert "You hold no KO to sell." in answer(holder, "sell all my KO")["response"]

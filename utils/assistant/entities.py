@@ -26,6 +26,7 @@ class Order:
     side: str
     quantity: int | None
     limit_price: str | None
+    everything: bool = False  # "sell all my AAPL"
 
 
 class Recogniser:
@@ -82,6 +83,7 @@ def order_in(text: str) -> Order | None:
         side="sell" if side.group(1) == "sell" else "buy",
         quantity=int(qty.group(1)) if qty else None,
         limit_price=price.group(1) if price else None,
+        everything=bool(re.search(r"\ball\b", lowered)),
     )
 
 

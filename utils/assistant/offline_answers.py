@@ -79,6 +79,11 @@ def portfolio(call) -> str:
             f"{money(pos['price'])} | {money(pos['market_value'])} | "
             f"{signed(pos['unrealized_pnl'])} ({pos['unrealized_percent']} %) |"
         )
+    stale = [pos["ticker"] for pos in p["positions"] if pos["stale"]]
+    if stale:
+        rows.append(
+            f"\nThe prices of {', '.join(stale)} are stale (the data source did not answer)."
+        )
     return (
         "Your holdings:\n\n" + "\n".join(rows) + f"\n\nHoldings {money(p['market_value'])}, cash "
         f"{money(p['cash']['total'])} ({money(p['cash']['available'])} available), total "
@@ -205,6 +210,12 @@ def deposit() -> str:
 def proposal(call, order, tickers: list[str]) -> str:
     if not tickers:
         return "I can't tell which stock you mean; name it by ticker (AAPL) or company name."
+    if order.everything and order.side == "sell" and not order.quantity:
+        held = call("get_portfolio")
+        mine = [p for p in held.get("positions", []) if p["ticker"] == tickers[0]]
+        if not mine:
+            return f"You hold no {tickers[0]} to sell."
+        order.quantity = mine[0]["quantity"]
     if not order.quantity:
         return (
             f"How many shares of {tickers[0]}? Ask again with a number, e.g. “buy 5 {tickers[0]}”."
