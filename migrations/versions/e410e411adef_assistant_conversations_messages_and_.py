@@ -64,13 +64,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('assistant_message', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_assistant_message_conversation_id'))
-
     op.drop_table('assistant_message')
     op.drop_table('assistant_usage')
-    with op.batch_alter_table('assistant_conversation', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_assistant_conversation_user_id'))
-        batch_op.drop_index(batch_op.f('ix_assistant_conversation_updated_at'))
-
     op.drop_table('assistant_conversation')

@@ -18,8 +18,10 @@ def take(user_id: int) -> None:
     cfg = current_app.config
     limit, window = cfg["ASSISTANT_RATE_LIMIT"], cfg["ASSISTANT_RATE_WINDOW"]
     now = utcnow()
+    if db.session.get(AssistantUsage, user_id) is None:
+        with transaction():  # its own transaction: an INSERT IGNORE's shared lock, upgraded
+            _ensure_row(user_id, now)  # by the FOR UPDATE below, would deadlock two first askers
     with transaction():
-        _ensure_row(user_id, now)
         row = lock_one(AssistantUsage, AssistantUsage.user_id == user_id)
         elapsed = (now - row.window_start).total_seconds()
         if elapsed >= window:
