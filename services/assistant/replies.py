@@ -21,10 +21,12 @@ class _Committing(ToolBox):
     """End each tool's transaction at once, so no lock is held while the model writes."""
 
     def call(self, name, args):
-        try:
-            return super().call(name, args)
-        finally:
+        made = super().call(name, args)
+        if "error" in made.result:
+            db.session.rollback()
+        else:
             db.session.commit()
+        return made
 
 
 def events(user_id: int, message_id: int) -> Iterator[dict]:

@@ -6,6 +6,7 @@ import json
 import pytest
 from google.genai import errors, types
 
+from extensions import db
 from services.assistant.clients import SDK_KEY
 from tests.assistant.conftest import ask
 from tests.conftest import AuthActions
@@ -209,3 +210,44 @@ def test_a_failure_after_some_text_resets_the_answer(holder, gemini):
     done = json.loads(raw.split("event: done\ndata: ", 1)[1].split("\n\n")[0])
     assert done["client"] == "offline" and "Half an ans" not in done["text"]
     assert "**$9,368.00** available" in done["text"]
+
+
+def test_every_tool_answers_with_valid_arguments(holder, app, trader):
+    from services.assistant.tools import NAMES, UserTools
+
+    calls = {
+        "get_quote": {"ticker": "AAPL"},
+        "get_price_history_summary": {"ticker": "MSFT", "period": "6mo"},
+        "get_portfolio": {},
+        "get_orders": {"status": "all"},
+        "get_account_performance": {},
+        "get_risk_metrics": {"ticker": "KO"},
+        "run_monte_carlo": {"ticker": "", "days": 21},
+        "get_indicators": {"ticker": "NVDA", "names": "rsi,bbands"},
+        "search_stocks": {"query": "micro"},
+        "explain_term": {"term": "Sharpe"},
+        "propose_order": {"ticker": "KO", "side": "sell", "quantity": 1},
+    }
+    assert sorted(calls) == sorted(NAMES)
+    with app.app_context():
+        box = UserTools(trader).toolbox()
+        results = {name: box.call(name, args).result for name, args in calls.items()}
+    assert all("error" not in r for r in results.values()), results
+    assert results["get_quote"]["price"] == "160.0000"
+    assert [o["ticker"] for o in results["get_orders"]["orders"]] == ["MSFT", "AAPL"]
+    assert results["run_monte_carlo"]["target"] == "portfolio"
+    with app.app_context():
+        from sqlalchemy import select
+
+        from models import MarketData
+
+        close = db.session.scalars(
+            select(MarketData.close)
+            .where(MarketData.ticker == "AAPL")
+            .order_by(MarketData.date.desc())
+        ).first()
+        db.session.remove()
+    assert results["run_monte_carlo"]["start"] == round(3 * float(close), 2)  # the stored close
+    assert {"rsi", "bb_upper"} <= set(results["get_indicators"]["values"])
+    assert results["search_stocks"]["results"][0]["ticker"] == "MSFT"
+    assert results["get_account_performance"]["days"] >= 1

@@ -104,3 +104,20 @@ def test_sell_all_proposes_the_shares_held(holder):
     body = answer(holder, "sell all my AAPL")
     assert body["proposal"]["quantity"] == 3 and body["proposal"]["side"] == "sell"
     assert "You hold no KO to sell." in answer(holder, "sell all my KO")["response"]
+
+
+def test_price_history_summary_from_the_stored_bars(holder, app):
+    from sqlalchemy import select
+
+    from extensions import db
+    from models import MarketData
+
+    body = answer(holder, "How has Coca-Cola done over the past year?")
+    assert body["tools"] == ["get_price_history_summary"]
+    with app.app_context():
+        last = db.session.scalars(
+            select(MarketData).where(MarketData.ticker == "KO").order_by(MarketData.date.desc())
+        ).first()
+        db.session.remove()
+    assert f"to {last.date.isoformat()}: $" in body["response"]
+    assert f"→ ${last.close:,.2f} (" in body["response"]

@@ -83,3 +83,12 @@ def test_the_key_is_redacted_from_log_records(caplog):
     finally:
         logger.removeHandler(handler)
     assert records[0].getMessage() == f"calling with key={MASK}"
+
+
+def test_a_tool_that_breaks_is_an_error_result_not_a_crash(caplog):
+    def get_quote(ticker: str) -> dict:
+        raise ZeroDivisionError("boom")
+
+    result = ToolBox([get_quote]).call("get_quote", {"ticker": "AAPL"}).result
+    assert result == {"error": "get_quote failed on our side; it has been logged."}
+    assert "ZeroDivisionError" in caplog.text

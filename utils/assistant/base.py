@@ -2,10 +2,12 @@
 
 import inspect
 import json
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+log = logging.getLogger("paperdesk.assistant")
 MAX_RESULT_CHARS = 6000  # what one tool result may add to the conversation
 
 
@@ -88,6 +90,9 @@ class ToolBox:
             result = fn(**args)
         except ToolRefused as exc:
             result = {"error": str(exc)}
+        except Exception:
+            log.exception("The assistant's tool %s failed", name)
+            result = {"error": f"{name} failed on our side; it has been logged."}
         return ToolCall(name, args, _bounded(result))
 
 

@@ -8,7 +8,8 @@ return. What it does not understand it declines instead of guessing.
 import re
 from collections.abc import Callable, Iterator
 
-from utils.assistant import offline_answers as answers
+from utils.assistant import offline_answers as account
+from utils.assistant import offline_market as markets
 from utils.assistant.base import Event, Result, ToolBox, ToolCall, Turn
 from utils.assistant.entities import Recogniser, number_of_days, order_in
 from utils.assistant.glossary import find_in
@@ -66,11 +67,11 @@ class OfflineAssistant:
         if FORBIDDEN.search(message):
             return REFUSAL
         if context:
-            return answers.explain_figures(context)
+            return markets.explain_figures(context)
         tickers = self.recogniser.tickers(message)
         order = order_in(message)
         if order:
-            return answers.proposal(call, order, tickers)
+            return account.proposal(call, order, tickers)
         for matches, respond in self._rules():
             if matches(text, tickers):
                 return respond(call, text, tickers)
@@ -82,15 +83,15 @@ class OfflineAssistant:
         return [
             (
                 lambda s, t: _has(s, "deposit", "add money", "add funds", "top up"),
-                lambda c, s, t: answers.deposit(),
+                lambda c, s, t: account.deposit(),
             ),
             (
                 lambda s, t: not t and not _personal(s) and asks_meaning.search(s) and find_in(s),
-                lambda c, s, t: answers.term(c, find_in(s)[0]),
+                lambda c, s, t: markets.term(c, find_in(s)[0]),
             ),
             (
                 lambda s, t: _has(s, "monte carlo", "simulat", "outlook", "forecast", "scenario"),
-                lambda c, s, t: answers.monte_carlo(c, first(t), number_of_days(s) or 252),
+                lambda c, s, t: markets.monte_carlo(c, first(t), number_of_days(s) or 252),
             ),
             (
                 lambda s, t: (
@@ -108,7 +109,7 @@ class OfflineAssistant:
                         "oversold",
                     )
                 ),
-                lambda c, s, t: answers.indicators(c, t[0]),
+                lambda c, s, t: markets.indicators(c, t[0]),
             ),
             (
                 lambda s, t: (
@@ -125,11 +126,11 @@ class OfflineAssistant:
                         "risky",
                     )
                 ),
-                lambda c, s, t: answers.risk(c, t[0]),
+                lambda c, s, t: markets.risk(c, t[0]),
             ),
             (
                 lambda s, t: _has(s, "order"),
-                lambda c, s, t: answers.orders(c),
+                lambda c, s, t: account.orders(c),
             ),
             (
                 lambda s, t: _has(
@@ -143,31 +144,31 @@ class OfflineAssistant:
                     "performance",
                     "return",
                 ),
-                lambda c, s, t: answers.pnl(c),
+                lambda c, s, t: account.pnl(c),
             ),
             (
                 lambda s, t: _has(s, "cash", "balance", "buying power", "how much money"),
-                lambda c, s, t: answers.cash(c),
+                lambda c, s, t: account.cash(c),
             ),
             (
                 lambda s, t: _has(s, "portfolio", "holding", "position", "own", "shares do i"),
-                lambda c, s, t: answers.portfolio(c),
+                lambda c, s, t: account.portfolio(c),
             ),
             (
                 lambda s, t: t and _has(s, "history", "over the last", "past", "year", "month"),
-                lambda c, s, t: answers.history(c, t[0]),
+                lambda c, s, t: markets.history(c, t[0]),
             ),
             (
                 lambda s, t: _has(s, "find", "search", "look up", "which compan", "stocks? in"),
-                lambda c, s, t: answers.search(c, _search_words(s)),
+                lambda c, s, t: markets.search(c, _search_words(s)),
             ),
             (
                 lambda s, t: bool(t),
-                lambda c, s, t: answers.quotes(c, t[:3]),
+                lambda c, s, t: markets.quotes(c, t[:3]),
             ),
             (
                 lambda s, t: asks_meaning.search(s) and find_in(s),
-                lambda c, s, t: answers.term(c, find_in(s)[0]),
+                lambda c, s, t: markets.term(c, find_in(s)[0]),
             ),
         ]
 
