@@ -38,6 +38,8 @@ def assistant_page():
 def api_chat():
     body = json_body()
     checked = chat.check_message(body)
+    if checked["conversation_id"] is not None:
+        chat.owned(current_user.user_id, checked["conversation_id"])  # a 404 costs no quota
     try:
         limits.take(current_user.user_id)
     except Throttled as exc:
