@@ -1,5 +1,7 @@
 """Role separation: users never reach admin pages or endpoints, whatever URL they try."""
 
+import re
+
 import pytest
 
 from app import create_app
@@ -12,9 +14,7 @@ def _urls(prefix: str) -> list[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith(prefix):
             continue
-        path = str(rule).replace("<int:transaction_id>", "1").replace("<int:user_id>", "1")
-        path = path.replace("<int:token_id>", "1").replace("<ticker>", "AAPL")
-        path = path.replace("<int:order_id>", "1")
+        path = re.sub(r"<int:\w+>", "1", str(rule)).replace("<ticker>", "AAPL")
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             urls.append((method, path))
     return urls
