@@ -5,7 +5,6 @@ from flask import current_app
 
 from services import market
 from utils.assistant.fallback import WithFallback
-from utils.assistant.gemini import GeminiClient, make_sdk_client
 from utils.assistant.offline import OfflineAssistant
 
 SDK_KEY = "paperdesk_gemini_sdk"  # tests put a fake google-genai client here
@@ -21,6 +20,8 @@ def current():
     cfg = current_app.config
     if not cfg["GEMINI_API_KEY"]:
         return offline()
+    from utils.assistant.gemini import GeminiClient  # google-genai loads only when it is used
+
     return WithFallback(
         GeminiClient(_sdk(), cfg["GEMINI_MODEL"], cfg["GEMINI_TOOL_ROUNDS"]), offline()
     )
@@ -35,6 +36,8 @@ def _sdk():
     app = current_app._get_current_object()
     sdk = app.extensions.get(SDK_KEY)
     if sdk is None:
+        from utils.assistant.gemini import make_sdk_client
+
         cfg = app.config
         sdk = make_sdk_client(
             cfg["GEMINI_API_KEY"],

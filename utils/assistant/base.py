@@ -96,6 +96,10 @@ class ToolBox:
         return ToolCall(name, args, _bounded(result))
 
 
+class GeminiUnavailable(Exception):
+    """Gemini could not answer; ``str()`` is a message fit to show the user."""
+
+
 class ToolRefused(Exception):
     """A tool could not answer (bad argument, no data); the message says why."""
 

@@ -2,8 +2,7 @@
 
 from collections.abc import Iterator
 
-from utils.assistant.base import Event, ToolBox, Turn
-from utils.assistant.gemini import GeminiUnavailable
+from utils.assistant.base import Event, GeminiUnavailable, ToolBox, Turn
 
 
 class WithFallback:

@@ -12,16 +12,12 @@ from collections.abc import Iterator
 from google import genai
 from google.genai import errors, types
 
-from utils.assistant.base import Event, Result, ToolBox, ToolCall, Turn
+from utils.assistant.base import Event, GeminiUnavailable, Result, ToolBox, ToolCall, Turn
 from utils.assistant.prompts import SYSTEM_INSTRUCTION
 
 log = logging.getLogger("paperdesk.assistant")
 RETRY_STATUSES = [429, 500, 502, 503, 504]
 HISTORY_TOOL_CHARS = 1500
-
-
-class GeminiUnavailable(Exception):
-    """Gemini could not answer; ``str()`` is a message fit to show the user."""
 
 
 def make_sdk_client(api_key: str, base_url: str | None, timeout: float, retries: int, delay: float):
