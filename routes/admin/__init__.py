@@ -26,5 +26,12 @@ def require_two_factor():
     return redirect(url_for("auth.two_factor"))
 
 
-from routes.admin import data, funds, orders, routes, settings, users  # noqa: E402, F401
-from routes.admin import assistant  # noqa: E402, F401
+from routes.admin import (  # noqa: E402, F401
+    assistant,
+    data,
+    funds,
+    orders,
+    routes,
+    settings,
+    users,
+)

@@ -5,5 +5,13 @@ from routes.helpers import require_role
 bp = Blueprint("user", __name__)
 bp.before_request(require_role("user", "auth.login"))
 
-from routes.user import analysis, analysis_pages, api, market, profile, routes, trading  # noqa: E402, F401
-from routes.user import assistant  # noqa: E402, F401
+from routes.user import (  # noqa: E402, F401
+    analysis,
+    analysis_pages,
+    api,
+    assistant,
+    market,
+    profile,
+    routes,
+    trading,
+)
