@@ -19,6 +19,7 @@ from extensions import csrf, db, login_manager, migrate
 from routes.helpers import BoundedInt, bearer_token, json_error, wants_json
 from routes.requests import JSONProvider, PaperDeskRequest
 from routes.security import register_security_headers
+from services import events
 from services.db import is_lock_contention
 from services.errors import ServiceError
 from services.pool import configure_pool
@@ -101,6 +102,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
+    events.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "warning"

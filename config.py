@@ -130,6 +130,15 @@ class Config:
     ASSISTANT_RATE_LIMIT = _env("ASSISTANT_RATE_LIMIT", 10)
     ASSISTANT_RATE_WINDOW = _env("ASSISTANT_RATE_WINDOW", 60)
 
+    REDIS_URL = _env("REDIS_URL", "")  # set: events go through Redis Streams
+    EVENT_STREAM_KEY = _env("EVENT_STREAM_KEY", "paperdesk:events")
+    EVENT_STREAM_MAXLEN = _env("EVENT_STREAM_MAXLEN", 100_000)
+    EVENT_RETRY_SECONDS = _env("EVENT_RETRY_SECONDS", 5.0)
+    ACTIVITY_WINDOW = _env("ACTIVITY_WINDOW", 5)
+    ACTIVITY_GRACE = _env("ACTIVITY_GRACE", 2)
+    RULES_PER_USER = _env("RULES_PER_USER", 20)
+    ALERTS_PER_USER = _env("ALERTS_PER_USER", 50)
+
 
 class TestConfig(Config):
     """Settings for the test suite: a throwaway database and fast password hashing."""

@@ -16,6 +16,7 @@ from extensions import db
 from models import Transaction
 from services import locks
 from services.errors import NotFound, ServiceError
+from services.events import trading as trading_events
 from services.ledger import move_cash
 from services.rows import PositionRecord, pending
 from utils.clock import utcnow
@@ -70,6 +71,7 @@ def apply_fill(account, position, order, price: Decimal, quantity: int) -> dict:
     if commission:
         move_cash(account, -commission, "commission", reference)
     _advance_order(order, price, quantity, commission)
+    trading_events.order_filled(order, price, quantity, value)
     fill = {
         "order_id": order,
         "user_id": order.user_id,
@@ -165,3 +167,4 @@ def release(account, position, order, status: str, reason: str | None) -> None:
     order.closed_at = utcnow()
     order.trigger_dir = order.trigger_price = None
     order.remark = reason
+    trading_events.order_closed(order, status, reason)

@@ -16,6 +16,7 @@ from models import FundTransaction
 from services import audit
 from services.db import lock_account, lock_one, transaction
 from services.errors import Conflict, NotFound, ServiceError
+from services.events import trading as trading_events
 from services.ledger import move_cash
 from utils.clock import utcnow
 from utils.money import AmountError, format_money, parse_amount
@@ -74,6 +75,7 @@ def approve(admin, request_id: int, ip: str | None = None) -> FundTransaction:
             signed = -request.amount
         move_cash(account, signed, request.transaction_type, _target(request))
         _decide(request, admin, "approved", None)
+        trading_events.fund_decided(request, "approved")
         audit.record(admin, "fund.approve", _target(request), {"amount": request.amount}, ip)
     return request
 
@@ -89,6 +91,7 @@ def reject(admin, request_id: int, reason: str, ip: str | None = None) -> FundTr
             account.frozen_balance -= request.amount
             account.available_balance += request.amount
         _decide(request, admin, "rejected", reason)
+        trading_events.fund_decided(request, "rejected")
         audit.record(admin, "fund.reject", _target(request), {"reason": reason}, ip)
     return request
 

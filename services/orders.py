@@ -13,6 +13,7 @@ from extensions import db
 from services import audit, locks, market
 from services.db import transaction
 from services.errors import Conflict, NotFound, ServiceError, Unavailable
+from services.events import trading as trading_events
 from services.execution import apply_fill, costs, lock_for_order, release
 from services.rows import OrderRecord, insert_now
 from utils.clock import utcnow
@@ -54,9 +55,13 @@ def place(user, spec: OrderSpec, ip: str | None = None, fill_price: Decimal | No
     needs_fresh = spec.kind in ("market", "trailing_stop") and fill_price is None
     if quote.stale and needs_fresh:
         raise Unavailable(f"No current price for {ticker}; try again shortly.")
-    with transaction():
-        account, position = lock_trader(user.user_id, ticker)
-        return place_locked(user, account, position, spec, quote, ip, fill_price)
+    try:
+        with transaction():
+            account, position = lock_trader(user.user_id, ticker)
+            return place_locked(user, account, position, spec, quote, ip, fill_price)
+    except ServiceError as exc:
+        trading_events.order_refused(user.user_id, spec, exc.message)
+        raise
 
 
 def lock_trader(user_id: int, ticker: str):
@@ -167,7 +172,7 @@ def _check_means(account, position, side, quantity, ticker, price, reserve=None)
 
 def _new_order(account, spec: OrderSpec, ticker: str, quantity: int) -> OrderRecord:
     now = utcnow()
-    return OrderRecord.new(
+    order = OrderRecord.new(
         user_id=account.user_id,
         ticker=ticker,
         order_type=spec.side,
@@ -188,6 +193,8 @@ def _new_order(account, spec: OrderSpec, ticker: str, quantity: int) -> OrderRec
         created_at=now,
         updated_at=now,
     )
+    trading_events.order_placed(order)
+    return order
 
 
 def act(

@@ -1,0 +1,165 @@
+"""The event stream: published after commit only; the Redis backend across processes,
+falling back when Redis goes away and recovering by itself."""
+
+import json
+import logging
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from extensions import db
+from models import User
+from services import events, orders
+from services.db import transaction
+from services.errors import ServiceError
+from services.events.memory import MemoryBackend
+from services.events.redis_stream import RedisBackend
+from services.orders import OrderSpec
+from tests.redis_helpers import Proxy, redis_or_skip, stream_key
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _read_all(backend, cursor):
+    _, found = backend.read(cursor, timeout=0.2)
+    return found
+
+
+def test_a_committed_order_publishes_placed_and_filled_events(app, market, trader):
+    market.set("AAPL", "100.00")
+    with app.app_context():
+        bus = events.backend()
+        cursor = bus.latest()
+        user = db.session.get(User, trader)
+        order_id = orders.place(user, OrderSpec("AAPL", "buy", "market", quantity=3)).order_id
+        found = _read_all(bus, cursor)
+    kinds = [e["type"] for e in found]
+    assert kinds == ["order.placed", "order.filled"]
+    fill = found[1]["payload"]
+    assert (
+        fill["order_id"] == order_id == found[0]["payload"]["order_id"]
+        and fill["user_id"] == trader
+    )
+    assert fill["quantity"] == 3 and fill["price"] == "100.0000" and fill["resting"] is False
+
+
+def test_a_rolled_back_change_publishes_nothing(app, market, trader):
+    market.set("AAPL", "100.00")
+    with app.app_context():
+        bus = events.backend()
+        cursor = bus.latest()
+        user = db.session.get(User, trader)
+        with pytest.raises(RuntimeError), transaction():
+            account, position = orders.lock_trader(trader, "AAPL")
+            quote = orders.market.get_quote("AAPL")
+            spec = OrderSpec("AAPL", "buy", "market", quantity=1)
+            orders.place_locked(user, account, position, spec, quote)
+            raise RuntimeError("crash before commit")
+        assert _read_all(bus, cursor) == []
+
+
+def test_a_refused_order_is_a_reject_event_and_nothing_else(app, market, trader):
+    market.set("AAPL", "100.00")
+    with app.app_context():
+        bus = events.backend()
+        cursor = bus.latest()
+        user = db.session.get(User, trader)
+        with pytest.raises(ServiceError):
+            orders.place(user, OrderSpec("AAPL", "buy", "market", quantity=500))
+        found = _read_all(bus, cursor)
+    assert [e["type"] for e in found] == ["order.rejected"]
+    assert "Insufficient funds" in found[0]["payload"]["reason"]
+
+
+def test_memory_backend_wakes_a_waiting_reader_and_keeps_order():
+    bus = MemoryBackend(maxlen=3)
+    cursor = bus.latest()
+    bus.publish([events.event("a", {"n": i}) for i in range(5)])
+    cursor, found = bus.read(cursor, timeout=0)
+    assert [e["payload"]["n"] for e in found] == [2, 3, 4]  # capped at 3
+    assert bus.read(cursor, timeout=0.05)[1] == []
+
+
+def test_an_event_published_in_another_process_reaches_this_one_over_redis():
+    client = redis_or_skip()
+    key = stream_key()
+    backend = RedisBackend("redis://127.0.0.1:6379/5", key, maxlen=1000)
+    try:
+        cursor = backend.latest()
+        code = (
+            "from services.events.redis_stream import RedisBackend\n"
+            "from services import events\n"
+            f"b = RedisBackend('redis://127.0.0.1:6379/5', {key!r}, 1000)\n"
+            "b.publish([events.event('order.filled', {'order_id': 42})])\n"
+        )
+        subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=30)
+        cursor, found = backend.read(cursor, timeout=5)
+        assert [(e["type"], e["payload"]) for e in found] == [("order.filled", {"order_id": 42})]
+        assert client.xlen(key) == 1
+    finally:
+        client.delete(key)
+
+
+def test_the_stream_is_capped():
+    client = redis_or_skip()
+    key = stream_key()
+    backend = RedisBackend("redis://127.0.0.1:6379/5", key, maxlen=100)
+    try:
+        backend.publish([events.event("quotes", {"n": i}) for i in range(2000)])
+        assert client.xlen(key) < 400  # MAXLEN ~ trims whole nodes, so about the cap
+    finally:
+        client.delete(key)
+
+
+def test_consumer_group_hands_each_event_to_the_group_once():
+    client = redis_or_skip()
+    key = stream_key()
+    backend = RedisBackend("redis://127.0.0.1:6379/5", key, maxlen=1000)
+    try:
+        assert backend.read_group("worker", "a", timeout=0.01) == []  # creates the group
+        backend.publish([events.event("x", {"n": i}) for i in range(3)])
+        first = backend.read_group("worker", "a", timeout=0.5)
+        backend.ack("worker", [e["id"] for e in first])
+        again = RedisBackend("redis://127.0.0.1:6379/5", key, 1000).read_group("worker", "b", 0.05)
+        assert [e["payload"]["n"] for e in first] == [0, 1, 2] and again == []
+        assert client.xpending(key, "worker")["pending"] == 0
+    finally:
+        client.delete(key)
+
+
+def test_redis_going_away_falls_back_with_a_warning_and_recovers(caplog):
+    client = redis_or_skip()
+    key = stream_key()
+    proxy = Proxy()
+    proxy.start()
+    backend = RedisBackend(proxy.url, key, maxlen=1000, retry_seconds=0.2)
+    caplog.set_level(logging.WARNING, logger="paperdesk.events")
+    try:
+        cursor = backend.latest()
+        backend.publish([events.event("before", {})])
+        cursor, found = backend.read(cursor, timeout=1)
+        assert [e["type"] for e in found] == ["before"]
+        proxy.stop()
+        backend.publish([events.event("during", {})])  # Redis away: this process only
+        assert not backend.healthy()
+        assert any("Redis unavailable" in r.message for r in caplog.records)
+        cursor, found = backend.read(cursor, timeout=1)
+        assert cursor[0] == "m"  # reading this process's events meanwhile
+        assert [e["type"] for e in found] == ["during"]
+        assert client.xlen(key) == 1  # "during" never reached Redis
+        proxy.start()
+        time.sleep(0.3)
+        assert backend.healthy()
+        assert any("Redis is back" in r.message for r in caplog.records)
+        cursor = backend.latest()
+        backend.publish([events.event("after", {})])
+        cursor, found = backend.read(cursor, timeout=1)
+        assert [e["type"] for e in found] == ["after"] and client.xlen(key) == 2
+        stored = client.xrange(key)
+        assert [json.loads(f[b"e"])["type"] for _, f in stored] == ["before", "after"]
+    finally:
+        proxy.stop()
+        client.delete(key)
