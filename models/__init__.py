@@ -2,6 +2,8 @@
 
 from models.analysis import AccountValuation, UserPreference
 from models.assistant import AssistantUsage, ChatMessage, Conversation
+from models.activity import ActivityMinute
+from models.alerts import ALERT_KINDS, Notification, PriceAlert
 from models.audit import AuditLog
 from models.finance import AccountBalance, AccountReset, CashLedger, FundTransaction, SiteSetting
 from models.market import (
@@ -13,21 +15,25 @@ from models.market import (
     WatchlistItem,
     WorkerLease,
 )
+from models.rules import AutoRule, RuleDecision
 from models.session import LoginSession
 from models.trade import OPEN_STATUSES, ORDER_STATUSES, Order, Portfolio, QuoteHold, Transaction
 from models.twofactor import RecoveryCode, TwoFactor
 from models.user import Admin, ApiToken, LoginAttempt, User
 
 __all__ = [
+    "ALERT_KINDS",
     "OPEN_STATUSES",
     "ORDER_STATUSES",
     "AccountBalance",
     "AccountReset",
     "AccountValuation",
+    "ActivityMinute",
     "Admin",
     "ApiToken",
     "AssistantUsage",
     "AuditLog",
+    "AutoRule",
     "Candle",
     "CashLedger",
     "ChatMessage",
@@ -39,11 +45,14 @@ __all__ = [
     "LoginSession",
     "MarketData",
     "MarketTicker",
+    "Notification",
     "Order",
     "Portfolio",
+    "PriceAlert",
     "QuoteHold",
     "RecoveryCode",
     "SiteSetting",
+    "RuleDecision",
     "Transaction",
     "TwoFactor",
     "User",

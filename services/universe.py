@@ -11,7 +11,15 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from extensions import db
-from models import OPEN_STATUSES, MarketTicker, Order, Portfolio, WatchlistItem
+from models import (
+    OPEN_STATUSES,
+    AutoRule,
+    MarketTicker,
+    Order,
+    Portfolio,
+    PriceAlert,
+    WatchlistItem,
+)
 from services import audit
 from services.db import lock_person, transaction
 from services.errors import ServiceError
@@ -28,6 +36,8 @@ def active_universe() -> list[str]:
         select(WatchlistItem.ticker).distinct(),
         select(Portfolio.ticker).where(Portfolio.quantity > 0).distinct(),
         select(Order.ticker).where(Order.order_status.in_(OPEN_STATUSES)).distinct(),
+        select(AutoRule.ticker).where(AutoRule.active.is_(True)).distinct(),
+        select(PriceAlert.ticker).where(PriceAlert.fired_at.is_(None)).distinct(),
     ]
     tickers: set[str] = set()
     for query in queries:

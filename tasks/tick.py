@@ -4,6 +4,7 @@ orders the new prices trigger, expire day orders, publish."""
 from dataclasses import dataclass, field
 
 from services import candles, market, matching, universe
+from tasks import streams
 from tasks.events import bus
 from utils.candles import CandleAggregator
 from utils.clock import epoch
@@ -17,6 +18,7 @@ class TickState:
     aggregator: CandleAggregator = field(init=False)
     day_volume: dict = field(default_factory=dict)
     last_as_of: dict = field(default_factory=dict)
+    streams: object = None  # tasks.streams.StreamState, made on the first tick
 
     def __post_init__(self) -> None:
         self.aggregator = CandleAggregator(self.intervals)
@@ -46,7 +48,11 @@ def run_tick(state: TickState) -> dict:
     expired = matching.expire_due()  # first: a day order must not fill after the close
     fills = sum(matching.on_price(q.ticker, q.price, volume) for q, volume in moved)
     bus.publish({"type": "quotes", "tickers": sorted(quotes), "at": now})
-    return {"tickers": len(quotes), "closed": len(closed), "fills": fills, "expired": expired}
+    done = {"tickers": len(quotes), "closed": len(closed), "fills": fills, "expired": expired}
+    stream_state = streams.ensure(state)
+    done |= streams.on_prices(stream_state, [q for q, _ in moved], now)
+    done |= streams.consume(stream_state, now)
+    return done
 
 
 def _volume_since_last(state: TickState, ticker: str, day_volume: int) -> int:

@@ -46,5 +46,6 @@ def _drop(session) -> None:
     session.info.pop(READY, None)
 
 
-def _drop_soft(session, _previous_transaction) -> None:
-    _drop(session)
+def _drop_soft(session, previous_transaction) -> None:
+    if not previous_transaction.nested:  # a savepoint's rollback keeps the outer events
+        _drop(session)

@@ -1,0 +1,131 @@
+"""One rule decision in one transaction: re-check the limits under the account's lock,
+trade through the order path (source ``auto``) or skip, and log it either way.
+
+Locks follow the fixed order: account, position (services.orders.lock_trader), then
+the rule's row. The order is placed in a savepoint, so a refusal (no cash, say)
+rolls back only the order and the decision is still logged as skipped.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from extensions import db
+from models import AutoRule, RuleDecision
+from services import events, notifications, orders
+from services.db import lock_one, transaction
+from services.errors import ServiceError
+from services.execution import costs
+from services.orders import OrderSpec
+from utils.clock import utcnow
+from utils.streams.signals import Signal
+from utils.trading import shares_for_amount
+
+PCT = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class Decided:
+    """What a decision did: ``traded`` or ``skipped``, why, and the order it placed."""
+
+    outcome: str
+    reason: str
+    order_id: int | None
+
+
+def decide(rule_id: int, user, signal: Signal, quote) -> Decided | None:
+    """Act on ``signal`` for rule ``rule_id``; what was decided (None if the rule is gone
+    or switched off)."""
+    now = utcnow()
+    with transaction():
+        account, position = orders.lock_trader(user.user_id, quote.ticker)
+        rule = lock_one(AutoRule, AutoRule.rule_id == rule_id)
+        if rule is None or not rule.active:
+            return None
+        _roll_day(rule, now)
+        quantity, reason = _size(rule, signal, position, quote.price, now)
+        order = None
+        if reason is None:
+            order, reason = _place(user, account, position, rule, signal.side, quantity, quote)
+        decision = _log(rule, signal, now, order, reason)
+        _notify(rule, signal.side, order, reason)
+        done = Decided(decision.outcome, reason, decision.order_id)
+    return done
+
+
+def _roll_day(rule: AutoRule, now: datetime) -> None:
+    if rule.trades_day != now.date():
+        rule.trades_day, rule.trades_today = now.date(), 0
+
+
+def _size(rule, signal, position, price, now) -> tuple[int, str | None]:
+    """Shares to trade, or the limit that stops the trade."""
+    if rule.ends_at is not None and now >= rule.ends_at:
+        rule.active = False
+        return 0, f"the rule ended at {rule.ends_at:%Y-%m-%d %H:%M}; switched off"
+    if rule.last_trade_at and now - rule.last_trade_at < timedelta(seconds=rule.cooldown_seconds):
+        return 0, f"cooling down ({rule.cooldown_seconds} s between trades)"
+    if rule.trades_today >= rule.max_trades_per_day:
+        return 0, f"reached {rule.max_trades_per_day} trades today"
+    held = position.quantity if position else 0
+    free = held - (position.reserved_quantity if position else 0)
+    shares = rule.quantity or shares_for_amount(rule.amount, price, costs(), signal.side)
+    if signal.side == "sell":
+        shares = min(shares, free)
+        return (0, "no shares to sell") if shares < 1 else (shares, None)
+    if shares < 1:
+        return 0, f"${rule.amount} buys no whole share at ${price}"
+    if rule.max_position is not None and held + shares > rule.max_position:
+        room = rule.max_position - held
+        if room < 1:
+            return 0, f"position of {held} is at the maximum of {rule.max_position}"
+        shares = room
+    return shares, None
+
+
+def _place(user, account, position, rule, side, quantity, quote):
+    spec = OrderSpec(rule.ticker, side, "market", quantity=quantity, source="auto")
+    emitted = events.mark()
+    try:
+        with db.session.begin_nested():
+            order = orders.place_locked(user, account, position, spec, quote)
+    except ServiceError as exc:
+        events.forget_since(emitted)
+        return None, exc.message
+    rule.last_trade_at = utcnow()
+    rule.trades_today += 1
+    return order, f"{side} {quantity} at market"
+
+
+def _log(rule, signal: Signal, now, order, reason: str) -> RuleDecision:
+    decision = RuleDecision(
+        rule_id=rule.rule_id,
+        user_id=rule.user_id,
+        decided_at=now,
+        side=signal.side,
+        price=Decimal(str(signal.price)).quantize(PCT),
+        average=Decimal(str(signal.average)).quantize(PCT),
+        deviation_pct=Decimal(str(signal.deviation_pct)).quantize(PCT),
+        outcome="traded" if order is not None else "skipped",
+        reason=reason,
+        order_id=order.order_id if order is not None else None,
+    )
+    db.session.add(decision)
+    events.emit(
+        "rule.decision",
+        {
+            "rule_id": rule.rule_id,
+            "user_id": rule.user_id,
+            "ticker": rule.ticker,
+            "side": signal.side,
+            "outcome": decision.outcome,
+            "reason": reason,
+        },
+    )
+    return decision
+
+
+def _notify(rule, side, order, reason) -> None:
+    if order is not None:
+        message = f"Rule #{rule.rule_id} on {rule.ticker}: {reason} (order #{order.order_id})."
+        notifications.add(rule.user_id, "rule", message, f"/rules/{rule.rule_id}")

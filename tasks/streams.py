@@ -1,0 +1,100 @@
+"""The worker's part of the event stream, called once per tick by tasks.tick:
+
+1. every new price feeds the rules (services.rules) and alerts (services.alerts)
+   of its ticker;
+2. the events since the last tick are read with the worker's consumer group and
+   feed the activity windows and the notifications of resting fills and fund
+   decisions; closed windows are published for the admin dashboard and each
+   finished minute is written to the database.
+"""
+
+import logging
+import os
+import socket
+from dataclasses import dataclass, field
+
+from flask import current_app
+
+from extensions import db
+from models import User
+from services import events, notifications
+from services.activity.store import Activity, store_minutes
+from services.alerts.watch import AlertBook
+from services.rules import trade
+from services.rules.book import RuleBook
+
+GROUP = "worker"
+log = logging.getLogger("paperdesk.worker")
+
+
+@dataclass
+class StreamState:
+    """What the lease holder keeps between ticks for the stream consumers."""
+
+    activity: Activity
+    rules: RuleBook = field(default_factory=RuleBook)
+    alerts: AlertBook = field(default_factory=AlertBook)
+    consumer: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+
+
+def ensure(tick_state) -> StreamState:
+    """The tick state's stream state, made on first use (and shared with the admin API)."""
+    if tick_state.streams is None:
+        cfg = current_app.config
+        tick_state.streams = StreamState(Activity(cfg["ACTIVITY_WINDOW"], cfg["ACTIVITY_GRACE"]))
+        current_app.extensions["paperdesk_activity"] = tick_state.streams.activity
+    return tick_state.streams
+
+
+def on_prices(state: StreamState, quotes: list, at: float) -> dict:
+    """Run the rules and alerts of the tickers that moved; counts of trades and alerts."""
+    state.rules.reload_if_due()
+    state.alerts.reload_if_due()
+    traded = fired = 0
+    for quote in quotes:
+        fired += state.alerts.on_quote(quote)
+        for rule, signal in state.rules.on_price(quote.ticker, at, float(quote.price)):
+            user = db.session.get(User, rule.user_id)
+            decision = trade.decide(rule.rule_id, user, signal, quote) if user else None
+            if decision is not None and decision.outcome == "traded":
+                state.rules.traded(rule, at)
+                traded += 1
+    db.session.remove()
+    return {"rule_trades": traded, "alerts": fired}
+
+
+def consume(state: StreamState, now: float) -> dict:
+    """Read this tick's events with the worker's group; feed activity and notifications."""
+    bus = events.backend()
+    found = bus.read_group(GROUP, state.consumer, timeout=0.01)
+    state.activity.add(found)
+    rows = []
+    for item in found:
+        kind, payload = item["type"], item["payload"]
+        if kind == "rule.changed":
+            state.rules.stale = True
+        elif kind == "alert.changed":
+            state.alerts.stale = True
+        elif (note := notification_for(kind, payload)) is not None:
+            rows.append(note)
+    notifications.add_many(rows)
+    closed = state.activity.advance(now)
+    events.publish_all([events.event("activity.window", w) for w in closed])
+    stored = store_minutes(state.activity)
+    bus.ack(GROUP, [item["id"] for item in found])
+    return {"events": len(found), "windows": len(closed), "minutes": stored}
+
+
+def notification_for(kind: str, p: dict) -> dict | None:
+    """The notification an event deserves (fills of resting orders, fund decisions)."""
+    if kind == "order.filled" and p.get("resting") and p.get("source") != "auto":
+        message = (
+            f"Your {p['kind'].replace('_', ' ')} {p['side']} of {p['ticker']} filled: "
+            f"{p['quantity']} at ${p['price']} (order #{p['order_id']})."
+        )
+        return {"user_id": p["user_id"], "kind": "fill", "message": message, "link": "/orders"}
+    if kind == "fund.decided":
+        what = "deposit" if p["kind"] == "deposit" else "withdrawal"
+        message = f"Your {what} of ${p['amount']} was {p['status']}."
+        return {"user_id": p["user_id"], "kind": "fund", "message": message, "link": "/account"}
+    return None

@@ -1,0 +1,1 @@
+"""Stream computations: moving averages over time and tumbling-window statistics."""
