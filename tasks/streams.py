@@ -41,8 +41,10 @@ def ensure(tick_state) -> StreamState:
     """The tick state's stream state, made on first use (and shared with the admin API)."""
     if tick_state.streams is None:
         cfg = current_app.config
-        tick_state.streams = StreamState(Activity(cfg["ACTIVITY_WINDOW"], cfg["ACTIVITY_GRACE"]))
-        current_app.extensions["paperdesk_activity"] = tick_state.streams.activity
+        state = StreamState(Activity(cfg["ACTIVITY_WINDOW"], cfg["ACTIVITY_GRACE"]))
+        events.backend().read_group(GROUP, state.consumer, timeout=0.001)  # join the group now
+        current_app.extensions["paperdesk_activity"] = state.activity
+        tick_state.streams = state
     return tick_state.streams
 
 
@@ -92,9 +94,14 @@ def notification_for(kind: str, p: dict) -> dict | None:
             f"Your {p['kind'].replace('_', ' ')} {p['side']} of {p['ticker']} filled: "
             f"{p['quantity']} at ${p['price']} (order #{p['order_id']})."
         )
-        return {"user_id": p["user_id"], "kind": "fill", "message": message, "link": "/orders"}
+        return {"user_id": p["user_id"], "kind": "fill", "message": message, "link": "/user/orders"}
     if kind == "fund.decided":
         what = "deposit" if p["kind"] == "deposit" else "withdrawal"
         message = f"Your {what} of ${p['amount']} was {p['status']}."
-        return {"user_id": p["user_id"], "kind": "fund", "message": message, "link": "/account"}
+        return {
+            "user_id": p["user_id"],
+            "kind": "fund",
+            "message": message,
+            "link": "/user/account",
+        }
     return None

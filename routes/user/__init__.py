@@ -6,6 +6,7 @@ bp = Blueprint("user", __name__)
 bp.before_request(require_role("user", "auth.login"))
 
 from routes.user import (  # noqa: E402, F401
+    alerts,
     analysis,
     analysis_pages,
     api,
@@ -13,5 +14,6 @@ from routes.user import (  # noqa: E402, F401
     market,
     profile,
     routes,
+    rules,
     trading,
 )

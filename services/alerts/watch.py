@@ -77,16 +77,9 @@ def fire(alert: tuple, quote) -> bool:
         ).rowcount
         if not claimed:
             return False
-        what = {"above": "rose to", "below": "fell to"}.get(kind, "moved")
-        message = f"{quote.ticker} {what} ${quote.price} (alert: {kind} {threshold})."
-        if kind.startswith("move"):
-            message = (
-                f"{quote.ticker} moved {quote.change_percent}% today (alert: {kind} {threshold}%)."
-            )
-        notifications.add(user_id, "alert", message, f"/stock_chart?ticker={quote.ticker}")
-        events.emit(
-            "alert.fired", {"alert_id": alert_id, "user_id": user_id, "ticker": quote.ticker}
-        )
+        ticker = quote.ticker
+        notifications.add(user_id, "alert", _message(kind, threshold, quote), _link(ticker))
+        events.emit("alert.fired", {"alert_id": alert_id, "user_id": user_id, "ticker": ticker})
     return True
 
 
@@ -98,4 +91,4 @@ def _message(kind: str, threshold, quote) -> str:
 
 
 def _link(ticker: str) -> str:
-    return f"/stock_chart?ticker={ticker}"
+    return f"/user/stock_chart?ticker={ticker}"

@@ -128,4 +128,4 @@ def _log(rule, signal: Signal, now, order, reason: str) -> RuleDecision:
 def _notify(rule, side, order, reason) -> None:
     if order is not None:
         message = f"Rule #{rule.rule_id} on {rule.ticker}: {reason} (order #{order.order_id})."
-        notifications.add(rule.user_id, "rule", message, f"/rules/{rule.rule_id}")
+        notifications.add(rule.user_id, "rule", message, f"/user/rules/{rule.rule_id}")

@@ -1,0 +1,82 @@
+"""Server-Sent Event streams on the event stream, holding a stream slot each.
+
+Like the quote stream (routes.market.stream), a stream takes a slot
+(routes.market.slots) for as long as it is open; without a free slot it answers
+one snapshot with a ``retry:`` delay, so the browser comes back later instead of
+holding a thread.
+"""
+
+import json
+import time
+
+from flask import Response, current_app
+
+from extensions import db
+from routes.market.slots import slots
+from services import events
+
+KEEP_ALIVE_SECONDS = 5
+
+
+def sse(kind: str, data) -> str:
+    """One Server-Sent Event."""
+    return f"event: {kind}\ndata: {json.dumps(data, default=str)}\n\n"
+
+
+def stream_response(owner: str, snapshot, live) -> Response:
+    """Stream ``live(app)`` in a slot, or send ``snapshot()`` once with a retry delay."""
+    app = current_app._get_current_object()
+    cfg = app.config
+    if slots.take(owner, cfg["STREAM_SLOTS"], cfg["STREAM_SLOTS_PER_USER"]):
+        body = _SlotHeld(live(app), owner)
+    else:
+        body = [f"retry: {cfg['STREAM_BUSY_RETRY'] * 1000}\n\n", sse("busy", {})] + snapshot()
+    db.session.remove()  # hold no transaction while streaming
+    return Response(
+        body,
+        mimetype="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+class _SlotHeld:
+    """A live stream that gives its slot back when the response closes."""
+
+    def __init__(self, body, owner: str) -> None:
+        self._body, self._owner, self._closed = body, owner, False
+
+    def __iter__(self):
+        try:
+            yield from self._body
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._body.close()
+            slots.give_back(self._owner)
+
+
+def follow(app, wanted, on_events, max_seconds: float, first=()):
+    """Yield what ``on_events(app, found, degraded)`` makes of the events ``wanted`` keeps,
+    for ``max_seconds``; with the event stream degraded it is called every second anyway,
+    so the caller can poll the database. ``first`` is sent after the retry delay."""
+    started = last_beat = time.monotonic()
+    with app.app_context():
+        bus = events.backend()
+        cursor = bus.latest()
+    yield "retry: 3000\n\n"
+    yield from first
+    while time.monotonic() - started < max_seconds:
+        cursor, found = bus.read(cursor, timeout=1.0)
+        found = [e for e in found if wanted(e)]
+        degraded = not bus.healthy()
+        if found or degraded:
+            with app.app_context():
+                chunks = on_events(app, found, degraded)
+                db.session.remove()
+            yield from chunks
+        if time.monotonic() - last_beat > KEEP_ALIVE_SECONDS:
+            last_beat = time.monotonic()
+            yield ": keep-alive\n\n"

@@ -1,0 +1,124 @@
+"""Price alerts and notifications: pages, JSON, and the live notification stream."""
+
+from flask import flash, jsonify, redirect, render_template, url_for
+from flask_login import current_user
+
+from extensions import db
+from routes.helpers import MAX_ID, client_ip, json_body
+from routes.live import follow, sse, stream_response
+from routes.user import bp
+from services import notifications
+from services.alerts import store
+from services.errors import ServiceError
+
+LIVE_KINDS = {"notification", "notification.read"}
+
+
+def note_json(n) -> dict:
+    """A notification for the API."""
+    return {
+        "notification_id": n.notification_id,
+        "kind": n.kind,
+        "message": n.message,
+        "link": n.link,
+        "created_at": n.created_at.isoformat(),
+        "read": n.read_at is not None,
+    }
+
+
+@bp.get("/alerts")
+def alerts_page():
+    return render_template("user/alerts.html", alerts=store.list_alerts(current_user.user_id))
+
+
+@bp.post("/alerts")
+def alerts_create():
+    try:
+        alert = store.create(current_user, json_body(), client_ip())
+    except ServiceError as exc:  # a form error on the page, nothing stored
+        flash(exc.message, "danger")
+        return redirect(url_for("user.alerts_page"))
+    flash(f"Alert set: {alert.ticker} {alert.kind} {alert.threshold}.", "success")
+    return redirect(url_for("user.alerts_page"))
+
+
+@bp.post("/alerts/<int:alert_id>/delete")
+def alerts_delete(alert_id: int):
+    store.delete(current_user, alert_id, client_ip())
+    return redirect(url_for("user.alerts_page"))
+
+
+@bp.get("/api/alerts")
+def api_alerts():
+    alerts = store.list_alerts(current_user.user_id)
+    return jsonify(success=True, alerts=[store.as_json(a) for a in alerts])
+
+
+@bp.post("/api/alerts")
+def api_alert_create():
+    alert = store.create(current_user, json_body(), client_ip())
+    return jsonify(success=True, alert=store.as_json(alert)), 201
+
+
+@bp.delete("/api/alerts/<int:alert_id>")
+def api_alert_delete(alert_id: int):
+    store.delete(current_user, alert_id, client_ip())
+    return jsonify(success=True)
+
+
+@bp.get("/notifications")
+def notifications_page():
+    return render_template(
+        "user/notifications.html", notes=notifications.recent(current_user.user_id)
+    )
+
+
+@bp.post("/notifications/read")
+def notifications_read():
+    notifications.mark_read(current_user.user_id, _note_id(json_body()))
+    return redirect(url_for("user.notifications_page"))
+
+
+@bp.get("/api/notifications")
+def api_notifications():
+    user_id = current_user.user_id
+    notes = [note_json(n) for n in notifications.recent(user_id)]
+    return jsonify(success=True, unread=notifications.unread_count(user_id), notifications=notes)
+
+
+@bp.post("/api/notifications/read")
+def api_notifications_read():
+    changed = notifications.mark_read(current_user.user_id, _note_id(json_body()))
+    return jsonify(success=True, marked=changed)
+
+
+def _note_id(body: dict) -> int | None:
+    raw = body.get("notification_id")
+    if raw in (None, ""):
+        return None
+    if not str(raw).isdigit() or int(raw) > MAX_ID:
+        raise ServiceError("notification_id must be a notification's id.", "notification_id")
+    return int(raw)
+
+
+@bp.get("/stream/notifications")
+def stream_notifications():
+    user_id = current_user.user_id
+
+    def snapshot():
+        return [sse("unread", {"count": notifications.unread_count(user_id)})]
+
+    def wanted(item):
+        return item["type"] in LIVE_KINDS and item["payload"].get("user_id") == user_id
+
+    def on_events(_app, found, _degraded):
+        chunks = [sse("notification", e["payload"]) for e in found if e["type"] == "notification"]
+        return [*chunks, *snapshot()]
+
+    def live(app):
+        with app.app_context():
+            first = snapshot()
+            db.session.remove()
+        yield from follow(app, wanted, on_events, app.config["STREAM_MAX_SECONDS"], first)
+
+    return stream_response(current_user.get_id(), snapshot, live)

@@ -1,0 +1,141 @@
+"""Automatic trading rules: the page, each rule's decisions and trades, and the JSON API."""
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from routes.helpers import client_ip, json_body
+from routes.user import bp
+from services.errors import ServiceError
+from services.rules import store
+
+FIELDS = (
+    "ticker",
+    "window_seconds",
+    "buy_below_pct",
+    "sell_above_pct",
+    "quantity",
+    "amount",
+    "max_position",
+    "max_trades_per_day",
+    "cooldown_seconds",
+)
+
+
+def rule_json(rule) -> dict:
+    """A rule for the API."""
+    data = {name: getattr(rule, name) for name in FIELDS}
+    data |= {
+        "rule_id": rule.rule_id,
+        "active": rule.active,
+        "ends_at": rule.ends_at.isoformat() if rule.ends_at else None,
+        "last_trade_at": rule.last_trade_at.isoformat() if rule.last_trade_at else None,
+        "trades_today": rule.trades_today,
+    }
+    return {k: (str(v) if hasattr(v, "as_tuple") else v) for k, v in data.items()}
+
+
+def decision_json(d) -> dict:
+    """One logged decision for the API."""
+    return {
+        "decision_id": d.decision_id,
+        "at": d.decided_at.isoformat(),
+        "side": d.side,
+        "price": str(d.price),
+        "average": str(d.average),
+        "deviation_pct": str(d.deviation_pct),
+        "outcome": d.outcome,
+        "reason": d.reason,
+        "order_id": d.order_id,
+    }
+
+
+@bp.get("/rules")
+def rules_page():
+    return render_template("user/rules.html", rules=store.list_rules(current_user.user_id))
+
+
+@bp.post("/rules")
+def rules_create():
+    try:
+        rule = store.create(current_user, json_body(), client_ip())
+    except ServiceError as exc:  # a form error on the page, nothing stored
+        flash(exc.message, "danger")
+        return redirect(url_for("user.rules_page"))
+    flash(f"Rule #{rule.rule_id} on {rule.ticker} is on.", "success")
+    return redirect(url_for("user.rule_page", rule_id=rule.rule_id))
+
+
+@bp.get("/rules/<int:rule_id>")
+def rule_page(rule_id: int):
+    rule = store.mine(current_user, rule_id)
+    return render_template(
+        "user/rule.html",
+        rule=rule,
+        decisions=store.decisions(rule_id),
+        perf=store.performance(rule_id),
+    )
+
+
+@bp.post("/rules/<int:rule_id>")
+def rule_edit(rule_id: int):
+    try:
+        store.update(current_user, rule_id, json_body(), client_ip())
+    except ServiceError as exc:
+        if exc.status_code != 400:
+            raise
+        flash(exc.message, "danger")
+        return redirect(url_for("user.rule_page", rule_id=rule_id))
+    flash("Rule saved.", "success")
+    return redirect(url_for("user.rule_page", rule_id=rule_id))
+
+
+@bp.post("/rules/<int:rule_id>/toggle")
+def rule_toggle(rule_id: int):
+    rule = store.mine(current_user, rule_id)
+    store.set_active(current_user, rule_id, not rule.active, client_ip())
+    return redirect(request.referrer or url_for("user.rules_page"))
+
+
+@bp.post("/rules/<int:rule_id>/delete")
+def rule_delete(rule_id: int):
+    store.delete(current_user, rule_id, client_ip())
+    flash(f"Rule #{rule_id} deleted.", "info")
+    return redirect(url_for("user.rules_page"))
+
+
+@bp.get("/api/rules")
+def api_rules():
+    rules = store.list_rules(current_user.user_id)
+    return jsonify(success=True, rules=[rule_json(r) for r in rules])
+
+
+@bp.post("/api/rules")
+def api_rule_create():
+    rule = store.create(current_user, json_body(), client_ip())
+    return jsonify(success=True, rule=rule_json(rule)), 201
+
+
+@bp.get("/api/rules/<int:rule_id>")
+def api_rule(rule_id: int):
+    rule = store.mine(current_user, rule_id)
+    perf = {k: str(v) for k, v in store.performance(rule_id).items()}
+    decisions = [decision_json(d) for d in store.decisions(rule_id)]
+    return jsonify(success=True, rule=rule_json(rule), performance=perf, decisions=decisions)
+
+
+@bp.put("/api/rules/<int:rule_id>")
+def api_rule_update(rule_id: int):
+    rule = store.update(current_user, rule_id, json_body(), client_ip())
+    return jsonify(success=True, rule=rule_json(rule))
+
+
+@bp.post("/api/rules/<int:rule_id>/<any(pause, resume):action>")
+def api_rule_switch(rule_id: int, action: str):
+    rule = store.set_active(current_user, rule_id, action == "resume", client_ip())
+    return jsonify(success=True, rule=rule_json(rule))
+
+
+@bp.delete("/api/rules/<int:rule_id>")
+def api_rule_delete(rule_id: int):
+    store.delete(current_user, rule_id, client_ip())
+    return jsonify(success=True)

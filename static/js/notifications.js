@@ -1,0 +1,26 @@
+// The bell: unread count and new notifications, live over Server-Sent Events on every page.
+(function () {
+  var bell = document.getElementById("bell");
+  if (!bell || !window.EventSource) return;
+  var count = document.getElementById("bell-count");
+  var toasts = document.getElementById("bell-toasts");
+
+  function show(n) {
+    count.textContent = n > 0 ? String(n) : "";
+    count.classList.toggle("d-none", n <= 0);
+    bell.setAttribute("aria-label", n + " unread notifications");
+  }
+
+  function toast(message) {
+    var item = document.createElement("div");
+    item.className = "alert alert-info shadow-sm py-2 mb-2 bell-toast";
+    item.setAttribute("role", "status");
+    item.textContent = message;
+    toasts.appendChild(item);
+    setTimeout(function () { item.remove(); }, 8000);
+  }
+
+  var source = new EventSource(bell.dataset.stream);
+  source.addEventListener("unread", function (e) { show(JSON.parse(e.data).count); });
+  source.addEventListener("notification", function (e) { toast(JSON.parse(e.data).message); });
+})();
