@@ -30,7 +30,7 @@ def stream_response(owner: str, snapshot, live) -> Response:
     if slots.take(owner, cfg["STREAM_SLOTS"], cfg["STREAM_SLOTS_PER_USER"]):
         body = _SlotHeld(live(app), owner)
     else:
-        body = [f"retry: {cfg['STREAM_BUSY_RETRY'] * 1000}\n\n", sse("busy", {})] + snapshot()
+        body = [f"retry: {cfg['STREAM_BUSY_RETRY'] * 1000}\n\n", sse("busy", {}), *snapshot()]
     db.session.remove()  # hold no transaction while streaming
     return Response(
         body,
