@@ -1,7 +1,6 @@
 """Price alerts fire once; fills of resting orders, fund decisions and rule trades notify;
 the notification stream and the JSON API."""
 
-import json
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -13,7 +12,7 @@ from models import Notification, PriceAlert, User
 from services import orders
 from services.orders import OrderSpec
 from tasks.tick import TickState, run_tick
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import csrf_token
 
 T0 = datetime(2026, 3, 2, 14, 30, 0)
 
