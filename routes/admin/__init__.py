@@ -27,6 +27,7 @@ def require_two_factor():
 
 
 from routes.admin import (  # noqa: E402, F401
+    activity,
     assistant,
     data,
     funds,

@@ -1,6 +1,6 @@
 """The event stream: quotes, candles, orders, fills, fund decisions, rule decisions, alerts.
 
-An event is ``{"type": ..., "at": epoch seconds, "payload": {...}}`` (plus an ``id``
+An event is ``{"type": ..., "at": epoch seconds (utils.clock), "payload": {...}}`` (plus an ``id``
 given by the backend). Services call :func:`emit` inside their transaction; the
 event is published only when that transaction commits (services.events.hooks), and
 dropped when it rolls back. :func:`publish` sends at once (for what is not a
@@ -12,12 +12,12 @@ have ``publish``, ``latest``, ``read`` (Server-Sent Events) and ``read_group`` /
 """
 
 import logging
-import time
 
 from flask import current_app, has_app_context
 
 from extensions import db
 from services.events.memory import MemoryBackend
+from utils.clock import epoch
 
 PENDING = "paperdesk_events"
 log = logging.getLogger("paperdesk.events")
@@ -58,7 +58,7 @@ def backend():
 
 def event(kind: str, payload: dict, at: float | None = None) -> dict:
     """An event of type ``kind``."""
-    return {"type": kind, "at": time.time() if at is None else at, "payload": payload}
+    return {"type": kind, "at": epoch() if at is None else at, "payload": payload}
 
 
 def emit(kind: str, payload) -> None:
@@ -67,7 +67,7 @@ def emit(kind: str, payload) -> None:
     ``payload`` may be a function, called just before the commit, for values (such as
     a new row's id) that are known only then.
     """
-    db.session.info.setdefault(PENDING, []).append((kind, payload, time.time()))
+    db.session.info.setdefault(PENDING, []).append((kind, payload, epoch()))
 
 
 def mark() -> int:
