@@ -17,12 +17,14 @@ from services.errors import ServiceError
 def register(app: Flask) -> None:
     """Attach the commands to the app."""
     from tasks.cli import audit_cli, market_cli, worker_command
+    from tasks.simulate.cli import simulate_cli
 
     app.cli.add_command(create_admin_command)
     app.cli.add_command(ensure_admin_command)
     app.cli.add_command(market_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(worker_command)
+    app.cli.add_command(simulate_cli)
 
 
 @click.command("create-admin")

@@ -1,6 +1,7 @@
 """Activity statistics through the worker: windows in memory, minutes in the database,
 the admin JSON and its bad input."""
 
+import contextlib
 from datetime import datetime, timedelta
 
 import pytest
@@ -31,12 +32,10 @@ def worker(app, market, frozen_time):
 
 def _buy(app, user_id, quantity):
     with app.app_context():
-        try:
+        with contextlib.suppress(ServiceError):
             orders.place(
                 db.session.get(User, user_id), OrderSpec("AAPL", "buy", "market", quantity=quantity)
             )
-        except ServiceError:
-            pass
         db.session.remove()
 
 
