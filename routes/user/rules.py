@@ -129,9 +129,15 @@ def api_rule_update(rule_id: int):
     return jsonify(success=True, rule=rule_json(rule))
 
 
-@bp.post("/api/rules/<int:rule_id>/<any(pause, resume):action>")
-def api_rule_switch(rule_id: int, action: str):
-    rule = store.set_active(current_user, rule_id, action == "resume", client_ip())
+@bp.post("/api/rules/<int:rule_id>/pause")
+def api_rule_pause(rule_id: int):
+    rule = store.set_active(current_user, rule_id, False, client_ip())
+    return jsonify(success=True, rule=rule_json(rule))
+
+
+@bp.post("/api/rules/<int:rule_id>/resume")
+def api_rule_resume(rule_id: int):
+    rule = store.set_active(current_user, rule_id, True, client_ip())
     return jsonify(success=True, rule=rule_json(rule))
 
 
