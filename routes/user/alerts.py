@@ -11,7 +11,10 @@ from services import notifications
 from services.alerts import store
 from services.errors import ServiceError
 
-LIVE_KINDS = {"notification", "notification.read"}
+LIVE_KINDS = {"notification", "notification.read", "order.filled"}
+
+
+_SSE_NAMES = {"notification": "notification", "order.filled": "fill"}
 
 
 def note_json(n) -> dict:
@@ -112,8 +115,12 @@ def stream_notifications():
         return item["type"] in LIVE_KINDS and item["payload"].get("user_id") == user_id
 
     def on_events(_app, found, _degraded):
-        chunks = [sse("notification", e["payload"]) for e in found if e["type"] == "notification"]
-        return [*chunks, *snapshot()]
+        chunks = [
+            sse(_SSE_NAMES[e["type"]], e["payload"]) for e in found if e["type"] in _SSE_NAMES
+        ]
+        if any(e["type"] != "order.filled" for e in found):
+            chunks += snapshot()
+        return chunks
 
     def live(app):
         with app.app_context():

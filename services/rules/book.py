@@ -1,13 +1,15 @@
 """The worker's index of active rules: by ticker, with incremental moving averages.
 
 A price feeds the averages of its ticker (one per window length in use) and is
-read by the rules of that ticker only, so a tick costs in proportion to the rules
-whose ticker moved. Rules that pass the checks the index can make alone (end
+read by the rules of that ticker only; within a ticker and window the rules are
+sorted by their bands, so the deviation finds the rules it triggers by bisection
+and a tick costs in proportion to the rules that fire, not to all rules. Rules that pass the checks the index can make alone (end
 cooldown) are handed to services.rules.trade, which re-checks everything
 under the account's lock.
 """
 
 import time
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -15,8 +17,8 @@ from sqlalchemy import select
 from extensions import db
 from models import AutoRule
 from utils.clock import epoch
-from utils.streams.moving import Averages
-from utils.streams.signals import Signal, read
+from utils.streams.moving import Averages, MovingAverage
+from utils.streams.signals import Signal
 
 RELOAD_SECONDS = 30  # rules edited in another process are seen at least this soon
 
@@ -51,22 +53,45 @@ def view(rule: AutoRule) -> RuleView:
     )
 
 
+class _Group:
+    """The rules of one ticker and window length, sorted by their buy and sell bands, so
+    a deviation finds the rules it triggers by bisection."""
+
+    def __init__(self, rules: list[RuleView]) -> None:
+        self.buyers = sorted(rules, key=lambda r: r.buy_below)
+        self.buy_keys = [r.buy_below for r in self.buyers]
+        self.sellers = sorted(rules, key=lambda r: r.sell_above)
+        self.sell_keys = [r.sell_above for r in self.sellers]
+
+    def triggered(self, deviation: float) -> tuple[str | None, list[RuleView]]:
+        """The side and the rules whose band ``deviation`` (in %) goes beyond."""
+        if deviation < 0:
+            return "buy", self.buyers[: bisect_left(self.buy_keys, -deviation)]
+        if deviation > 0:
+            return "sell", self.sellers[: bisect_left(self.sell_keys, deviation)]
+        return None, []
+
+
 class RuleBook:
-    """Active rules by ticker and the moving averages they read."""
+    """Active rules by ticker and window, and the moving averages they read."""
 
     def __init__(self) -> None:
-        self.by_ticker: dict[str, list[RuleView]] = {}
+        self.by_ticker: dict[str, list[tuple[MovingAverage, _Group]]] = {}
         self.averages = Averages()
         self.loaded_at = float("-inf")
         self.stale = True
+        self.count = 0
 
     def set_rules(self, views: list[RuleView]) -> None:
         """Replace the index (the moving averages keep their prices)."""
-        index: dict[str, list[RuleView]] = {}
+        grouped: dict[tuple[str, int], list[RuleView]] = {}
         for v in views:
-            index.setdefault(v.ticker, []).append(v)
-            self.averages.track(v.ticker, v.window)
-        self.by_ticker = index
+            grouped.setdefault((v.ticker, v.window), []).append(v)
+        index: dict[str, list[tuple[MovingAverage, _Group]]] = {}
+        for (ticker, window), rules in grouped.items():
+            average = self.averages.track(ticker, window)
+            index.setdefault(ticker, []).append((average, _Group(rules)))
+        self.by_ticker, self.count = index, len(views)
         self.loaded_at, self.stale = time.monotonic(), False
 
     def reload_if_due(self) -> None:
@@ -76,26 +101,23 @@ class RuleBook:
             self.set_rules([view(r) for r in db.session.scalars(stmt)])
 
     def tickers(self) -> set[str]:
-        """The tickers some active rule follows (the worker keeps them priced)."""
+        """The tickers some active rule follows."""
         return set(self.by_ticker)
 
     def on_price(self, ticker: str, at: float, price: float) -> list[tuple[RuleView, Signal]]:
         """Feed a price; the (rule, signal) pairs that want to trade now."""
-        rules = self.by_ticker.get(ticker)
         self.averages.add(ticker, at, price)
-        if not rules:
-            return []
         wanted = []
-        for rule in rules:
-            average = self.averages.track(ticker, rule.window)
+        for average, group in self.by_ticker.get(ticker, ()):
             if len(average) < 2:
                 continue  # no history yet to compare with
-            signal = read(price, average.mean(), rule.buy_below, rule.sell_above)
-            if signal.side is None:
-                continue
-            if rule.last_trade is not None and at - rule.last_trade < rule.cooldown:
-                continue
-            wanted.append((rule, signal))
+            mean = average.mean()
+            deviation = (price - mean) / mean * 100.0
+            side, rules = group.triggered(deviation)
+            for rule in rules:
+                if rule.last_trade is not None and at - rule.last_trade < rule.cooldown:
+                    continue
+                wanted.append((rule, Signal(side, price, mean, deviation)))
         return wanted
 
     def traded(self, rule: RuleView, at: float) -> None:
