@@ -3,9 +3,9 @@
 A price feeds the averages of its ticker (one per window length in use) and is
 read by the rules of that ticker only; within a ticker and window the rules are
 sorted by their bands, so the deviation finds the rules it triggers by bisection
-and a tick costs in proportion to the rules that fire, not to all rules. Rules that pass the checks the index can make alone (end
-cooldown) are handed to services.rules.trade, which re-checks everything
-under the account's lock.
+and a tick costs in proportion to the rules that fire, not to all rules. Rules
+past their cooldown are handed to services.rules.trade, which re-checks
+everything under the account's lock.
 """
 
 import time
