@@ -23,4 +23,8 @@
   var source = new EventSource(bell.dataset.stream);
   source.addEventListener("unread", function (e) { show(JSON.parse(e.data).count); });
   source.addEventListener("notification", function (e) { toast(JSON.parse(e.data).message); });
+  // Pages that show orders can listen for this and refresh.
+  source.addEventListener("fill", function (e) {
+    document.dispatchEvent(new CustomEvent("paperdesk:fill", { detail: JSON.parse(e.data) }));
+  });
 })();
