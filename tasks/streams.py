@@ -48,6 +48,26 @@ def ensure(tick_state) -> StreamState:
     return tick_state.streams
 
 
+def publish_market(quotes: dict, closed: list, at: float) -> None:
+    """Publish this tick's quotes (one event) and the candles that closed."""
+    found = []
+    if quotes:
+        prices = {t: str(q.price) for t, q in quotes.items()}
+        found.append(events.event("quotes", {"prices": prices}, at))
+    for candle in closed:
+        found.append(events.event("candle", _candle(candle), at))
+    events.publish_all(found)
+
+
+def _candle(candle) -> dict:
+    names = ("ticker", "interval", "window_start", "open", "high", "low", "close", "volume")
+    return {name: _plain(getattr(candle, name, None)) for name in names}
+
+
+def _plain(value):
+    return value if value is None or isinstance(value, int | str | float) else str(value)
+
+
 def on_prices(state: StreamState, quotes: list, at: float) -> dict:
     """Run the rules and alerts of the tickers that moved; counts of trades and alerts."""
     state.rules.reload_if_due()

@@ -49,6 +49,7 @@ def run_tick(state: TickState) -> dict:
     fills = sum(matching.on_price(q.ticker, q.price, volume) for q, volume in moved)
     bus.publish({"type": "quotes", "tickers": sorted(quotes), "at": now})
     done = {"tickers": len(quotes), "closed": len(closed), "fills": fills, "expired": expired}
+    streams.publish_market(quotes, closed, now)
     stream_state = streams.ensure(state)
     done |= streams.on_prices(stream_state, [q for q, _ in moved], now)
     done |= streams.consume(stream_state, now)

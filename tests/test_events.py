@@ -163,3 +163,33 @@ def test_redis_going_away_falls_back_with_a_warning_and_recovers(caplog):
     finally:
         proxy.stop()
         client.delete(key)
+
+
+def test_a_notification_published_in_another_process_reaches_an_open_stream(app, user_client):
+    """Through the app: with REDIS_URL set, an event XADDed by another process wakes this
+    process's Server-Sent Events stream at once (no database polling involved)."""
+    client = redis_or_skip()
+    key = stream_key()
+    app.config.update(REDIS_URL="redis://127.0.0.1:6379/5", EVENT_STREAM_KEY=key)
+    app.config["STREAM_MAX_SECONDS"] = 20
+    app.extensions["paperdesk_events"] = events.make_backend(app.config)
+    try:
+        reply = user_client.get("/user/stream/notifications", buffered=False)
+        chunks = reply.response
+        assert next(chunks).startswith(b"retry:") and b'"count": 0' in next(chunks)
+        code = (
+            "from services.events.redis_stream import RedisBackend\n"
+            "from services import events\n"
+            f"b = RedisBackend('redis://127.0.0.1:6379/5', {key!r}, 1000)\n"
+            "b.publish([events.event('notification', {'user_id': 1, 'kind': 'fill',"
+            " 'message': 'from the worker process'})])\n"
+        )
+        subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=30)
+        for chunk in chunks:
+            if b"from the worker process" in chunk:
+                break
+        else:
+            pytest.fail("the event never reached the stream")
+        reply.close()  # it is in no table: only the Redis stream could have carried it
+    finally:
+        client.delete(key)

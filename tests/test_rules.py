@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models import AutoRule, Order, Portfolio, RuleDecision, User
+from models import AutoRule, Notification, Order, Portfolio, RuleDecision, User
 from services import orders
 from services.errors import ServiceError
 from services.orders import OrderSpec
@@ -96,6 +96,8 @@ def test_buys_below_the_band_and_sells_above_it_through_the_order_path(app, trad
         logged = db.session.scalars(select(RuleDecision)).all()
         assert logged[0].price == Decimal("98.0000") and logged[0].average == Decimal("99.5000")
         assert logged[0].deviation_pct < Decimal("-1")
+        notes = db.session.scalars(select(Notification.message)).all()
+        assert len(notes) == 3 and notes[0].startswith(f"Rule #{rule_id} on AAPL: buy 10")
         perf = store.performance(rule_id)
         assert perf["trades"] == 3 and perf["bought"] == 20 and perf["sold"] == 10
 
