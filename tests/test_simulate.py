@@ -34,20 +34,8 @@ def _check_books(app):
 
 
 def test_generator_orders_obey_the_account_rules_and_the_books_balance(app, runner):
-    result = runner.invoke(
-        args=[
-            "simulate",
-            "traders",
-            "--users",
-            "3",
-            "--rate",
-            "25",
-            "--seconds",
-            "3",
-            "--seed",
-            "4",
-        ]
-    )
+    args = ["simulate", "traders", "--users", "3", "--rate", "25", "--seconds", "5"]
+    result = runner.invoke(args=[*args, "--seed", "4"])
     assert result.exit_code == 0, result.output
     assert "audit verify: OK" in result.output
     table = _table(result.output)
