@@ -70,16 +70,6 @@ def emit(kind: str, payload) -> None:
     db.session.info.setdefault(PENDING, []).append((kind, payload, epoch()))
 
 
-def mark() -> int:
-    """How many events the current transaction has emitted so far (see :func:`forget_since`)."""
-    return len(db.session.info.get(PENDING, ()))
-
-
-def forget_since(position: int) -> None:
-    """Drop the events emitted after :func:`mark` gave ``position`` (a rolled-back savepoint)."""
-    del db.session.info.get(PENDING, [])[position:]
-
-
 def publish(kind: str, payload: dict) -> None:
     """Publish ``kind`` now, outside any transaction."""
     publish_all([event(kind, payload)])

@@ -2,8 +2,8 @@
 trade through the order path (source ``auto``) or skip, and log it either way.
 
 Locks follow the fixed order: account, position (services.orders.lock_trader), then
-the rule's row. The order is placed in a savepoint, so a refusal (no cash, say)
-rolls back only the order and the decision is still logged as skipped.
+the rule's row. When the order path refuses (no cash, say), the whole
+transaction rolls back and the decision is logged as skipped in a second one.
 """
 
 from dataclasses import dataclass
@@ -37,20 +37,33 @@ def decide(rule_id: int, user, signal: Signal, quote) -> Decided | None:
     """Act on ``signal`` for rule ``rule_id``; what was decided (None if the rule is gone
     or switched off)."""
     now = utcnow()
+    try:
+        with transaction():
+            account, position = orders.lock_trader(user.user_id, quote.ticker)
+            rule = lock_one(AutoRule, AutoRule.rule_id == rule_id)
+            if rule is None or not rule.active:
+                return None
+            _roll_day(rule, now)
+            quantity, reason = _size(rule, signal, position, quote.price, now)
+            order = None
+            if reason is None:
+                order, reason = _place(user, account, position, rule, signal.side, quantity, quote)
+            return _finish(rule, signal, now, order, reason)
+    except ServiceError as exc:  # the order path refused: nothing of it was kept
+        return _refused(rule_id, signal, now, exc.message)
+
+
+def _finish(rule, signal, now, order, reason: str) -> Decided:
+    decision = _log(rule, signal, now, order, reason)
+    _notify(rule, signal.side, order, reason)
+    return Decided(decision.outcome, reason, decision.order_id)
+
+
+def _refused(rule_id: int, signal: Signal, now, message: str) -> Decided | None:
+    """Log a decision the order path refused, in a transaction of its own."""
     with transaction():
-        account, position = orders.lock_trader(user.user_id, quote.ticker)
         rule = lock_one(AutoRule, AutoRule.rule_id == rule_id)
-        if rule is None or not rule.active:
-            return None
-        _roll_day(rule, now)
-        quantity, reason = _size(rule, signal, position, quote.price, now)
-        order = None
-        if reason is None:
-            order, reason = _place(user, account, position, rule, signal.side, quantity, quote)
-        decision = _log(rule, signal, now, order, reason)
-        _notify(rule, signal.side, order, reason)
-        done = Decided(decision.outcome, reason, decision.order_id)
-    return done
+        return None if rule is None else _finish(rule, signal, now, None, message)
 
 
 def _roll_day(rule: AutoRule, now: datetime) -> None:
@@ -85,13 +98,7 @@ def _size(rule, signal, position, price, now) -> tuple[int, str | None]:
 
 def _place(user, account, position, rule, side, quantity, quote):
     spec = OrderSpec(rule.ticker, side, "market", quantity=quantity, source="auto")
-    emitted = events.mark()
-    try:
-        with db.session.begin_nested():
-            order = orders.place_locked(user, account, position, spec, quote)
-    except ServiceError as exc:
-        events.forget_since(emitted)
-        return None, exc.message
+    order = orders.place_locked(user, account, position, spec, quote)  # may refuse: see decide
     rule.last_trade_at = utcnow()
     rule.trades_today += 1
     return order, f"{side} {quantity} at market"
