@@ -170,3 +170,28 @@ def test_the_notification_stream_sends_the_count_then_live_notifications(app, us
         in rest
     )
     assert '"count": 1' in rest
+
+
+def test_without_the_event_stream_the_bell_polls_the_count(app, user_client):
+    """Redis away (nothing answers on the URL): the stream still shows a notification
+    stored by another process, by polling the unread count."""
+    from sqlalchemy import insert
+
+    from services import events
+
+    app.config.update(REDIS_URL="redis://127.0.0.1:1/5", EVENT_RETRY_SECONDS=60.0)
+    app.config["STREAM_MAX_SECONDS"] = 4
+    app.extensions["paperdesk_events"] = backend = events.make_backend(app.config)
+    backend.publish([events.event("probe", {})])  # finds Redis away
+    assert not backend.healthy()
+    reply = user_client.get("/user/stream/notifications", buffered=False)
+    chunks = reply.response
+    assert next(chunks).startswith(b"retry:") and b'"count": 0' in next(chunks)
+    with app.app_context():  # as another process would: a row, and no event here
+        db.session.execute(
+            insert(Notification).values(user_id=1, kind="fund", message="x", created_at=T0)
+        )
+        db.session.commit()
+    rest = b"".join(chunks).decode()
+    reply.close()
+    assert 'event: unread\ndata: {"count": 1}' in rest

@@ -35,10 +35,11 @@ class TumblingWindows:
 
     def add(self, at: float, kind: str, payload: dict) -> None:
         """Count one event (``kind`` is the event type) that happened at ``at``."""
-        start = int(at // self.width) * self.width
+        width = self.width
+        start = int(at // width) * width
         if at > self.watermark:
-            self.watermark = at
-        if start + self.width + self.grace <= self.watermark:
+            self.watermark = at  # the newest event is never late
+        elif start + width + self.grace <= self.watermark:
             self._late()
             return
         window = self.open.get(start)
