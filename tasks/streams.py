@@ -78,9 +78,11 @@ def on_prices(state: StreamState, quotes: list, at: float) -> dict:
         for rule, signal in state.rules.on_price(quote.ticker, at, float(quote.price)):
             user = db.session.get(User, rule.user_id)
             decision = trade.decide(rule.rule_id, user, signal, quote) if user else None
-            if decision is not None and decision.outcome == "traded":
-                state.rules.traded(rule, at)
-                traded += 1
+            if decision is None:
+                state.rules.stale = True  # the rule is gone or off: drop it from the index
+                continue
+            state.rules.decided(rule, at)  # traded or skipped: next look after the cooldown
+            traded += decision.outcome == "traded"
     db.session.remove()
     return {"rule_trades": traded, "alerts": fired}
 

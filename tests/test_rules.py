@@ -145,6 +145,12 @@ def test_no_shares_to_sell_is_skipped(app, trader, path):
     assert _decisions(app, rule_id) == [("sell", "skipped", "no shares to sell")]
 
 
+def test_a_signal_that_cannot_trade_is_logged_once_per_cooldown(app, trader, path):
+    rule_id = _rule(app, trader, cooldown_seconds=3)
+    path("100", "100", "103", "104", "105", "106", "107")  # above the band from the third
+    assert _decisions(app, rule_id) == [("sell", "skipped", "no shares to sell")] * 2
+
+
 def test_an_ended_rule_switches_itself_off(app, trader, path):
     rule_id = _rule(app, trader, ends_at="2026-03-02T14:30:02")
     path("100", "100", "97", "96")

@@ -120,6 +120,7 @@ class RuleBook:
                 wanted.append((rule, Signal(side, price, mean, deviation)))
         return wanted
 
-    def traded(self, rule: RuleView, at: float) -> None:
-        """Note a trade so the cooldown holds before the next reload."""
+    def decided(self, rule: RuleView, at: float) -> None:
+        """Note a decision (traded or skipped): the rule is looked at again only after its
+        cooldown, so a signal that cannot trade is not logged on every tick."""
         rule.last_trade = at
