@@ -109,6 +109,7 @@ def traders_command(users: int, rate: float, seconds: int, http: str | None, see
 
 def _drive(run: Run) -> float:
     total = int(run.rate * run.seconds)
+    run.every_second()  # the first prices (and worker step) before the clock starts
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
