@@ -1,7 +1,5 @@
 """All models, imported here so that Alembic and the app see every table."""
 
-from models.analysis import AccountValuation, UserPreference
-from models.assistant import AssistantUsage, ChatMessage, Conversation
 from models.activity import ActivityMinute
 from models.alerts import ALERT_KINDS, Notification, PriceAlert
 from models.audit import AuditLog
@@ -18,7 +16,6 @@ from models.market import (
 from models.rules import AutoRule, RuleDecision
 from models.session import LoginSession
 from models.trade import OPEN_STATUSES, ORDER_STATUSES, Order, Portfolio, QuoteHold, Transaction
-from models.twofactor import RecoveryCode, TwoFactor
 from models.user import Admin, ApiToken, LoginAttempt, User
 
 __all__ = [
@@ -27,17 +24,13 @@ __all__ = [
     "ORDER_STATUSES",
     "AccountBalance",
     "AccountReset",
-    "AccountValuation",
     "ActivityMinute",
     "Admin",
     "ApiToken",
-    "AssistantUsage",
     "AuditLog",
     "AutoRule",
     "Candle",
     "CashLedger",
-    "ChatMessage",
-    "Conversation",
     "FundTransaction",
     "FundamentalData",
     "LatestQuote",
@@ -50,13 +43,10 @@ __all__ = [
     "Portfolio",
     "PriceAlert",
     "QuoteHold",
-    "RecoveryCode",
-    "SiteSetting",
     "RuleDecision",
+    "SiteSetting",
     "Transaction",
-    "TwoFactor",
     "User",
-    "UserPreference",
     "WatchlistItem",
     "WorkerLease",
 ]
