@@ -1,7 +1,7 @@
 """rules, decisions, price alerts, notifications, activity minutes
 
 Revision ID: 472d0edc21e4
-Revises: b635f7599ffa
+Revises: e410e411adef
 Create Date: 2026-12-01 23:31:50.930256
 
 """
@@ -13,7 +13,7 @@ from models.types import ScaledDecimal  # noqa: F401  (money columns)
 
 # revision identifiers, used by Alembic.
 revision = '472d0edc21e4'
-down_revision = 'b635f7599ffa'
+down_revision = 'e410e411adef'
 branch_labels = None
 depends_on = None
 
