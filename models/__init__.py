@@ -2,6 +2,8 @@
 
 from models.activity import ActivityMinute
 from models.alerts import ALERT_KINDS, Notification, PriceAlert
+from models.analysis import AccountValuation, UserPreference
+from models.assistant import AssistantUsage, ChatMessage, Conversation
 from models.audit import AuditLog
 from models.finance import AccountBalance, AccountReset, CashLedger, FundTransaction, SiteSetting
 from models.market import (
@@ -16,6 +18,7 @@ from models.market import (
 from models.rules import AutoRule, RuleDecision
 from models.session import LoginSession
 from models.trade import OPEN_STATUSES, ORDER_STATUSES, Order, Portfolio, QuoteHold, Transaction
+from models.twofactor import RecoveryCode, TwoFactor
 from models.user import Admin, ApiToken, LoginAttempt, User
 
 __all__ = [
@@ -24,13 +27,17 @@ __all__ = [
     "ORDER_STATUSES",
     "AccountBalance",
     "AccountReset",
+    "AccountValuation",
     "ActivityMinute",
     "Admin",
     "ApiToken",
+    "AssistantUsage",
     "AuditLog",
     "AutoRule",
     "Candle",
     "CashLedger",
+    "ChatMessage",
+    "Conversation",
     "FundTransaction",
     "FundamentalData",
     "LatestQuote",
@@ -43,10 +50,13 @@ __all__ = [
     "Portfolio",
     "PriceAlert",
     "QuoteHold",
+    "RecoveryCode",
     "RuleDecision",
     "SiteSetting",
     "Transaction",
+    "TwoFactor",
     "User",
+    "UserPreference",
     "WatchlistItem",
     "WorkerLease",
 ]
