@@ -150,6 +150,10 @@ class TestConfig(Config):
     MARKET_DATA_PROVIDER = "sim"
     MARKET_SEED = 7
     WORKER_ENABLED = False  # tests call one tick directly
+    # Browser tests open many pages one after another in one process; a stream whose page
+    # has gone keeps its slot until its next write, so tests get room (slot tests set theirs).
+    STREAM_SLOTS = 64
+    STREAM_SLOTS_PER_USER = 64
     RISK_PRICE_BAND_PERCENT = Decimal("0")  # tests place far limits; tests/test_risk.py sets it
     ANALYSIS_CACHE_SECONDS = 0  # a test that checks the cache turns it on
     GEMINI_API_KEY = ""  # a test that uses Gemini sets a key and a fake or stub server
