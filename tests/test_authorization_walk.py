@@ -12,7 +12,10 @@ from sqlalchemy import select
 from extensions import db
 from models import AccountBalance, ApiToken, Order, QuoteHold, User, WatchlistItem
 from services import holds, orders, tokens
+from services.alerts import store as alerts_store
+from services.assistant import chat
 from services.orders import OrderSpec
+from services.rules import store as rules_store
 from tests.conftest import AuthActions, csrf_token
 from tests.trading_helpers import D
 
@@ -32,6 +35,19 @@ def _rules(app, admin: bool):
             yield rule, method
 
 
+ALERT = {"ticker": "AAPL", "kind": "above", "threshold": "200"}
+RULE = {
+    "ticker": "AAPL",
+    "window_seconds": 5,
+    "buy_below_pct": "1",
+    "sell_above_pct": "1",
+    "quantity": 10,
+    "max_trades_per_day": 10,
+    "cooldown_seconds": 1,
+}
+QUESTION = {"conversation_id": None, "message": "How is my portfolio?", "context": None}
+
+
 @pytest.fixture
 def alice(app, trader, market):
     """The trader's open order, quote hold and API token: the rows another user aims at."""
@@ -42,6 +58,9 @@ def alice(app, trader, market):
         held = holds.hold(user, "AAPL", "buy", 1, None)
         token, _ = tokens.create_token(user, "alice's script")
         ids = {
+            "alert_id": alerts_store.create(user, ALERT).alert_id,
+            "rule_id": rules_store.create(user, RULE).rule_id,
+            "conversation_id": chat.add_question(trader, QUESTION).conversation_id,
             "order_id": order.order_id,
             "hold_id": held.hold_id,
             "token_id": token.token_id,

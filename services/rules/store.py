@@ -107,7 +107,8 @@ def mine(user, rule_id: int) -> AutoRule:
 
 
 def update(user, rule_id: int, data: dict, ip: str | None = None) -> AutoRule:
-    """Replace a rule's settings."""
+    """Replace a rule's settings (another user's rule is a 404 before anything is parsed)."""
+    mine(user, rule_id)
     settings = parse(data)
     with transaction():
         rule = mine(user, rule_id)

@@ -54,7 +54,8 @@ window.PaperDesk = {
 (function () {
   var here = location.pathname, best = null, bestLength = 0;
   document.querySelectorAll("#nav .navbar-nav:first-child a.nav-link").forEach(function (link) {
-    var paths = [new URL(link.href, location.href).pathname].concat((link.dataset.navAlso || "").split(" ").filter(Boolean));
+    var own = link.getAttribute("href") === "#" ? [] : [new URL(link.href, location.href).pathname];
+    var paths = own.concat((link.dataset.navAlso || "").split(" ").filter(Boolean));
     paths.forEach(function (path) {
       if ((here === path || here.indexOf(path + "/") === 0) && path.length > bestLength) { best = link; bestLength = path.length; }
     });

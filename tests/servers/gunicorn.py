@@ -1,6 +1,8 @@
 """Start PaperDesk on gunicorn against the test database, for tests that need a real server."""
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -63,14 +65,24 @@ def served(app_settings: dict, threads: int = 4, workers: int = 1, conf: bool = 
     command += ["-w", str(workers), "-b", f"127.0.0.1:{port}"]
     command += ["-c", "gunicorn.conf.py"] if conf else ["app:create_app()"]
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    server = subprocess.Popen(command, cwd=ROOT, env=env, **quiet)
+    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, **quiet)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, server)
         yield Server(url, server)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        _stop(server)
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """Stop the master, then kill whatever is left of its process group, so that no app
+    process outlives the test and goes on ticking against the test database."""
+    server.terminate()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        server.wait(timeout=10)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGKILL)
+    server.wait(timeout=30)
 
 
 def _wait_until_up(url: str, server: subprocess.Popen) -> None:
