@@ -141,6 +141,6 @@ def test_every_page_fits_the_screen(browser, live_server, busy_account, size, re
             _check(page, live_server, name, path, nav, size, shot)
         if role == "user":
             title = page.locator("#nav .nav-user").first
-            collapsed = page.locator(".navbar-toggler").is_visible()  # the menu folds below xxl
+            collapsed = page.locator(".navbar-toggler").is_visible()  # a phone's folded menu
             assert title.evaluate("e => e.scrollWidth > e.clientWidth") or collapsed
         context.close()
