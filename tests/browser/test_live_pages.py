@@ -36,9 +36,11 @@ def test_orders_page_shows_a_resting_order_fill(app, live_server, page, market, 
     waiting = _place(app, trader, kind="limit", limit=Decimal("140.00"), quantity=5,
                      time_in_force="gtc")  # fmt: skip
     sign_in(page, live_server, "trader")
-    page.goto(f"{live_server}/user/orders")
+    with page.expect_response(lambda r: "/stream/quotes" in r.url):
+        page.goto(f"{live_server}/user/orders")
     row = page.locator(f'#orders-table tr[data-order-id="{waiting}"]')
     row.locator('[data-status="pending"]').wait_for()
+    page.wait_for_timeout(1500)  # the stream has taken its first look at the account
 
     _tick(app, market, "139.00")  # crosses the limit while the page is open
 
