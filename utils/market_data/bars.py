@@ -1,15 +1,15 @@
 """The bundled daily bars: reading them, moving them to recent dates, and their statistics.
 
 The files hold real bars from 2013-02-08 to 2018-02-07. The simulated market shows
-them as if they had just happened, so they are re-dated onto the weekdays before
-today (see trading_days_before and redate).
+them as if they had just happened, so they are re-dated onto real trading days of the
+New York exchange (see redate and utils.market_data.hours).
 """
 
 import csv
 import itertools
 import math
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from utils.market_data.base import Bar
@@ -23,12 +23,14 @@ class SeriesStats:
     """Per-ticker figures the random walk needs, from the whole file.
 
     ``drift`` and ``volatility`` are the mean and sample standard deviation of the
-    daily log returns; ``average_volume`` is the mean daily share volume.
+    daily log returns; ``average_volume`` is the mean daily share volume and
+    ``volume_spread`` the standard deviation of its logarithm (how much days differ).
     """
 
     drift: float
     volatility: float
     average_volume: float
+    volume_spread: float = 0.0
 
 
 def bundled_tickers(data_dir: Path) -> list[str]:
@@ -61,29 +63,15 @@ def load_bars(path: Path) -> list[Bar]:
     return bars
 
 
-def trading_days_before(today: date, count: int) -> list[date]:
-    """The ``count`` weekdays (Mon-Fri) strictly before ``today``, oldest first.
+def redate(bars: list[Bar], days: list[date]) -> list[Bar]:
+    """Give the i-th bar from the end the i-th of ``days`` from the end.
 
-    Holidays are not modelled: every weekday counts as a trading day.
+    Order is kept and neighbouring bars stay one trading day apart when ``days`` are
+    consecutive trading days; bars beyond the days given are left out (the oldest).
     """
-    days = []
-    day = today
-    while len(days) < count:
-        day -= timedelta(days=1)
-        if day.weekday() < 5:
-            days.append(day)
-    days.reverse()
-    return days
-
-
-def redate(bars: list[Bar], today: date) -> list[Bar]:
-    """Give the i-th bar from the end the i-th weekday before ``today``.
-
-    Order is kept and neighbouring bars stay one trading day apart, so the last bar
-    falls on the previous weekday (Friday when today is Saturday, Sunday or Monday).
-    """
-    days = trading_days_before(today, len(bars))
-    return [replace(bar, date=day) for bar, day in zip(bars, days, strict=True)]
+    kept = bars[len(bars) - len(days) :] if len(days) < len(bars) else bars
+    days = days[len(days) - len(kept) :]
+    return [replace(bar, date=day) for bar, day in zip(kept, days, strict=True)]
 
 
 def series_stats(bars: list[Bar]) -> SeriesStats:
@@ -95,4 +83,12 @@ def series_stats(bars: list[Bar]) -> SeriesStats:
     mean = sum(returns) / len(returns)
     variance = sum((r - mean) ** 2 for r in returns) / (len(returns) - 1)
     volume = sum(bar.volume for bar in bars) / len(bars)
-    return SeriesStats(drift=mean, volatility=math.sqrt(variance), average_volume=volume)
+    logs = [math.log(bar.volume) for bar in bars if bar.volume > 0]
+    log_mean = sum(logs) / len(logs) if logs else 0.0
+    spread = math.sqrt(sum((v - log_mean) ** 2 for v in logs) / max(1, len(logs) - 1))
+    return SeriesStats(
+        drift=mean,
+        volatility=math.sqrt(variance),
+        average_volume=volume,
+        volume_spread=spread,
+    )

@@ -1,20 +1,22 @@
 """The simulated market: real bundled daily bars as history, a seeded random walk as live prices.
 
-Each session starts at 00:00 UTC of the clock's day (the walk's epoch) from the last
-bundled close and runs round the clock, one tick per ``tick_seconds``. The price at
-a moment depends only on (seed, ticker, session day, tick index), so restarting the
-process the same day continues the same path, and two processes with the same seed
-agree. Each day is a fresh session from the same last close.
+Sessions follow ``hours`` (utils.market_data.hours): on the exchange's hours, or round
+the clock in the always-open practice market. Each session opens at the previous
+session's simulated close (utils.market_data.days) and moves one tick per
+``tick_seconds``, pinned to the session's close and volume (utils.market_data.walk).
+While the exchange is closed the quote is the last session's close and does not move.
+The price at a moment depends only on (seed, ticker, session day, tick index), so
+restarting the process continues the same path, and two processes with the same seed
+agree.
 """
 
 import math
 import threading
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 from utils.clock import utcnow
-from utils.market_data.bars import SeriesStats, bundled_tickers, load_bars, redate, series_stats
+from utils.market_data.bars import bundled_tickers, load_bars, redate, series_stats
 from utils.market_data.base import (
     Bar,
     Fundamentals,
@@ -28,7 +30,14 @@ from utils.market_data.base import (
 )
 from utils.market_data.catalog import Catalog, load_catalog, normalise_symbol
 from utils.market_data.convert import PRICE_STEP
-from utils.market_data.walk import PathWalk, stable_hash
+from utils.market_data.days import SIM_START, Chain, SimDay, level_price
+from utils.market_data.hours import (
+    MarketHours,
+    Session,
+    previous_trading_day,
+    trading_days_before,
+)
+from utils.market_data.walk import SessionPlan, SessionWalk, stable_hash
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "prices"
 NOT_AVAILABLE = "not available in the simulated market"
@@ -47,6 +56,7 @@ class SimProvider(MarketDataProvider):
         clock=utcnow,
         tick_seconds: float = 1.0,
         catalog: Catalog | None = None,
+        hours: MarketHours | None = None,
     ):
         if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
             raise ValueError("seed must be a non-negative integer")
@@ -59,10 +69,11 @@ class SimProvider(MarketDataProvider):
         self.seed, self.tick_seconds = seed, float(tick_seconds)
         self._clock = clock
         self._catalog = catalog
+        self.hours = hours or MarketHours("always")
         self._bars: dict[str, list[Bar]] = {}
-        self._stats: dict[str, SeriesStats] = {}
+        self._chains: dict[str, Chain] = {}
         self._redated: dict[tuple[str, date], list[Bar]] = {}
-        self._walks: dict[date, dict[str, PathWalk]] = {}
+        self._walks: dict[date, dict[str, SessionWalk]] = {}
         # The worker and web requests share one provider; walks grow lazily.
         self._lock = threading.Lock()
 
@@ -71,29 +82,41 @@ class SimProvider(MarketDataProvider):
         return list(self._tickers)
 
     def quotes(self, tickers: list[str]) -> dict[str, Quote]:
-        """The walk's current tick for each ticker; the day's range is tracked since 00:00 UTC."""
+        """Each ticker's quote now: the walk's current tick in a session, else the last
+        session's close (the exchange is closed)."""
         symbols = self._known(tickers)
         now = _naive_utc(self._clock())
-        epoch = datetime(now.year, now.month, now.day)
-        tick = int((now - epoch).total_seconds() // self.tick_seconds)
-        as_of = epoch + timedelta(seconds=tick * self.tick_seconds)
+        session = self.hours.current(now)
         with self._lock:
-            return {symbol: self._quote(symbol, epoch.date(), tick, as_of) for symbol in symbols}
+            if now < session.opens:
+                day = previous_trading_day(session.day)
+                return {s: self._closed_quote(s, day) for s in symbols}
+            tick = int((now - session.opens).total_seconds() // self.tick_seconds)
+            as_of = session.opens + timedelta(seconds=tick * self.tick_seconds)
+            return {s: self._quote(s, session, tick, as_of) for s in symbols}
 
     def history(self, ticker: str, period: str) -> list[Bar]:
-        """The bundled bars, re-dated to end on the weekday before today, within ``period``.
+        """Daily bars of the sessions before the current one, within ``period``: the
+        bundled bars re-dated onto the trading days before SIM_START, then the
+        simulated sessions.
 
         ``adj_close`` equals ``close``: the bundled data is not dividend-adjusted.
         """
         check_period(period)
         symbol = self._known([ticker])[0]
-        today = _naive_utc(self._clock()).date()
+        today = self.hours.current(_naive_utc(self._clock())).day
         with self._lock:
             bars = self._redated.get((symbol, today))
             if bars is None:
                 self._redated = {k: v for k, v in self._redated.items() if k[1] == today}
-                bars = self._redated[(symbol, today)] = redate(self._series(symbol), today)
+                bars = self._redated[(symbol, today)] = self._history(symbol, today)
         return filter_period(bars, period)
+
+    def _history(self, symbol: str, today: date) -> list[Bar]:
+        bundled = self._series(symbol)
+        days = trading_days_before(min(today, SIM_START), len(bundled))
+        simulated = [day.bar() for day in self._chain(symbol).before(today)]
+        return redate(bundled, days) + simulated
 
     def profile(self, ticker: str) -> Profile:
         """Name, GICS sector and sub-industry from the bundled S&P 500 list."""
@@ -144,41 +167,83 @@ class SimProvider(MarketDataProvider):
         bars = self._bars.get(symbol)
         if bars is None:
             bars = self._bars[symbol] = load_bars(self._data_dir / f"{symbol}_data.csv")
-            self._stats[symbol] = series_stats(bars)
         return bars
 
-    def _walk(self, symbol: str, day: date) -> PathWalk:
-        walks = self._walks.get(day)
+    def _chain(self, symbol: str) -> Chain:
+        chain = self._chains.get(symbol)
+        if chain is None:
+            bars = self._series(symbol)
+            start = math.log(float(bars[-1].close))
+            entropy = (self.seed, stable_hash(symbol))
+            chain = self._chains[symbol] = Chain(start, series_stats(bars), self.hours, entropy)
+        return chain
+
+    def _walk(self, symbol: str, session: Session) -> SessionWalk:
+        walks = self._walks.get(session.day)
         if walks is None:
             for old in sorted(self._walks)[: max(0, len(self._walks) - _DAYS_KEPT + 1)]:
                 del self._walks[old]
-            walks = self._walks[day] = {}
+            walks = self._walks[session.day] = {}
         walk = walks.get(symbol)
         if walk is None:
-            start = float(self._series(symbol)[-1].close)
-            entropy = (self.seed, stable_hash(symbol), day.toordinal())
-            walk = walks[symbol] = PathWalk(start, self._stats[symbol], self.tick_seconds, entropy)
+            chain = self._chain(symbol)
+            day = chain.at(session.day)
+            plan = SessionPlan(
+                start_level=day.open_level,
+                end_level=day.close_level,
+                volume=day.volume,
+                ticks=int(session.seconds // self.tick_seconds),
+            )
+            entropy = (self.seed, stable_hash(symbol), session.day.toordinal())
+            walk = SessionWalk(plan, chain.tick_volatility(self.tick_seconds), entropy)
+            walks[symbol] = walk
         return walk
 
-    def _quote(self, symbol: str, day: date, tick: int, as_of: datetime) -> Quote:
-        previous = self._series(symbol)[-1].close
-        state = self._walk(symbol, day).at(tick)
-        price = _price(state.level)
-        change = price - previous
-        return Quote(
-            ticker=symbol,
-            price=price,
-            open=previous,  # the session opens at the last close: there is no overnight gap
-            high=_price(state.high_level),
-            low=_price(state.low_level),
-            previous_close=previous,
-            change=change,
-            change_percent=(change * 100 / previous).quantize(PRICE_STEP),
+    def _quote(self, symbol: str, session: Session, tick: int, as_of: datetime) -> Quote:
+        walk = self._walk(symbol, session)
+        state = walk.at(tick)
+        opened = level_price(self._chain(symbol).at(session.day).open_level)
+        return _make_quote(
+            symbol,
+            price=level_price(state.level),
+            opened=opened,
+            high=level_price(state.high_level),
+            low=level_price(state.low_level),
             volume=int(state.volume),
             as_of=as_of,
-            source=self.name,
-            stale=False,
         )
+
+    def _closed_quote(self, symbol: str, day: date) -> Quote:
+        last: SimDay = self._chain(symbol).at(day)
+        bar = last.bar()
+        return _make_quote(
+            symbol,
+            price=bar.close,
+            opened=bar.open,
+            high=bar.high,
+            low=bar.low,
+            volume=bar.volume,
+            as_of=last.session.closes,
+        )
+
+
+def _make_quote(symbol, price, opened, high, low, volume, as_of) -> Quote:
+    # The session opens at the previous close: the simulated market has no overnight gap.
+    change = price - opened
+    return Quote(
+        ticker=symbol,
+        price=price,
+        open=opened,
+        high=high,
+        low=low,
+        previous_close=opened,
+        change=change,
+        change_percent=(change * 100 / opened).quantize(PRICE_STEP),
+        volume=volume,
+        as_of=as_of,
+        source="sim",
+        stale=False,
+    )
 
 
 def _naive_utc(moment: datetime) -> datetime:
@@ -186,7 +251,3 @@ def _naive_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment
     return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def _price(level: float) -> Decimal:
-    return Decimal(math.exp(level)).quantize(PRICE_STEP)

@@ -1,10 +1,14 @@
-"""A reproducible geometric Brownian motion for one ticker over one session.
+"""A reproducible random walk for one ticker over one session, pinned to the session's
+close and volume.
 
-The log price moves by ``drift*dt + volatility*sqrt(dt)*Z`` each tick, where ``dt``
-is the tick length in trading days (one trading day = 6.5 h = 23,400 s). Ticks are
-drawn in chunks, each from its own generator seeded by (entropy..., chunk index),
-so the value at tick k depends only on the entropy and k: not on which ticks were
-asked for before, nor in which order.
+The session's totals come first (utils.market_data.days draws them per trading day): its
+log return and its volume. The walk in between is a Brownian bridge: each tick the log
+price moves by ``drift + volatility*sqrt(dt)*Z``, where ``dt`` is the tick's length in
+trading days and the drift is chosen so that the last tick lands on the session's close;
+each tick's volume is a gamma draw, scaled so that the session adds up to its volume.
+Ticks are drawn in chunks, each from its own generator seeded by (entropy..., chunk
+index), so the value at tick k depends only on the entropy and k: not on which ticks
+were asked for before, nor in which order.
 """
 
 import hashlib
@@ -13,14 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from utils.market_data.bars import SeriesStats
-
-TRADING_DAY_SECONDS = 23_400
 CHUNK_TICKS = 4096
-# Per-tick volume is gamma distributed: always positive, right-skewed, and with
-# mean = the tick's share of the average daily volume.
+# Per-tick volume is gamma distributed: always positive and right-skewed.
 VOLUME_SHAPE = 2.0
 _DETAILS_KEPT = 2
+_CHUNK_KEY = 1
 
 
 def stable_hash(text: str) -> int:
@@ -31,7 +32,7 @@ def stable_hash(text: str) -> int:
 @dataclass(frozen=True, slots=True)
 class TickState:
     """The walk at one tick: log price, highest and lowest log price since tick 0,
-    and shares traded from tick 0 up to and including this tick."""
+    and shares traded from tick 0 up to this tick."""
 
     level: float
     high_level: float
@@ -44,33 +45,66 @@ class _Chunk:
     levels: np.ndarray  # log price of each tick relative to the chunk's first tick
     highs: np.ndarray  # running max of levels
     lows: np.ndarray  # running min of levels
-    volumes: np.ndarray  # running sum of per-tick volume
-    end: float  # level of the first tick of the next chunk
+    volumes: np.ndarray  # volume traded before each tick, from the chunk's first tick
+    end: float  # level of the first tick of the next chunk, relative
+    volume: float  # the chunk's whole volume
 
 
-class PathWalk:
-    """One ticker's walk from ``start_price`` at tick 0."""
+@dataclass(frozen=True, slots=True)
+class SessionPlan:
+    """What the walk is pinned to: start and end log price, shares traded, and the
+    number of ticks (the session's length over the tick length)."""
 
-    def __init__(self, start_price: float, stats: SeriesStats, tick_seconds: float, entropy):
-        dt = tick_seconds / TRADING_DAY_SECONDS
-        self._mu = stats.drift * dt
-        self._sigma = stats.volatility * math.sqrt(dt)
-        self._tick_volume = stats.average_volume * dt
+    start_level: float
+    end_level: float
+    volume: float
+    ticks: int
+
+
+class SessionWalk:
+    """One ticker's walk over one session (see the module docstring)."""
+
+    def __init__(self, plan: SessionPlan, tick_volatility: float, entropy):
+        self._plan = plan
+        self._sigma = tick_volatility
         self._entropy = [int(word) for word in entropy]
-        # Prefix summaries per chunk j: level at its first tick, and the high, low
-        # and volume of all ticks before it. Grown in order, one entry per chunk.
-        self._starts = [math.log(start_price)]
+        self._ticks = max(1, plan.ticks)
+        self._chunks = math.ceil(self._ticks / CHUNK_TICKS)
+        noise, volume = 0.0, 0.0
+        for index in range(self._chunks):  # one pass for the totals the bridge needs
+            z, g = self._raw(index)
+            noise += float(z.sum())
+            volume += float(g.sum())
+        self._drift = (plan.end_level - plan.start_level - self._sigma * noise) / self._ticks
+        self._volume_scale = plan.volume / volume if volume > 0 else 0.0
+        # Prefix summaries per chunk j: level at its first tick, and the high, low and
+        # volume of all ticks before it. Grown in order, one entry per chunk.
+        self._starts = [plan.start_level]
         self._highs_before = [-math.inf]
         self._lows_before = [math.inf]
         self._volume_before = [0.0]
         self._details: dict[int, _Chunk] = {}
 
+    @property
+    def ticks(self) -> int:
+        """Ticks in the session; tick ``ticks`` is the close."""
+        return self._ticks
+
     def at(self, tick: int) -> TickState:
-        """The walk's state at ``tick`` (0 = the session's first tick)."""
+        """The walk's state at ``tick`` (0 = the open, ``ticks`` = the close)."""
         if tick < 0:
             raise ValueError("tick must not be negative")
+        tick = min(tick, self._ticks)
         index, offset = divmod(tick, CHUNK_TICKS)
         self._summarise_to(index)
+        if index == self._chunks:  # the close, just past the last chunk
+            end = self._plan.end_level
+            return TickState(
+                level=end,
+                high_level=max(self._highs_before[index], end),
+                low_level=min(self._lows_before[index], end),
+                volume=self._plan.volume,
+            )
         chunk = self._chunk(index)
         start = self._starts[index]
         return TickState(
@@ -87,7 +121,7 @@ class PathWalk:
             self._starts.append(start + chunk.end)
             self._highs_before.append(max(self._highs_before[done], start + float(chunk.highs[-1])))
             self._lows_before.append(min(self._lows_before[done], start + float(chunk.lows[-1])))
-            self._volume_before.append(self._volume_before[done] + float(chunk.volumes[-1]))
+            self._volume_before.append(self._volume_before[done] + chunk.volume)
 
     def _chunk(self, index: int) -> _Chunk:
         chunk = self._details.get(index)
@@ -99,17 +133,27 @@ class PathWalk:
             self._details[index] = chunk
         return chunk
 
+    def _raw(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        size = min(CHUNK_TICKS, self._ticks - index * CHUNK_TICKS)
+        seed = np.random.SeedSequence([*self._entropy, _CHUNK_KEY, index])
+        rng = np.random.default_rng(seed)
+        return rng.standard_normal(size), rng.gamma(VOLUME_SHAPE, 1.0, size)
+
     def _draw(self, index: int) -> _Chunk:
-        rng = np.random.default_rng(np.random.SeedSequence([*self._entropy, index]))
-        steps = self._mu + self._sigma * rng.standard_normal(CHUNK_TICKS)
-        volumes = rng.gamma(VOLUME_SHAPE, self._tick_volume / VOLUME_SHAPE, CHUNK_TICKS)
-        levels = np.empty(CHUNK_TICKS)
+        z, g = self._raw(index)
+        steps = self._drift + self._sigma * z
+        volumes = g * self._volume_scale
+        levels = np.empty(len(steps))
         levels[0] = 0.0
         np.cumsum(steps[:-1], out=levels[1:])
+        before = np.empty(len(volumes))
+        before[0] = 0.0
+        np.cumsum(volumes[:-1], out=before[1:])
         return _Chunk(
             levels=levels,
             highs=np.maximum.accumulate(levels),
             lows=np.minimum.accumulate(levels),
-            volumes=np.cumsum(volumes),
+            volumes=before,
             end=float(levels[-1] + steps[-1]),
+            volume=float(before[-1] + volumes[-1]),
         )
