@@ -76,6 +76,8 @@ class Config:
     ADMIN_PASSWORD = _env("ADMIN_PASSWORD", "")
 
     MARKET_DATA_PROVIDER = _env("MARKET_DATA_PROVIDER", "sim")
+    # exchange | always; unset: always for the simulated market, exchange for yfinance
+    MARKET_HOURS = _env("MARKET_HOURS", "")
     MARKET_SEED = _env("MARKET_SEED", 20130208)
     MARKET_UNIVERSE = _env("MARKET_UNIVERSE", "AAPL,MSFT,AMZN,GOOGL,NVDA,JPM,KO,XOM")
     QUOTE_TTL = _env("QUOTE_TTL", 60)
@@ -106,7 +108,7 @@ class Config:
     RISK_MAX_ORDER_VALUE = _env("RISK_MAX_ORDER_VALUE", Decimal("1000000.00"))
     RISK_MAX_DAILY_VALUE = _env("RISK_MAX_DAILY_VALUE", Decimal("0"))
     RISK_PRICE_BAND_PERCENT = _env("RISK_PRICE_BAND_PERCENT", Decimal("25"))
-    SESSION_CLOSE_UTC = _env("SESSION_CLOSE_UTC", "21:00")
+    SESSION_CLOSE_UTC = _env("SESSION_CLOSE_UTC", "21:00")  # the always-mode daily cut-off
     QUOTE_HOLD_SECONDS = _env("QUOTE_HOLD_SECONDS", 60)
 
     ACCOUNT_RESET_ALLOWED = _env("ACCOUNT_RESET_ALLOWED", True)

@@ -5,6 +5,7 @@ from flask import Flask, request
 from flask_login import current_user
 from markupsafe import Markup
 
+from services import market_clock
 from utils import formatting
 from utils.order_labels import describe, status_label
 from utils.sparkline import HEIGHT, WIDTH, points
@@ -56,4 +57,5 @@ def register(app: Flask) -> None:
     env.filters["tone"] = tone
     env.filters["order_status"] = status_label
     env.globals["viewer_zone"] = viewer_zone
+    env.globals["market_status"] = market_clock.status
     env.globals["order_labels"] = describe

@@ -37,6 +37,13 @@ def costs() -> Costs:
     )
 
 
+def holds_shares(order) -> bool:
+    """Whether a sell reserved its shares: every sell that waits does (resting orders and
+    market orders placed while the exchange is closed); a market order that fills at
+    once (time in force IOC) does not."""
+    return order.order_execution_type != "market" or order.time_in_force != "ioc"
+
+
 def lock_for_order(order_id: int, owner: tuple[int, str] | None = None):
     """Lock the order's account, position and the order itself, in that order (one query).
 
@@ -123,7 +130,7 @@ def _sell(account, position, order, value, commission, quantity) -> Decimal:
         raise ServiceError(
             "The commission is more than this sale and your cash cover.", field="quantity"
         )
-    if order.order_execution_type != "market":
+    if holds_shares(order):
         position.reserved_quantity -= quantity  # resting sells hold their shares
     basis = position.total_cost
     if quantity < position.quantity:
@@ -161,7 +168,7 @@ def release(account, position, order, status: str, reason: str | None) -> None:
         account.frozen_balance -= order.reserved_cash
         account.available_balance += order.reserved_cash
         order.reserved_cash = Decimal("0.00")
-    if order.order_type == "sell" and order.order_execution_type != "market" and position:
+    if order.order_type == "sell" and holds_shares(order) and position:
         position.reserved_quantity -= order.remaining
     order.order_status = status
     order.closed_at = utcnow()

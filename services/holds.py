@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Portfolio, QuoteHold
-from services import audit, market
+from services import audit, market, market_clock
 from services.db import lock_one, transaction
 from services.errors import Conflict, NotFound, ServiceError
 from services.execution import costs
@@ -26,8 +26,16 @@ def hold(
     amount: Decimal | None,
     ip: str | None = None,
 ) -> QuoteHold:
-    """Quote a market order and hold the price; refuse at once what the user cannot afford."""
+    """Quote a market order and hold the price; refuse at once what the user cannot afford,
+    and refuse while the exchange is closed (a market order placed then waits for the open)."""
     ticker = market.check_ticker(ticker)
+    if not market_clock.is_open():
+        opens = market_clock.status()["et"]
+        raise ServiceError(
+            f"The market is closed until {opens}: a price cannot be held now. A market order "
+            "placed now waits for the open.",
+            field="ticker",
+        )
     quote = market.get_quote(ticker)
     price = costs().slipped(quote.price, side)
     shares = quantity or shares_for_amount(amount, price, costs(), side)

@@ -24,6 +24,7 @@ from sqlalchemy import bindparam, select
 
 from extensions import db
 from models import LatestQuote
+from services import market_clock
 from services.db import transaction
 from services.errors import ServiceError, Unavailable
 from services.upsert import upsert
@@ -55,7 +56,7 @@ def provider() -> MarketDataProvider:
         if name == "yfinance":
             built = make_provider(name, timeout=cfg["YFINANCE_TIMEOUT"], cache_ttl=cfg["QUOTE_TTL"])
         else:
-            built = make_provider(name, seed=cfg["MARKET_SEED"])
+            built = make_provider(name, seed=cfg["MARKET_SEED"], hours=market_clock.hours())
         app.extensions["paperdesk_provider"] = built
     return built
 

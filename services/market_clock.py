@@ -1,32 +1,109 @@
-"""The trading day and the market status line: when today's session began, which is where
-"today" starts for day change and today's P&L, and what pages say about the market."""
+"""The market's hours as PaperDesk runs them (MARKET_HOURS): when sessions open and close,
+where "today" starts for day change and today's P&L, when day orders expire, and what
+the status line on every page says.
 
-from datetime import datetime
+``exchange``: New York Stock Exchange sessions (09:30-16:00 ET, holidays and early
+closes from exchange-calendars). ``always``: a practice market that never closes, whose
+trading day ends at the daily cut-off SESSION_CLOSE_UTC. Unset, MARKET_HOURS is
+``always`` for the simulated market and ``exchange`` for Yahoo Finance.
+"""
+
+from datetime import UTC, datetime, time
 
 from flask import current_app
 
 from utils.clock import utcnow
+from utils.formatting import zone
+from utils.market_data.hours import MODES, MarketHours, Session
+
+ZONE = "America/New_York"
+
+
+def mode() -> str:
+    """``exchange`` or ``always`` (see the module docstring)."""
+    cfg = current_app.config
+    chosen = (cfg.get("MARKET_HOURS") or "").strip().lower()
+    if not chosen:
+        return "exchange" if cfg["MARKET_DATA_PROVIDER"] == "yfinance" else "always"
+    if chosen not in MODES:
+        raise RuntimeError(f"MARKET_HOURS={chosen!r} is not one of: {', '.join(MODES)}.")
+    return chosen
+
+
+def cutoff() -> time:
+    """The always-mode daily cut-off (SESSION_CLOSE_UTC, "HH:MM" in UTC)."""
+    raw = str(current_app.config["SESSION_CLOSE_UTC"])
+    try:
+        hour, minute = (int(part) for part in raw.split(":"))
+        return time(hour, minute)
+    except ValueError:
+        raise RuntimeError(f"SESSION_CLOSE_UTC={raw!r} is not a time such as 21:00.") from None
+
+
+def hours() -> MarketHours:
+    """The app's market hours, built once."""
+    app = current_app._get_current_object()
+    built = app.extensions.get("paperdesk_hours")
+    if built is None:
+        built = app.extensions["paperdesk_hours"] = MarketHours(mode(), cutoff())
+    return built
+
+
+def current(now: datetime | None = None) -> Session:
+    """The session in progress, or the next one when the market is closed."""
+    return hours().current(now or utcnow())
+
+
+def is_open(now: datetime | None = None) -> bool:
+    """Whether prices move (and market orders fill) now."""
+    return hours().is_open(now or utcnow())
 
 
 def session_start(now: datetime | None = None) -> datetime:
-    """The start of the current trading day (naive UTC): midnight UTC, as the simulated
-    market's sessions run from 00:00 UTC round the clock."""
+    """Where the current trading day began (naive UTC): the open of the session in
+    progress, else of the last one (day change is measured from its start)."""
     now = now or utcnow()
-    return datetime(now.year, now.month, now.day)
+    session = hours().current(now)
+    if now < session.opens:
+        session = hours().last_closed(now)
+    return session.opens
 
 
-def status() -> dict:
-    """The market's state for status lines: whether prices move now, and what kind of market."""
-    if current_app.config["MARKET_DATA_PROVIDER"] == "sim":
+def day_order_expiry(now: datetime | None = None) -> datetime:
+    """When a day order placed now expires: this session's close (early closes included),
+    or the next session's when the market is closed."""
+    return hours().day_order_expiry(now or utcnow())
+
+
+def status(now: datetime | None = None) -> dict:
+    """The market's state for status lines: open or closed, which mode, and when that
+    changes (``changes_at``, naive UTC, which pages show in the viewer's zone; ``et`` is
+    the same moment in New York time, "Mon 09:30 ET")."""
+    now = now or utcnow()
+    session = hours().current(now)
+    if mode() == "always":
         return {
             "open": True,
             "mode": "always",
             "label": "Open",
-            "detail": "practice market, 24 hours",
+            "detail": f"practice market, open 24 hours; the trading day ends {_et(session.closes)}",
+            "change": "trading day ends",
+            "changes_at": session.closes,
+            "et": _et(session.closes),
         }
+    open_now = session.opens <= now
+    at, change = (session.closes, "closes") if open_now else (session.opens, "opens")
     return {
-        "open": None,
-        "mode": "provider",
-        "label": "Live quotes",
-        "detail": "from Yahoo Finance; exchange hours are not shown",
+        "open": open_now,
+        "mode": "exchange",
+        "label": "Open" if open_now else "Closed",
+        "detail": f"exchange hours (NYSE); {change} {_et(at)}",
+        "change": change,
+        "changes_at": at,
+        "et": _et(at),
     }
+
+
+def _et(moment: datetime) -> str:
+    local = moment.replace(tzinfo=UTC).astimezone(zone(ZONE))
+    return f"{local.strftime('%a %H:%M')} ET"

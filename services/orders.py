@@ -1,16 +1,18 @@
 """Placing and closing orders. Market orders are placed and filled in one transaction;
 resting orders reserve cash or shares, then wait for the worker (or fill at once when
-the current price already crosses them)."""
+the current price already crosses them). While the exchange is closed (MARKET_HOURS
+``exchange``) nothing fills at placement: a market order waits for the open like a
+resting order, reserving what it may need, and the worker fills it at the first price
+of the session."""
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from flask import current_app
 
 import services.risk
 from extensions import db
-from services import audit, locks, market
+from services import audit, locks, market, market_clock
 from services.db import transaction
 from services.errors import Conflict, NotFound, ServiceError, Unavailable
 from services.events import trading as trading_events
@@ -81,11 +83,16 @@ def place_locked(user, account, position, spec: OrderSpec, quote, ip=None, fill_
     """
     ticker = quote.ticker
     services.risk.check(account.user_id, spec, quote.price, fill_price)
-    if spec.kind == "market":
+    market_open = market_clock.is_open()
+    if fill_price is not None and not market_open:
+        raise ServiceError(_closed_message("A held quote cannot be filled"), field="ticker")
+    if spec.kind == "market" and not market_open:
+        order = _waiting_market(account, position, spec, ticker, quote)
+    elif spec.kind == "market":
         price = fill_price or costs().slipped(quote.price, spec.side)
         order = _market(account, position, spec, ticker, price)
     else:
-        order = _resting(account, position, spec, ticker, quote)
+        order = _resting(account, position, spec, ticker, quote, market_open)
     insert_now(db.session, order)
     audit.record(user, "order.place", ("order", order.order_id), _detail(order), ip)
     return order
@@ -99,7 +106,37 @@ def _market(account, position, spec, ticker, price) -> OrderRecord:
     return order
 
 
-def _resting(account, position, spec, ticker, quote) -> OrderRecord:
+def _waiting_market(account, position, spec, ticker, quote) -> OrderRecord:
+    """A market order placed while the exchange is closed: a day order for the next
+    session that matches any price (the worker's first price of the session fills it).
+    A buy reserves its shares at the last price plus the collar, as a buy stop does."""
+    quantity = _sized(spec, quote.price)
+    order = _new_order(account, spec, ticker, quantity, time_in_force="day")
+    order.trigger_dir, order.trigger_price = GE, Decimal("0")
+    order.expires_at = market_clock.day_order_expiry()
+    order.remark = f"Waits for the market to open ({market_clock.status()['et']})."
+    _reserve(account, position, spec, order, quantity, costs().collared(quote.price))
+    return order
+
+
+def _closed_message(what: str) -> str:
+    return f"The market is closed: {what.lower()} until it opens ({market_clock.status()['et']})."
+
+
+def _reserve(account, position, spec, order, quantity, worst_price) -> None:
+    ticker = order.ticker
+    if spec.side == "buy":
+        reserve = spec.amount or buy_cost(worst_price, quantity, costs())
+        _check_means(account, position, "buy", quantity, ticker, None, reserve)
+        account.available_balance -= reserve
+        account.frozen_balance += reserve
+        order.reserved_cash = reserve
+    else:
+        _check_means(account, position, "sell", quantity, ticker, None)
+        position.reserved_quantity += quantity
+
+
+def _resting(account, position, spec, ticker, quote, market_open: bool = True) -> OrderRecord:
     quantity = _sized(spec, spec.limit)
     order = _new_order(account, spec, ticker, quantity)
     if spec.kind == "trailing_stop":
@@ -113,18 +150,12 @@ def _resting(account, position, spec, ticker, quote) -> OrderRecord:
         spec.kind, spec.side, limit=spec.limit, stop=order.stop_price
     )
     if spec.time_in_force == "day":
-        order.expires_at = next_session_close(utcnow())
-    if spec.side == "buy":
-        worst = _worst_buy_price(order, quote.price)
-        reserve = spec.amount or buy_cost(worst, quantity, costs())
-        _check_means(account, position, "buy", quantity, ticker, None, reserve)
-        account.available_balance -= reserve
-        account.frozen_balance += reserve
-        order.reserved_cash = reserve
-    else:
-        _check_means(account, position, "sell", quantity, ticker, None)
-        position.reserved_quantity += quantity
-    if not quote.stale:  # never fill from an old price; the worker will see a fresh one
+        order.expires_at = market_clock.day_order_expiry()
+    worst = _worst_buy_price(order, quote.price) if spec.side == "buy" else None
+    _reserve(account, position, spec, order, quantity, worst)
+    # Never fill from an old price, nor while the exchange is closed: the worker will
+    # see a fresh one in the session.
+    if not quote.stale and market_open:
         act(account, position, order, quote.price, refuse=True)
     if spec.time_in_force in ("ioc", "fok") and order.is_open:
         release(account, position, order, "cancelled", "Not fillable at once (IOC/FOK).")
@@ -170,8 +201,12 @@ def _check_means(account, position, side, quantity, ticker, price, reserve=None)
         )
 
 
-def _new_order(account, spec: OrderSpec, ticker: str, quantity: int) -> OrderRecord:
+def _new_order(
+    account, spec: OrderSpec, ticker: str, quantity: int, time_in_force: str | None = None
+) -> OrderRecord:
     now = utcnow()
+    if time_in_force is None:
+        time_in_force = spec.time_in_force if spec.kind != "market" else "ioc"
     order = OrderRecord.new(
         user_id=account.user_id,
         ticker=ticker,
@@ -181,7 +216,7 @@ def _new_order(account, spec: OrderSpec, ticker: str, quantity: int) -> OrderRec
         stop_price=spec.stop,
         trail_amount=spec.trail_amount,
         trail_percent=spec.trail_percent,
-        time_in_force=spec.time_in_force if spec.kind != "market" else "ioc",
+        time_in_force=time_in_force,
         order_quantity=quantity,
         requested_amount=spec.amount,
         source=spec.source,
@@ -221,7 +256,9 @@ def act(
             )
             return act(account, position, order, price, budget, refuse)
         order.trigger_dir, order.trigger_price = GE, Decimal("0")
-    as_market = kind in ("stop", "trailing_stop")
+    as_market = kind in ("stop", "trailing_stop", "market")
+    if kind == "market":
+        order.remark = None  # it no longer waits for the open
     fill_price = costs().slipped(price, order.order_type) if as_market else price
     quantity = fill_quantity(order, fill_price, budget)
     if quantity < 1 and order.filled_quantity == 0 and order.requested_amount is not None:
@@ -262,15 +299,6 @@ def cancel(user, order_id: int, ip: str | None = None):
         release(account, position, order, "cancelled", "Cancelled by the user.")
         audit.record(user, "order.cancel", ("order", order_id), None, ip)
     return order
-
-
-def next_session_close(now: datetime) -> datetime:
-    """The next simulated session close (SESSION_CLOSE_UTC, weekdays) after ``now``."""
-    hour, minute = (int(x) for x in current_app.config["SESSION_CLOSE_UTC"].split(":"))
-    close = datetime.combine(now.date(), time(hour, minute))
-    while close <= now or close.weekday() >= 5:
-        close += timedelta(days=1)
-    return close
 
 
 def _detail(order) -> dict:

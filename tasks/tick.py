@@ -1,9 +1,9 @@
 """One tick of the worker: price the active universe, store it, build candles, fill the
-orders the new prices trigger, expire day orders, publish."""
+orders the new prices trigger (only while the market is open), expire day orders, publish."""
 
 from dataclasses import dataclass, field
 
-from services import candles, market, matching, universe
+from services import candles, market, market_clock, matching, universe
 from tasks import streams
 from tasks.events import bus
 from utils.candles import CandleAggregator
@@ -46,6 +46,10 @@ def run_tick(state: TickState) -> dict:
     ]
     candles.store(closed, open_candles)
     expired = matching.expire_due()  # first: a day order must not fill after the close
+    # A closed exchange fills nothing: orders placed meanwhile wait for the first price of
+    # the session (a worker that starts on a Saturday sees Friday's close as new).
+    if not market_clock.is_open():
+        moved = []
     fills = sum(matching.on_price(q.ticker, q.price, volume) for q, volume in moved)
     bus.publish({"type": "quotes", "tickers": sorted(quotes), "at": now})
     done = {"tickers": len(quotes), "closed": len(closed), "fills": fills, "expired": expired}

@@ -196,12 +196,17 @@ def test_day_change_of_shares_bought_yesterday_and_today(trader_client, market, 
     assert response.json["positions"][0]["day_change"] == "750.00"
 
 
-def test_market_status_says_what_kind_of_market_runs(app):
+def test_market_status_says_what_kind_of_market_runs(app, frozen_time):
     from services import market_clock
 
+    frozen_time(datetime(2026, 11, 28, 12, 0))  # a Saturday
     with app.test_request_context():
         practice = market_clock.status()
         app.config["MARKET_DATA_PROVIDER"] = "yfinance"
+        app.extensions.pop("paperdesk_hours", None)
         live = market_clock.status()
-    assert (practice["open"], practice["detail"]) == (True, "practice market, 24 hours")
-    assert live["open"] is None and "exchange hours are not shown" in live["detail"]
+        app.extensions.pop("paperdesk_hours", None)
+    assert (practice["open"], practice["mode"]) == (True, "always")
+    assert practice["detail"].startswith("practice market, open 24 hours")
+    assert (live["open"], live["mode"], live["label"]) == (False, "exchange", "Closed")
+    assert live["detail"] == "exchange hours (NYSE); opens Mon 09:30 ET"

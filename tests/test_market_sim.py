@@ -14,8 +14,9 @@ import pytest
 
 from tests.fixtures.market.fake_yf import Clock
 from utils.market_data import SimProvider, UnknownTicker, load_catalog, normalise_symbol, search
-from utils.market_data.bars import load_bars, redate, series_stats, trading_days_before
-from utils.market_data.base import weekdays_back
+from utils.market_data.bars import load_bars, redate, series_stats
+from utils.market_data.days import SIM_START
+from utils.market_data.hours import next_trading_day, trading_days_before
 from utils.market_data.sim import DEFAULT_DATA_DIR, NOT_AVAILABLE
 from utils.market_data.walk import stable_hash
 
@@ -39,9 +40,11 @@ def _quote_at(provider: SimProvider, ticker: str, now: datetime):
         (date(2024, 6, 9), date(2024, 6, 7)),  # Sunday -> Friday
         (date(2024, 6, 8), date(2024, 6, 7)),  # Saturday -> Friday
         (date(2024, 6, 12), date(2024, 6, 11)),  # Wednesday -> Tuesday
+        (date(2024, 11, 29), date(2024, 11, 27)),  # the day after Thanksgiving -> Wednesday
+        (date(2024, 7, 5), date(2024, 7, 3)),  # after Independence Day -> Wednesday
     ],
 )
-def test_redating_ends_on_the_previous_weekday(today, last):
+def test_redating_ends_on_the_previous_trading_day(today, last):
     days = trading_days_before(today, 10)
 
     assert days[-1] == last
@@ -50,21 +53,35 @@ def test_redating_ends_on_the_previous_weekday(today, last):
 
 def test_redating_keeps_order_and_trading_day_spacing():
     bars = load_bars(DEFAULT_DATA_DIR / "AAPL_data.csv")
-    moved = redate(bars, date(2026, 11, 23))
+    moved = redate(bars, trading_days_before(date(2024, 12, 2), len(bars)))
 
     assert [bar.close for bar in moved] == [bar.close for bar in bars]
-    assert moved[-1].date == date(2026, 11, 20)
+    assert moved[-1].date == date(2024, 11, 29)
+    dates = {bar.date for bar in moved}
+    assert date(2024, 11, 28) not in dates and date(2023, 12, 25) not in dates  # holidays
     for earlier, later in itertools.pairwise(moved):
-        assert weekdays_back(later.date, 1) == earlier.date  # next trading day, none skipped
+        assert next_trading_day(earlier.date) == later.date  # next trading day, none skipped
 
 
-def test_history_is_the_real_bars_redated():
+def test_history_is_the_real_bars_redated_then_simulated_sessions():
     bars = _sim(now=datetime(2026, 11, 22, 9, 0)).history("AAPL", "max")  # a Sunday
+    bundled = load_bars(DEFAULT_DATA_DIR / "AAPL_data.csv")
+    real = [bar for bar in bars if bar.date < SIM_START]
+    simulated = bars[len(real) :]
 
+    assert [bar.close for bar in real] == [bar.close for bar in bundled]
+    assert real[-1].date == date(2024, 12, 31)
     assert bars[-1].date == date(2026, 11, 20)
-    assert (bars[0].close, bars[-1].close) == (Decimal("67.8542"), Decimal("159.5400"))
-    assert len(bars) == 1259
+    assert simulated[0].open == real[-1].close
+    for earlier, later in itertools.pairwise(simulated):
+        assert later.open == earlier.close  # each day starts from the previous simulated close
+        assert later.low <= min(later.open, later.close) <= max(later.open, later.close)
+        assert max(later.open, later.close) <= later.high
+    assert len({bar.close for bar in simulated}) > 0.95 * len(simulated)  # not one close
     assert all(bar.adj_close == bar.close for bar in bars)
+    dates = [bar.date for bar in bars]
+    assert dates == trading_days_before(date(2026, 11, 21), len(bars))
+    assert date(2025, 11, 27) not in dates  # Thanksgiving
 
 
 def test_same_seed_and_time_give_the_same_prices():
@@ -109,7 +126,7 @@ def test_prices_are_the_same_under_another_hash_seed():
     assert stable_hash("AAPL") == stable_hash("AAPL") != stable_hash("AAPM")
 
 
-def test_a_quote_tracks_the_day_since_midnight():
+def test_a_quote_tracks_the_session_since_its_start():
     provider = _sim()
     quotes = [_quote_at(provider, "MSFT", MONDAY + timedelta(minutes=m)) for m in range(0, 120, 7)]
     close = provider.history("MSFT", "1d")[0].close
@@ -126,11 +143,12 @@ def test_a_quote_tracks_the_day_since_midnight():
         )
 
 
-def test_the_session_starts_at_midnight_utc_from_the_last_close():
-    quote = _quote_at(_sim(), "MSFT", MONDAY.replace(hour=0, minute=0, second=0))
+def test_the_session_starts_at_the_cut_off_from_the_last_close():
+    friday_cutoff = datetime(2026, 11, 20, 21, 0)  # Monday's session starts then
+    quote = _quote_at(_sim(), "MSFT", friday_cutoff)
 
     assert quote.price == quote.previous_close == quote.high == quote.low
-    assert quote.as_of == datetime(2026, 11, 23)
+    assert quote.as_of == friday_cutoff
 
 
 def test_an_aware_clock_is_read_as_utc():
@@ -163,7 +181,7 @@ def test_walk_volatility_matches_the_ticker_history(ticker):
     per_step = math.sqrt(sum((r - mean) ** 2 for r in returns) / (len(returns) - 1))
     history = series_stats(load_bars(DEFAULT_DATA_DIR / f"{ticker}_data.csv"))
 
-    daily = per_step * math.sqrt(23_400 / step)
+    daily = per_step * math.sqrt(86_400 / step)  # the practice market's day is 24 hours
     assert daily == pytest.approx(history.volatility, rel=0.12)
 
 

@@ -63,5 +63,10 @@ def describe(order) -> dict:
         "prices": price_label(
             order.order_price, order.stop_price, order.trail_amount, order.trail_percent
         ),
-        "status": status_label(order.order_status),
+        "status": _status(order),
     }
+
+
+def _status(order) -> str:
+    waiting = order.order_execution_type == "market" and order.order_status == "pending"
+    return "Waiting for the open" if waiting else status_label(order.order_status)

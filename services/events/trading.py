@@ -25,7 +25,7 @@ def order_placed(order) -> None:
 
 def order_filled(order, price, quantity: int, value) -> None:
     """``quantity`` shares of ``order`` filled at ``price`` for ``value``."""
-    resting = order.order_execution_type != "market"
+    resting = order.order_execution_type != "market" or order.time_in_force != "ioc"
     emit(
         "order.filled",
         lambda: {

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP as HALF_UP
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from extensions import db
 from models import OPEN_STATUSES, AccountReset, Order, Portfolio, Transaction
@@ -76,7 +76,7 @@ def _resting_sells() -> dict[tuple[int, str], int]:
         .where(
             Order.order_status.in_(OPEN_STATUSES),
             Order.order_type == "sell",
-            Order.order_execution_type != "market",
+            or_(Order.order_execution_type != "market", Order.time_in_force != "ioc"),
         )
         .group_by(Order.user_id, Order.ticker)
     )

@@ -13,6 +13,7 @@ Times are naive UTC, as everywhere in PaperDesk.
 
 import bisect
 import threading
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -47,8 +48,10 @@ def _load() -> tuple[list[date], list[datetime], list[datetime]]:
         if _schedule is None:
             import exchange_calendars
 
-            calendar = exchange_calendars.get_calendar(EXCHANGE, start=FIRST_DAY, end=LAST_DAY)
-            frame = calendar.schedule
+            with warnings.catch_warnings():  # its pandas 3 deprecations are not ours to fix
+                warnings.simplefilter("ignore")
+                calendar = exchange_calendars.get_calendar(EXCHANGE, start=FIRST_DAY, end=LAST_DAY)
+                frame = calendar.schedule
             days = [stamp.date() for stamp in frame.index]
             opens = [_naive(stamp) for stamp in frame["open"]]
             closes = [_naive(stamp) for stamp in frame["close"]]
