@@ -1,11 +1,23 @@
 """Analysis endpoints: shapes, values against utils.analysis, and 400s for every bad parameter."""
 
+from datetime import datetime
+
 import numpy as np
 import pytest
 
 from tests.analysis_data import bars, equal_weight_returns, tickers
 from tests.helpers import post_json
+from utils import clock
 from utils.analysis import risk
+
+
+@pytest.fixture(autouse=True)
+def before_the_simulated_sessions():
+    """The values here are checked against the bundled bars, so the clock stands before
+    SIM_START: the simulated market's history is then the bundled bars alone."""
+    clock.freeze(datetime(2024, 12, 30, 15, 0))
+    yield
+    clock.freeze(None)
 
 
 def test_indicators_shape_nulls_and_values(user_client):

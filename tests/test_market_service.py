@@ -1,6 +1,6 @@
 """Quotes served from the shared quote table with a TTL, stale fallback, history sync."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,8 +11,11 @@ from services import fundamentals, history, market
 from services.errors import ServiceError, Unavailable
 from tests.fixtures.market.fake_yf import FakeYF
 from utils.market_data import SimProvider, YFinanceProvider
+from utils.market_data.days import SIM_START
+from utils.market_data.hours import trading_days_between
 
 T0 = datetime(2026, 3, 2, 14, 30, 0)
+BUNDLED = 1259  # bars in each bundled file; simulated sessions follow from SIM_START
 
 
 class CountingProvider:
@@ -102,24 +105,24 @@ def test_when_yahoo_fails_with_nothing_stored_the_answer_is_unavailable(app, yah
 def test_history_sync_replaces_bars_and_periods_filter(app, counting, frozen_time):
     frozen_time(T0)  # a Monday: the sim's last bar is the Friday before
     stored = history.sync(["AAPL"])
-    assert stored == {"AAPL": 1259}
+    assert stored == {"AAPL": BUNDLED + len(trading_days_between(SIM_START, date(2026, 2, 27)))}
     rows, stale = history.bars("AAPL", "1mo")
     assert not stale
     assert rows[-1].date.isoformat() == "2026-02-27"
     assert rows[0].date >= rows[-1].date - timedelta(days=31)
     assert all(r.low <= min(r.open, r.close) and r.high >= max(r.open, r.close) for r in rows)
 
-    frozen_time(T0 + timedelta(days=1))  # next day: re-dated by one trading day
+    frozen_time(T0 + timedelta(days=1))  # next day: one more simulated session
     history.sync(["AAPL"])
     count = db.session.scalar(select(func.count()).where(MarketData.ticker == "AAPL"))
     last = db.session.scalar(select(func.max(MarketData.date)))
-    assert count == 1259 and last.isoformat() == "2026-03-02"
+    assert count == stored["AAPL"] + 1 and last.isoformat() == "2026-03-02"
 
 
 def test_history_syncs_lazily_when_missing_or_old(app, counting, frozen_time):
     frozen_time(T0)
     rows, _ = history.bars("KO", "max")
-    assert len(rows) == 1259
+    assert len(rows) == BUNDLED + len(trading_days_between(SIM_START, date(2026, 2, 27)))
 
 
 def test_fundamentals_from_the_sim_are_unavailable_not_invented(app, counting):
