@@ -360,3 +360,40 @@ def test_waiting_orders_are_listed_as_waiting(app, market, trader, exchange):
     from utils.order_labels import describe
 
     assert describe(_order(app, order_id))["status"] == "Waiting for the open"
+
+
+@pytest.mark.usefixtures("books_balance")
+def test_cancel_against_the_opening_fill_has_one_outcome(app, market, trader, exchange):
+    """The user cancels waiting market orders as the worker fills them at the open."""
+    from services import matching
+    from tests.test_races import run_together
+
+    market.set("AAPL", "100.00")
+    exchange(WEDNESDAY)
+    _place(app, trader, quantity=20)  # shares to sell, bought in a session
+    for _ in range(4):
+        exchange(SATURDAY)
+        buy_id = _place(app, trader, quantity=5)
+        sell_id = _place(app, trader, side="sell", quantity=2)
+        exchange(MONDAY_OPEN)
+        results = run_together(
+            app,
+            [
+                lambda o=buy_id: orders.cancel(_user(trader), o),
+                lambda o=sell_id: orders.cancel(_user(trader), o),
+                lambda: matching.on_price("AAPL", D("100.00")),
+            ],
+        )
+        for index, (order_id, size) in enumerate(((buy_id, 5), (sell_id, 2))):
+            order = _order(app, order_id)
+            if order.order_status == "cancelled":
+                assert order.filled_quantity == 0
+            else:
+                assert (order.order_status, order.filled_quantity) == ("filled", size)
+                assert isinstance(results[index], ServiceError)
+        assert _verify(app) == []
+    assert balances(app, trader)[1] == D("0.00")  # nothing left reserved
+
+
+def _user(user_id):
+    return db.session.get(User, user_id)
