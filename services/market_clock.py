@@ -8,13 +8,13 @@ trading day ends at the daily cut-off SESSION_CLOSE_UTC. Unset, MARKET_HOURS is
 ``always`` for the simulated market and ``exchange`` for Yahoo Finance.
 """
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 from flask import current_app
 
 from utils.clock import utcnow
 from utils.formatting import zone
-from utils.market_data.hours import MODES, MarketHours, Session
+from utils.market_data.hours import MODES, MarketHours, Session, previous_trading_day
 
 ZONE = "America/New_York"
 
@@ -67,6 +67,15 @@ def session_start(now: datetime | None = None) -> datetime:
     if now < session.opens:
         session = hours().last_closed(now)
     return session.opens
+
+
+def trading_day(moment: datetime) -> date:
+    """The trading day a price at ``moment`` belongs to: the session in progress, or the
+    last one while the market is closed (its closing price stands until the open)."""
+    session = hours().current(moment)
+    if moment < session.opens:
+        return previous_trading_day(session.day)
+    return session.day
 
 
 def day_order_expiry(now: datetime | None = None) -> datetime:

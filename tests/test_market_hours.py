@@ -397,3 +397,20 @@ def test_cancel_against_the_opening_fill_has_one_outcome(app, market, trader, ex
 
 def _user(user_id):
     return db.session.get(User, user_id)
+
+
+def test_a_quote_names_the_trading_day_it_belongs_to(app, user_client, frozen_time):
+    """The chart grows the bar of the quote's trading day, not of its calendar date."""
+    app.config["MARKET_HOURS"] = "exchange"
+    for built in ("paperdesk_hours", "paperdesk_provider"):
+        app.extensions.pop(built, None)
+    frozen_time(SATURDAY)
+    closed = user_client.get("/api/price?ticker=AAPL").json
+    app.config["MARKET_HOURS"] = "always"
+    for built in ("paperdesk_hours", "paperdesk_provider"):
+        app.extensions.pop(built, None)
+    frozen_time(datetime(2026, 11, 30, 22, 0))  # Monday evening: Tuesday's practice day
+    practice = user_client.get("/api/price?ticker=AAPL").json
+
+    assert practice["trading_day"] == "2026-12-01"
+    assert (closed["trading_day"], closed["last_updated"]) == ("2026-11-27", "2026-11-27T18:00:00Z")

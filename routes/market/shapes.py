@@ -2,7 +2,7 @@
 
 from flask import request
 
-from services import market
+from services import market, market_clock
 from services.errors import ServiceError
 from utils.clock import utcnow
 from utils.formatting import iso
@@ -24,6 +24,7 @@ def quote_json(quote) -> dict:
         "previous_close": _text(quote.previous_close),
         "volume": quote.volume,
         "last_updated": iso(quote.as_of),
+        "trading_day": market_clock.trading_day(quote.as_of).isoformat(),
         "age_seconds": age,
         "source": quote.source,
         "stale": bool(quote.stale),

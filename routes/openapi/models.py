@@ -125,6 +125,7 @@ class Quote(Shape):
     ticker: str
     price: str
     last_updated: str
+    trading_day: str
     source: str
     stale: bool
 

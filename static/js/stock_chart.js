@@ -114,7 +114,8 @@
   var lastQuote = null;
   function growToday(q, draw) {
     if (!dailyRows.length || q.open === null) return;
-    var day = Date.parse(q.last_updated.slice(0, 10));
+    // the session the price belongs to: the practice market's evening trades for tomorrow
+    var day = Date.parse(q.trading_day || q.last_updated.slice(0, 10));
     var last = dailyRows[dailyRows.length - 1];
     var bar = { x: day, o: +q.open, h: +q.high, l: +q.low, c: +q.price, v: q.volume || 0 };
     if (last.x === day) dailyRows[dailyRows.length - 1] = bar;
