@@ -414,3 +414,21 @@ def test_a_quote_names_the_trading_day_it_belongs_to(app, user_client, frozen_ti
 
     assert practice["trading_day"] == "2026-12-01"
     assert (closed["trading_day"], closed["last_updated"]) == ("2026-11-27", "2026-11-27T18:00:00Z")
+
+
+def test_the_api_accepts_a_market_order_while_closed_and_says_it_waits(
+    app, market, trader, exchange, client, auth
+):
+    from tests.helpers import post_json
+
+    exchange(SATURDAY)
+    market.set("AAPL", "100.00")
+    auth.login("trader")
+    body = {"ticker": "AAPL", "order_type": "buy", "quantity": 2}
+    answer = post_json(client, "/user/api/create_order", body)
+
+    assert answer.status_code == 200, answer.json
+    assert answer.json["order"]["status"] == "pending"
+    assert "Waits for the market to open (Mon 09:30 ET)" in answer.json["message"]
+    page = client.get("/user/dashboard").get_data(as_text=True)
+    assert "Waiting for the open" in page

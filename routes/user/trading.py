@@ -53,6 +53,8 @@ def _placed_message(order) -> str:
         return f"Order #{order.order_id} could not fill at once and was cancelled."
     if order.order_status == "rejected":
         return f"Order #{order.order_id} was rejected: {order.remark}"
+    if order.order_execution_type == "market":  # placed while the exchange is closed
+        return f"Order #{order.order_id} is accepted. {order.remark}"
     return f"Order #{order.order_id} is working."
 
 
