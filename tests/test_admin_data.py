@@ -6,19 +6,27 @@ from extensions import db
 from models import AuditLog, MarketTicker
 from tasks.worker import Worker
 from tests.helpers import post_json
+from utils.market_data import SimProvider
 
 
-def test_universe_add_remove_and_sync_are_audited(app, admin_client):
+def _bars(ticker: str) -> int:
+    """Daily bars the simulated market offers now: the bundled ones, then simulated days."""
+    return len(SimProvider(seed=7).history(ticker, "max"))
+
+
+def test_universe_add_remove_and_sync_are_audited(app, admin_client, frozen_time):
     assert post_json(admin_client, "/admin/data/universe", {"ticker": "nflx"}).json["success"]
     page = admin_client.get("/admin/data").get_data(as_text=True)
     assert 'data-ticker="NFLX"' in page and "never" in page
 
     body = post_json(admin_client, "/admin/data/sync", {"ticker": "NFLX"}).json
+    bars = _bars("NFLX")
+    assert bars > 1259  # the bundled bars and the simulated days since
     assert body == {
         "success": True,
-        "message": "NFLX: 1259 daily bars stored.",
+        "message": f"NFLX: {bars} daily bars stored.",
         "ticker": "NFLX",
-        "bars": 1259,
+        "bars": bars,
     }
     with app.app_context():
         assert db.session.get(MarketTicker, "NFLX").history_synced_at is not None
@@ -47,10 +55,11 @@ def test_worker_status_for_admins(app, admin_client):
     assert "host:1:abc" in page
 
 
-def test_cli_market_sync(app, runner):
+def test_cli_market_sync(app, runner, frozen_time):
     result = runner.invoke(args=["market", "sync", "AAPL", "ko"])
     assert result.exit_code == 0, result.output
-    assert "AAPL: 1259 daily bars" in result.output and "KO: 1259 daily bars" in result.output
+    assert f"AAPL: {_bars('AAPL')} daily bars" in result.output
+    assert f"KO: {_bars('KO')} daily bars" in result.output
     bad = runner.invoke(args=["market", "sync", "NOPE"])
     assert bad.exit_code != 0 and "Unknown ticker 'NOPE'" in bad.output
 

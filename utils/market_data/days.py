@@ -72,6 +72,7 @@ class Chain:
         self._entropy = [int(word) for word in entropy]
         self._day_seconds = 23_400 if hours.mode == "exchange" else 86_400
         self.days: list[SimDay] = []
+        self._dates: list[date] = []  # the days' dates, for bisect
 
     def at(self, day: date) -> SimDay:
         """The simulated session on trading day ``day``. Before SIM_START every session
@@ -79,16 +80,14 @@ class Chain:
         if day < SIM_START:
             return self._simulate(self._hours.session(day), self._start_level)
         self._grow_to(day)
-        index = bisect.bisect_left([d.session.day for d in self.days], day)
-        return self.days[index]
+        return self.days[bisect.bisect_left(self._dates, day)]
 
     def before(self, day: date) -> list[SimDay]:
         """The simulated sessions strictly before ``day``, oldest first."""
         if day <= SIM_START:
             return []
         self._grow_to(day)
-        cut = bisect.bisect_left([d.session.day for d in self.days], day)
-        return self.days[:cut]
+        return self.days[: bisect.bisect_left(self._dates, day)]
 
     def tick_volatility(self, tick_seconds: float) -> float:
         """The walk's per-tick volatility in this chain's time scale."""
@@ -105,6 +104,7 @@ class Chain:
                 after = SIM_START if is_trading_day(SIM_START) else next_trading_day(SIM_START)
                 level = self._start_level
             self.days.append(self._simulate(self._hours.session(after), level))
+            self._dates.append(after)
 
     def _simulate(self, session: Session, open_level: float) -> SimDay:
         stats = self._stats
