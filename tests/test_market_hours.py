@@ -318,15 +318,21 @@ def test_always_mode_day_orders_expire_at_the_cut_off(app, market, trader, froze
 # --- the status line ------------------------------------------------------------------
 
 
-def test_every_page_says_whether_the_market_is_open_and_when_it_opens(app, client, exchange):
+def test_every_page_says_whether_the_market_is_open_and_when_it_opens(app, user_client, exchange):
     exchange(SATURDAY)
-    client.set_cookie("tz", "Europe/Paris")
-    for path in ("/", "/auth/login", "/auth/register"):
-        page = client.get(path).get_data(as_text=True)
-        assert 'id="market-strip"' in page
-        assert 'data-market-open="false"' in page and 'data-market-mode="exchange"' in page
-        assert "opens Mon 09:30 ET" in page
-        assert "2026-11-30 15:30 CET" in page  # the same moment in the viewer's zone
+    user_pages = ["/user/dashboard", "/user/markets", "/user/orders", "/user/portfolio"]
+    user_pages += ["/user/stock_chart?ticker=AAPL", "/user/account", "/user/profile"]
+    visitor = app.test_client()
+    for client, paths in ((visitor, ["/", "/about", "/auth/login"]), (user_client, user_pages)):
+        client.set_cookie("tz", "Europe/Paris")
+        for path in paths:
+            response = client.get(path)
+            page = response.get_data(as_text=True)
+            assert response.status_code == 200, path
+            assert page.count('class="market-status badge') == 1, path
+            assert 'data-market-open="false"' in page and 'data-market-mode="exchange"' in page
+            assert "opens Mon 09:30 ET" in page, path
+            assert "2026-11-30 15:30 CET" in page, path  # the same moment in the viewer's zone
 
 
 def test_the_status_line_names_the_practice_market(app, client, frozen_time):
