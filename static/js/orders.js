@@ -173,7 +173,10 @@
     var filled = td(row, o.filled_quantity ? F.number(o.filled_quantity) + " @ " + price(o.average_fill_price) : "0", "text-end text-nowrap");
     if (+o.commission) filled.appendChild(el("div", "small text-body-secondary", money(o.commission) + " commission"));
     var status = td(row, null, "order-status");
-    var badge = el("span", "badge text-bg-" + (BADGES[o.status] || "secondary"), STATUS_WORDS[o.status] || words(o.status));
+    // a market order placed while the exchange is closed waits for the open
+    var waiting = o.execution_type === "market" && o.status === "pending";
+    var label = waiting ? "Waiting for the open" : STATUS_WORDS[o.status] || words(o.status);
+    var badge = el("span", "badge text-bg-" + (BADGES[o.status] || "secondary"), label);
     badge.dataset.status = o.status;
     status.appendChild(badge);
     var note = decisionNote(o);
