@@ -122,12 +122,16 @@ def test_each_session_opens_at_the_previous_simulated_close():
 
 def test_the_close_of_a_session_is_the_next_days_bar():
     provider = _exchange_sim(WEDNESDAY)
-    at_close = _at(provider, "JPM", datetime(2026, 11, 25, 21, 0))  # just after the close
+    last_second = _at(provider, "JPM", datetime(2026, 11, 25, 20, 59, 59))
+    at_close = _at(provider, "JPM", datetime(2026, 11, 25, 21, 0))  # the market has closed
     provider._clock.now = BLACK_FRIDAY_OPEN
     bar = provider.history("JPM", "5d")[-1]
 
     assert bar.date == date(2026, 11, 25)
     assert (at_close.price, at_close.open, at_close.volume) == (bar.close, bar.open, bar.volume)
+    assert last_second.open == bar.open  # the walk that ran all day ends on that bar
+    assert abs(last_second.price - bar.close) < bar.close * D("0.002")
+    assert bar.volume * 0.999 < last_second.volume <= bar.volume
 
 
 # --- the practice market's 24-hour scaling --------------------------------------------

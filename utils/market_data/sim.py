@@ -209,7 +209,7 @@ class SimProvider(MarketDataProvider):
             opened=opened,
             high=level_price(state.high_level),
             low=level_price(state.low_level),
-            volume=int(state.volume),
+            volume=round(state.volume),
             as_of=as_of,
         )
 
