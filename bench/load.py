@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,6 +87,20 @@ def worker_pids(master: int) -> list[int]:
     return pids
 
 
+def process_age(pid: int) -> float:
+    """Seconds since the process started (-1 if it is gone)."""
+    try:
+        started = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return -1.0
+    return uptime - started / os.sysconf("SC_CLK_TCK")
+
+
+def utc_naive() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 class Killer(threading.Thread):
     """SIGKILLs app processes at random moments; every third kill aims at the lease holder
     and times how long the lease takes to move to a survivor."""
@@ -98,6 +113,9 @@ class Killer(threading.Thread):
         self.handovers: list[float] = []
         self.failed_handovers = 0
         self.no_survivor = 0
+        # Per holder kill: how old its last heartbeat was, how long the survivors had been
+        # up (a process restarted a moment ago may still be importing the app), the load.
+        self.notes: list[dict] = []
 
     def run(self):
         rng = random.Random(2026)
@@ -128,19 +146,26 @@ class Killer(threading.Thread):
                 continue
             self.done.append("holder" if aim_holder else "process")
             if aim_holder:
-                self._time_handover(holder["holder"], [p for p in pids if p != target])
+                lag = (utc_naive() - holder["heartbeat_at"]).total_seconds()
+                self._time_handover(holder["holder"], [p for p in pids if p != target], lag)
             return
 
-    def _time_handover(self, old: str, survivors: list[int]):
+    def _time_handover(self, old: str, survivors: list[int], heartbeat_lag: float):
         killed = time.monotonic()
+        ages = [round(process_age(p), 1) for p in survivors]
+        note = {"heartbeat_lag": round(heartbeat_lag, 1), "survivor_ages": ages}
+        note["load"] = round(os.getloadavg()[0], 1)
+        self.notes.append(note)
         limit = self.settings["LEASE_SECONDS"] + self.grace + 3
         while time.monotonic() - killed < limit:
             row = lease_row(self.settings)
             if row and row["holder"] != old:
                 self.handovers.append(time.monotonic() - killed)
+                note["moved_after"] = round(self.handovers[-1], 1)
                 return
             time.sleep(0.1)
         alive = [p for p in survivors if Path(f"/proc/{p}").exists()]
+        note["moved_after"] = None
         if alive:
             self.failed_handovers += 1
         else:
@@ -263,6 +288,8 @@ def main() -> int:
             f"(LEASE_SECONDS={args.lease_seconds}); handovers that did not happen: "
             f"{killer.failed_handovers} (and {killer.no_survivor} with no survivor up)"
         )
+        for n, note in enumerate(killer.notes, 1):
+            print(f"  holder kill {n}: {note}")
         # A survivor's next attempt (every WORKER_INTERVAL) after the lease runs out, plus
         # this script's polling.
         ok &= worst <= args.lease_seconds + args.handover_grace
