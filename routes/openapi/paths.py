@@ -2,38 +2,21 @@
 answer model. The OpenAPI document is built from this list and the test
 tests/test_openapi.py checks that every JSON route of the URL map is in it."""
 
-from dataclasses import dataclass, field
-
 from pydantic import BaseModel
 
 from routes.openapi import models as m
+from routes.openapi.endpoint import Endpoint, Query
+from routes.openapi.feature_paths import FEATURE_ENDPOINTS
 from routes.order_schemas import HoldIdRequest, HoldRequest, OrderRequest
 from routes.schemas import AmountRequest, RejectRequest, WithdrawRequest
+
+__all__ = ["ENDPOINTS", "Endpoint", "Query"]
 
 
 class TickerRequest(BaseModel):
     """POST /user/api/watchlist."""
 
     ticker: str
-
-
-@dataclass(frozen=True)
-class Query:
-    name: str
-    schema: dict
-    required: bool = False
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    method: str
-    path: str
-    summary: str
-    answer: type[BaseModel]
-    body: type[BaseModel] | None = None
-    query: tuple[Query, ...] = field(default=())
-    role: str = "user"
-    path_params: tuple[str, ...] = ()
 
 
 TICKER = Query("ticker", {"type": "string", "maxLength": 12}, required=True)
@@ -43,7 +26,7 @@ INTERVAL = Query("interval", {"type": "string", "enum": ["10s", "1m"]})
 STATUS = Query("status", {"type": "string"})
 PERIOD = Query("period", {"type": "string"})
 
-ENDPOINTS = (
+CORE_ENDPOINTS = (
     Endpoint("post", "/user/api/deposit", "Ask for a deposit", m.FundRequestAnswer, AmountRequest),
     Endpoint(
         "post", "/user/api/withdraw", "Ask for a withdrawal", m.FundRequestAnswer, WithdrawRequest
@@ -165,3 +148,5 @@ ENDPOINTS = (
     ),
     Endpoint("get", "/admin/api/worker", "The market worker's lease", m.WorkerAnswer, role="admin"),
 )
+
+ENDPOINTS = CORE_ENDPOINTS + FEATURE_ENDPOINTS

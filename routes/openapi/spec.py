@@ -5,7 +5,8 @@ from functools import cache
 from pydantic.json_schema import models_json_schema
 
 from routes.openapi import models as m
-from routes.openapi.paths import ENDPOINTS, Endpoint
+from routes.openapi.endpoint import JSON, Endpoint
+from routes.openapi.paths import ENDPOINTS
 
 REF = "#/components/schemas/{model}"
 ERRORS = {
@@ -49,7 +50,7 @@ def document() -> dict:
 
 def _schemas() -> dict:
     requests = {e.body for e in ENDPOINTS if e.body is not None}
-    answers = {e.answer for e in ENDPOINTS} | {m.Error}
+    answers = {e.answer for e in ENDPOINTS if e.answer is not None} | {m.Error}
     pairs = [(model, "validation") for model in requests]
     pairs += [(model, "serialization") for model in answers]
     _, top = models_json_schema(pairs, ref_template=REF)
@@ -71,7 +72,7 @@ def _operation(endpoint: Endpoint) -> dict:
             for q in endpoint.query
         ],
         "responses": {
-            "200": {"description": "Done", "content": _json(endpoint.answer)},
+            endpoint.status: {"description": "Done", "content": _answer(endpoint)},
             **{
                 code: {"description": text, "content": _json(m.Error)}
                 for code, text in ERRORS.items()
@@ -91,4 +92,10 @@ def _path_param(name: str) -> dict:
 
 
 def _json(model) -> dict:
-    return {"application/json": {"schema": _ref(model)}}
+    return {JSON: {"schema": _ref(model)}}
+
+
+def _answer(endpoint: Endpoint) -> dict:
+    if endpoint.answer is None:  # CSV or an event stream
+        return {endpoint.media: {"schema": {"type": "string"}}}
+    return _json(endpoint.answer)
