@@ -115,7 +115,13 @@ MAX_ID = 2**63 - 1  # the largest id any database column here holds
 
 
 class BoundedInt(IntegerConverter):
-    """``<int:...>`` in URLs, up to the largest id a column holds: beyond it is a 404."""
+    """``<int:...>`` in URLs, up to the largest id a column holds: beyond it is a 404.
+
+    Longer numbers do not match the pattern at all. (A number the pattern matched but
+    ``max`` refused would make Werkzeug answer 405 for some methods of the same path.)
+    """
+
+    regex = r"\d{1,18}"
 
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
