@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.load_setup import fresh_database, lease_row, seed  # noqa: E402
+from bench.load_setup import fresh_database, lease_row, seed, transactions  # noqa: E402
 
 ORDER = "POST /user/api/create_order [market]"
 TRIVIAL = "GET /health (trivial)"
@@ -140,6 +140,7 @@ class Killer(threading.Thread):
                 time.sleep(0.1)
                 continue
             target = holder_pid if aim_holder else rng.choice(pids)
+            before = transactions(self.settings) if aim_holder else None
             try:
                 os.kill(target, signal.SIGKILL)
             except ProcessLookupError:
@@ -147,18 +148,23 @@ class Killer(threading.Thread):
             self.done.append("holder" if aim_holder else "process")
             if aim_holder:
                 lag = (utc_naive() - holder["heartbeat_at"]).total_seconds()
-                self._time_handover(holder["holder"], [p for p in pids if p != target], lag)
+                survivors = [p for p in pids if p != target]
+                self._time_handover(holder["holder"], survivors, lag, before)
             return
 
-    def _time_handover(self, old: str, survivors: list[int], heartbeat_lag: float):
+    def _time_handover(self, old: str, survivors: list[int], heartbeat_lag: float, before):
         killed = time.monotonic()
         ages = [round(process_age(p), 1) for p in survivors]
         note = {"heartbeat_lag": round(heartbeat_lag, 1), "survivor_ages": ages}
-        note["load"] = round(os.getloadavg()[0], 1)
+        note |= {"load": round(os.getloadavg()[0], 1), "transactions_at_kill": before}
+        note["slowest_read_ms"] = 0
         self.notes.append(note)
         limit = self.settings["LEASE_SECONDS"] + self.grace + 3
         while time.monotonic() - killed < limit:
+            asked = time.monotonic()
             row = lease_row(self.settings)
+            took = round((time.monotonic() - asked) * 1000)
+            note["slowest_read_ms"] = max(note["slowest_read_ms"], took)
             if row and row["holder"] != old:
                 self.handovers.append(time.monotonic() - killed)
                 note["moved_after"] = round(self.handovers[-1], 1)
@@ -166,10 +172,43 @@ class Killer(threading.Thread):
             time.sleep(0.1)
         alive = [p for p in survivors if Path(f"/proc/{p}").exists()]
         note["moved_after"] = None
+        note["transactions_after"] = transactions(self.settings)
         if alive:
             self.failed_handovers += 1
         else:
             self.no_survivor += 1
+
+
+class LeaseWatch(threading.Thread):
+    """Reads the lease every 0.25 s: the longest time its row went without a heartbeat
+    while the run lasted, how long it stayed expired, and the slowest read."""
+
+    def __init__(self, settings):
+        super().__init__(daemon=True)
+        self.settings, self.stop = settings, threading.Event()
+        self.worst_lag = self.worst_expired = self.slowest_read = 0.0
+        self.holders: list[str] = []
+
+    def run(self):
+        while not self.stop.wait(0.25):
+            asked = time.monotonic()
+            row = lease_row(self.settings)
+            self.slowest_read = max(self.slowest_read, time.monotonic() - asked)
+            if row is None:
+                continue
+            now = utc_naive()
+            self.worst_lag = max(self.worst_lag, (now - row["heartbeat_at"]).total_seconds())
+            expired = (now - row["expires_at"]).total_seconds()
+            self.worst_expired = max(self.worst_expired, expired)
+            if not self.holders or self.holders[-1] != row["holder"]:
+                self.holders.append(row["holder"])
+
+    def summary(self) -> str:
+        return (
+            f"lease watch: {len(self.holders)} holders in turn; longest without a heartbeat "
+            f"{self.worst_lag:.1f} s, longest expired and not taken {self.worst_expired:.1f} s; "
+            f"slowest read of the lease {self.slowest_read * 1000:.0f} ms"
+        )
 
 
 def run_locust(url: str, users: int, seconds: int, out: str, env: dict) -> None:
@@ -252,6 +291,8 @@ def main() -> int:
     Path(seed_file).write_text(json.dumps(seed(settings, traders=max(args.users, 10))))
     server = start_server(settings, args.port, args.processes, tmp)
     killer = None
+    watch = LeaseWatch(settings)
+    watch.start()
     try:
         if args.crash:
             killer = Killer(settings, server.pid, args.crash, args.seconds, args.handover_grace)
@@ -263,6 +304,7 @@ def main() -> int:
         if killer:
             killer.join(timeout=args.lease_seconds + args.handover_grace + 10)
     finally:
+        watch.stop.set()
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
     print_stats(read_stats(f"{tmp}/locust"))
@@ -280,6 +322,7 @@ def main() -> int:
     acked, lost = check_acks(settings, ack_file)
     print(f"acknowledged orders: {acked}, missing or with another owner: {len(lost)} {lost[:10]}")
     ok &= not lost
+    print(watch.summary())
     if killer:
         worst = max(killer.handovers, default=0.0)
         print(

@@ -96,3 +96,28 @@ def orders_of(settings: dict, order_ids: list[int]) -> dict[int, int]:
             rows = conn.execute(stmt.bindparams(bindparam("ids", expanding=True)), {"ids": chunk})
             found.update({int(o): int(u) for o, u in rows})
     return found
+
+
+TRANSACTIONS = text(
+    "SELECT t.trx_state AS state, TIMESTAMPDIFF(MICROSECOND, t.trx_started, NOW(6)) / 1e6 AS age,"
+    " t.trx_query AS query FROM information_schema.INNODB_TRX t"
+    " JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE p.DB = :db"
+)
+
+
+def transactions(settings: dict) -> dict:
+    """The load database's open transactions: how many, the oldest's age, and those
+    waiting for a row lock on the lease (MariaDB/MySQL; empty on SQLite)."""
+    url = make_url(settings["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite":
+        return {}
+    with _engine(settings["SQLALCHEMY_DATABASE_URI"]).connect() as conn:
+        rows = conn.execute(TRANSACTIONS, {"db": url.database}).mappings().all()
+    waiting = [r for r in rows if r["state"] == "LOCK WAIT"]
+    on_lease = [r for r in waiting if "worker_lease" in (r["query"] or "")]
+    return {
+        "open": len(rows),
+        "oldest": round(max((float(r["age"]) for r in rows), default=0.0), 1),
+        "lock_waits": len(waiting),
+        "lease_waits": len(on_lease),
+    }
