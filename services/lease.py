@@ -8,8 +8,8 @@ atomic on SQLite and on MySQL/MariaDB alike.
 
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import case, or_, select, update
+from sqlalchemy.dialects import mysql, sqlite
 
 from extensions import db
 from models import WorkerLease
@@ -18,44 +18,52 @@ from utils.clock import utcnow
 
 
 def acquire(name: str, holder: str, seconds: float) -> bool:
-    """Take or renew the lease ``name`` for ``holder``; True if ``holder`` now holds it."""
+    """Take or renew the lease ``name`` for ``holder``; True if ``holder`` now holds it.
+
+    One UPDATE renews or takes it and one COMMIT ends it; a process that does not get it
+    sends an INSERT that does nothing once the row exists (no error to raise and roll
+    back). Every process tries once a second, so the attempt is kept this short: under
+    load, the attempt of a survivor competes for its process's CPU with the requests.
+    """
     now = utcnow()
     expires = now + timedelta(seconds=seconds)
+    mine = WorkerLease.holder == holder
     with transaction():
         renewed = db.session.execute(
             update(WorkerLease)
-            .where(
-                WorkerLease.name == name,
-                or_(WorkerLease.holder == holder, WorkerLease.expires_at < now),
+            .where(WorkerLease.name == name, or_(mine, WorkerLease.expires_at < now))
+            # A take-over resets the holder's counters, a renewal keeps them. The holder is
+            # set last: MySQL evaluates these assignments left to right.
+            .ordered_values(
+                (WorkerLease.acquired_at, case((mine, WorkerLease.acquired_at), else_=now)),
+                (WorkerLease.ticks, case((mine, WorkerLease.ticks), else_=0)),
+                (WorkerLease.errors, case((mine, WorkerLease.errors), else_=0)),
+                (WorkerLease.last_error, case((mine, WorkerLease.last_error), else_=None)),
+                (WorkerLease.heartbeat_at, now),
+                (WorkerLease.expires_at, expires),
+                (WorkerLease.holder, holder),
             )
-            .values(heartbeat_at=now, expires_at=expires)
         ).rowcount
-        if renewed:
-            _mark_acquired(name, holder, now)
-            return True
-    return _create(name, holder, now, expires)
-
-
-def _mark_acquired(name: str, holder: str, now) -> None:
-    # A take-over resets the holder and its counters; a renewal keeps them.
-    db.session.execute(
-        update(WorkerLease)
-        .where(WorkerLease.name == name, WorkerLease.holder != holder)
-        .values(holder=holder, acquired_at=now, ticks=0, errors=0, last_error=None)
-    )
+        return bool(renewed) or _create(name, holder, now, expires)
 
 
 def _create(name: str, holder: str, now, expires) -> bool:
-    try:
-        with transaction():
-            db.session.add(
-                WorkerLease(
-                    name=name, holder=holder, acquired_at=now, heartbeat_at=now, expires_at=expires
-                )
-            )
-        return True
-    except IntegrityError:
-        return False  # another process created it first and holds it
+    # The first process to run creates the row; for the others the INSERT is ignored.
+    row = {
+        "name": name,
+        "holder": holder,
+        "acquired_at": now,
+        "heartbeat_at": now,
+        "expires_at": expires,
+        "ticks": 0,
+        "errors": 0,
+    }
+    table = WorkerLease.__table__
+    if db.session.get_bind().dialect.name == "sqlite":
+        stmt = sqlite.insert(table).values(row).on_conflict_do_nothing(index_elements=["name"])
+    else:
+        stmt = mysql.insert(table).values(row).prefix_with("IGNORE")
+    return db.session.execute(stmt).rowcount == 1
 
 
 def release(name: str, holder: str) -> None:

@@ -1,6 +1,7 @@
 """One tick of the worker: price the active universe, store it, build candles, fill the
 orders the new prices trigger (only while the market is open), expire day orders, publish."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from services import candles, market, market_clock, matching, universe
@@ -24,10 +25,15 @@ class TickState:
         self.aggregator = CandleAggregator(self.intervals)
 
 
-def run_tick(state: TickState) -> dict:
-    """Run one tick and return what it did: tickers priced and candles closed."""
+def run_tick(state: TickState, keep: Callable[[], None] = lambda: None) -> dict:
+    """Run one tick and return what it did: tickers priced and candles closed.
+
+    ``keep`` is called between phases (the worker renews its lease there; it raises to
+    stop a tick whose lease another process has taken).
+    """
     tickers = universe.active_universe()
     quotes = market.refresh_quotes(tickers) if tickers else {}
+    keep()
     now = epoch()
     closed, moved = [], []
     for quote in quotes.values():
@@ -45,12 +51,17 @@ def run_tick(state: TickState) -> dict:
         if (candle := state.aggregator.current(ticker, interval)) is not None
     ]
     candles.store(closed, open_candles)
+    keep()
     expired = matching.expire_due()  # first: a day order must not fill after the close
     # A closed exchange fills nothing: orders placed meanwhile wait for the first price of
     # the session (a worker that starts on a Saturday sees Friday's close as new).
     if not market_clock.is_open():
         moved = []
-    fills = sum(matching.on_price(q.ticker, q.price, volume) for q, volume in moved)
+    fills = 0
+    for quote, volume in moved:
+        keep()
+        fills += matching.on_price(quote.ticker, quote.price, volume)
+    keep()
     bus.publish({"type": "quotes", "tickers": sorted(quotes), "at": now})
     done = {"tickers": len(quotes), "closed": len(closed), "fills": fills, "expired": expired}
     streams.publish_market(quotes, closed, now)

@@ -26,6 +26,10 @@ VALUATION_BATCH = 20
 log = logging.getLogger("paperdesk.worker")
 
 
+class LeaseLost(Exception):
+    """Another process took the lease while this one was in a tick."""
+
+
 class Worker:
     """One process's worker: try the lease, tick when holding it."""
 
@@ -38,6 +42,7 @@ class Worker:
         self._thread: threading.Thread | None = None
         self._last_tick = None
         self._steps = 0
+        self._renewed_at = None
         self.valued_on = None
 
     def step(self) -> bool:
@@ -48,11 +53,14 @@ class Worker:
                 if not lease.acquire(LEASE_NAME, self.holder, cfg["LEASE_SECONDS"]):
                     self.is_holder = False
                     return False
+                self._renewed_at = utcnow()
                 if not self.is_holder:
                     log.info("worker %s took the lease", self.holder)
                     self.state = TickState(tuple(cfg["CANDLE_INTERVALS"]))
                 self.is_holder = True
                 lease.record_tick(LEASE_NAME, self.holder, self._rate(), self._tick())
+                if not self.is_holder:  # lost during the tick: the new holder carries on
+                    return False
                 self._steps += 1
                 if self._steps % PRUNE_EVERY == 0:
                     candles.prune(cfg["CANDLE_RETENTION"])
@@ -63,9 +71,32 @@ class Worker:
             finally:
                 db.session.remove()
 
+    def keep(self) -> None:
+        """Renew the lease between the phases of a tick (at most once per WORKER_INTERVAL).
+
+        A tick can outlast LEASE_SECONDS on a loaded machine; renewing only before it would
+        let the lease run out under a holder that is still at work, and two processes would
+        tick at once. A holder stuck inside one phase still loses the lease.
+        """
+        cfg = self.app.config
+        now = utcnow()
+        if (
+            self._renewed_at is not None
+            and (now - self._renewed_at).total_seconds() < cfg["WORKER_INTERVAL"]
+        ):
+            return
+        if not lease.acquire(LEASE_NAME, self.holder, cfg["LEASE_SECONDS"]):
+            raise LeaseLost(self.holder)
+        self._renewed_at = now
+
     def _tick(self) -> str | None:
         try:
-            run_tick(self.state)
+            run_tick(self.state, self.keep)
+            return None
+        except LeaseLost:
+            db.session.rollback()
+            self.is_holder = False
+            log.warning("worker %s lost the lease during a tick", self.holder)
             return None
         except Exception as exc:  # a bad tick must not kill the loop
             db.session.rollback()

@@ -70,7 +70,7 @@ def test_tick_errors_are_counted_and_do_not_stop_the_worker(app, frozen_time, mo
     frozen_time(T0)
     worker = Worker(app, "proc-a")
 
-    def broken(_state):
+    def broken(_state, _keep):
         raise RuntimeError("provider exploded")
 
     monkeypatch.setattr("tasks.worker.run_tick", broken)
@@ -136,3 +136,105 @@ def test_worker_starts_with_the_app_when_enabled(app):
     with app.app_context():
         assert lease.status(LEASE_NAME).expires_at < lease.status(LEASE_NAME).heartbeat_at
         assert db.session.scalar(select(func.count()).select_from(LatestQuote)) > 0
+
+
+def test_a_tick_that_outlasts_the_lease_renews_it_between_phases(app, frozen_time, monkeypatch):
+    """Measured in the crash run: under load a holder went 8.8 s and 10.9 s without a
+    heartbeat (LEASE_SECONDS=5) while alive, so the lease ran out under it."""
+    frozen_time(T0)
+    first, second = Worker(app, "proc-a"), Worker(app, "proc-b")
+    lease_seconds = app.config["LEASE_SECONDS"]
+    seen = []
+
+    def slow_fill(ticker, price, volume):  # each ticker's matching takes half a lease
+        seen.append(ticker)
+        frozen_time(T0 + timedelta(seconds=lease_seconds * len(seen) / 2))
+        return 0
+
+    monkeypatch.setattr("tasks.tick.matching.on_price", slow_fill)
+    with app.app_context():
+        universe.seed_universe(["AAPL", "MSFT", "KO", "XOM"])
+        db.session.remove()
+    assert first.step() is True
+    assert len(seen) == 4  # two leases' worth of work in one tick
+    assert second.step() is False  # the holder renewed as it went
+    with app.app_context():
+        status = lease.status(LEASE_NAME)
+        assert status.holder == "proc-a"
+        assert status.expires_at > T0 + timedelta(seconds=lease_seconds * 2)
+
+
+def test_a_holder_that_lost_the_lease_during_a_tick_stops_it(app, frozen_time, monkeypatch):
+    frozen_time(T0)
+    first, second = Worker(app, "proc-a"), Worker(app, "proc-b")
+    seen = []
+
+    def stuck_then_taken(ticker, price, volume):
+        seen.append(ticker)
+        if len(seen) == 1:  # stuck in one phase past the lease: another takes it meanwhile
+            frozen_time(T0 + timedelta(seconds=app.config["LEASE_SECONDS"] + 1))
+            db.session.rollback()  # on SQLite the tick's last read holds the write lock
+            assert second.step() is True
+        return 0
+
+    monkeypatch.setattr("tasks.tick.matching.on_price", stuck_then_taken)
+    with app.app_context():
+        universe.seed_universe(["AAPL", "MSFT", "KO"])
+        db.session.remove()
+    assert first.step() is False
+    assert first.is_holder is False
+    # proc-b's own tick went over every ticker; proc-a stopped after its first.
+    assert seen.count("AAPL") + seen.count("MSFT") + seen.count("KO") == 1 + 3
+    with app.app_context():
+        assert lease.status(LEASE_NAME).holder == "proc-b"
+
+
+def test_a_take_over_resets_the_counters_and_a_renewal_keeps_them(app, frozen_time):
+    frozen_time(T0)
+    assert _acquire(app, "proc-a") and _acquire(app, "proc-a")
+    with app.app_context():
+        lease.record_tick(LEASE_NAME, "proc-a", 1.0, "boom")
+    later = T0 + timedelta(seconds=3)
+    frozen_time(later)
+    assert _acquire(app, "proc-a")
+    row = _row(app)
+    assert (row.holder, row.acquired_at, row.ticks, row.errors) == ("proc-a", T0, 1, 1)
+    assert row.heartbeat_at == later
+    taken = T0 + timedelta(seconds=3 + app.config["LEASE_SECONDS"] + 1)
+    frozen_time(taken)
+    assert _acquire(app, "proc-b")
+    row = _row(app)
+    assert (row.holder, row.acquired_at, row.ticks, row.errors) == ("proc-b", taken, 0, 0)
+    assert row.last_error is None
+
+
+def test_an_attempt_on_a_held_lease_is_three_statements_and_raises_nothing(app, frozen_time):
+    """Every process tries once a second; a renewal is one UPDATE and a COMMIT."""
+    from utils.dbcount import RoundTrips
+
+    frozen_time(T0)
+    assert _acquire(app, "proc-a")
+    with app.app_context():
+        with RoundTrips(db.engine) as other:
+            assert lease.acquire(LEASE_NAME, "proc-b", 10) is False
+        with RoundTrips(db.engine) as renewal:
+            assert lease.acquire(LEASE_NAME, "proc-a", 10) is True
+        db.session.remove()
+    kinds = lambda trips: {k: n for k, n in trips.counts.items() if k not in ("BEGIN", "checkout")}  # noqa: E731
+    assert kinds(other) == {"UPDATE": 1, "INSERT": 1, "COMMIT": 1}
+    assert kinds(renewal) == {"UPDATE": 1, "COMMIT": 1}
+
+
+def _acquire(app, holder: str) -> bool:
+    with app.app_context():
+        got = lease.acquire(LEASE_NAME, holder, app.config["LEASE_SECONDS"])
+        db.session.remove()
+        return got
+
+
+def _row(app):
+    with app.app_context():
+        row = lease.status(LEASE_NAME)
+        db.session.expunge(row)
+        db.session.remove()
+        return row
