@@ -18,7 +18,7 @@ from services.errors import ServiceError
 from services.events.memory import MemoryBackend
 from services.events.redis_stream import RedisBackend
 from services.orders import OrderSpec
-from tests.redis_helpers import Proxy, redis_or_skip, stream_key
+from tests.redis_helpers import REDIS_URL, Proxy, redis_or_skip, stream_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +26,29 @@ ROOT = Path(__file__).resolve().parent.parent
 def _read_all(backend, cursor):
     _, found = backend.read(cursor, timeout=0.2)
     return found
+
+
+@pytest.fixture
+def redis_key():
+    """(a client of the test database, a stream key of this test's own), deleted after."""
+    client = redis_or_skip()
+    key = stream_key()
+    yield client, key
+    client.delete(key)
+
+
+def _backend(key: str, maxlen: int = 1000, url: str = REDIS_URL, **options) -> RedisBackend:
+    return RedisBackend(url, key, maxlen=maxlen, **options)
+
+
+def _publish_from_another_process(key: str, kind: str, payload: dict) -> None:
+    code = (
+        "from services.events.redis_stream import RedisBackend\n"
+        "from services import events\n"
+        f"b = RedisBackend({REDIS_URL!r}, {key!r}, 1000)\n"
+        f"b.publish([events.event({kind!r}, {payload!r})])\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=30)
 
 
 def test_a_committed_order_publishes_placed_and_filled_events(app, market, trader):
@@ -83,59 +106,39 @@ def test_memory_backend_wakes_a_waiting_reader_and_keeps_order():
     assert bus.read(cursor, timeout=0.05)[1] == []
 
 
-def test_an_event_published_in_another_process_reaches_this_one_over_redis():
-    client = redis_or_skip()
-    key = stream_key()
-    backend = RedisBackend("redis://127.0.0.1:6379/5", key, maxlen=1000)
-    try:
-        cursor = backend.latest()
-        code = (
-            "from services.events.redis_stream import RedisBackend\n"
-            "from services import events\n"
-            f"b = RedisBackend('redis://127.0.0.1:6379/5', {key!r}, 1000)\n"
-            "b.publish([events.event('order.filled', {'order_id': 42})])\n"
-        )
-        subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=30)
-        cursor, found = backend.read(cursor, timeout=5)
-        assert [(e["type"], e["payload"]) for e in found] == [("order.filled", {"order_id": 42})]
-        assert client.xlen(key) == 1
-    finally:
-        client.delete(key)
+def test_an_event_published_in_another_process_reaches_this_one_over_redis(redis_key):
+    client, key = redis_key
+    backend = _backend(key)
+    cursor = backend.latest()
+    _publish_from_another_process(key, "order.filled", {"order_id": 42})
+    cursor, found = backend.read(cursor, timeout=5)
+    assert [(e["type"], e["payload"]) for e in found] == [("order.filled", {"order_id": 42})]
+    assert client.xlen(key) == 1
 
 
-def test_the_stream_is_capped():
-    client = redis_or_skip()
-    key = stream_key()
-    backend = RedisBackend("redis://127.0.0.1:6379/5", key, maxlen=100)
-    try:
-        backend.publish([events.event("quotes", {"n": i}) for i in range(2000)])
-        assert client.xlen(key) < 400  # MAXLEN ~ trims whole nodes, so about the cap
-    finally:
-        client.delete(key)
+def test_the_stream_is_capped(redis_key):
+    client, key = redis_key
+    _backend(key, maxlen=100).publish([events.event("quotes", {"n": i}) for i in range(2000)])
+    assert client.xlen(key) < 400  # MAXLEN ~ trims whole nodes, so about the cap
 
 
-def test_consumer_group_hands_each_event_to_the_group_once():
-    client = redis_or_skip()
-    key = stream_key()
-    backend = RedisBackend("redis://127.0.0.1:6379/5", key, maxlen=1000)
-    try:
-        assert backend.read_group("worker", "a", timeout=0.01) == []  # creates the group
-        backend.publish([events.event("x", {"n": i}) for i in range(3)])
-        first = backend.read_group("worker", "a", timeout=0.5)
-        backend.ack("worker", [e["id"] for e in first])
-        again = RedisBackend("redis://127.0.0.1:6379/5", key, 1000).read_group("worker", "b", 0.05)
-        assert [e["payload"]["n"] for e in first] == [0, 1, 2] and again == []
-        assert client.xpending(key, "worker")["pending"] == 0
-    finally:
-        client.delete(key)
+def test_consumer_group_hands_each_event_to_the_group_once(redis_key):
+    client, key = redis_key
+    backend = _backend(key)
+    assert backend.read_group("worker", "a", timeout=0.01) == []  # creates the group
+    backend.publish([events.event("x", {"n": i}) for i in range(3)])
+    first = backend.read_group("worker", "a", timeout=0.5)
+    backend.ack("worker", [e["id"] for e in first])
+    again = _backend(key).read_group("worker", "b", 0.05)
+    assert [e["payload"]["n"] for e in first] == [0, 1, 2] and again == []
+    assert client.xpending(key, "worker")["pending"] == 0
 
 
-def test_redis_going_away_falls_back_with_a_warning_and_recovers(caplog):
-    client = redis_or_skip()
-    key = stream_key()
+def test_redis_going_away_falls_back_with_a_warning_and_recovers(redis_key, caplog):
+    client, key = redis_key
     proxy = Proxy()
     proxy.start()
-    backend = RedisBackend(proxy.url, key, maxlen=1000, retry_seconds=0.2)
+    backend = _backend(key, url=proxy.url, retry_seconds=0.2)
     caplog.set_level(logging.WARNING, logger="paperdesk.events")
     try:
         cursor = backend.latest()
@@ -162,34 +165,25 @@ def test_redis_going_away_falls_back_with_a_warning_and_recovers(caplog):
         assert [json.loads(f[b"e"])["type"] for _, f in stored] == ["before", "after"]
     finally:
         proxy.stop()
-        client.delete(key)
 
 
-def test_a_notification_published_in_another_process_reaches_an_open_stream(app, user_client):
+def test_a_notification_published_in_another_process_reaches_an_open_stream(
+    app, user_client, redis_key
+):
     """Through the app: with REDIS_URL set, an event XADDed by another process wakes this
     process's Server-Sent Events stream at once (no database polling involved)."""
-    client = redis_or_skip()
-    key = stream_key()
-    app.config.update(REDIS_URL="redis://127.0.0.1:6379/5", EVENT_STREAM_KEY=key)
+    _, key = redis_key
+    app.config.update(REDIS_URL=REDIS_URL, EVENT_STREAM_KEY=key)
     app.config["STREAM_MAX_SECONDS"] = 20
     app.extensions["paperdesk_events"] = events.make_backend(app.config)
-    try:
-        reply = user_client.get("/user/stream/notifications", buffered=False)
-        chunks = reply.response
-        assert next(chunks).startswith(b"retry:") and b'"count": 0' in next(chunks)
-        code = (
-            "from services.events.redis_stream import RedisBackend\n"
-            "from services import events\n"
-            f"b = RedisBackend('redis://127.0.0.1:6379/5', {key!r}, 1000)\n"
-            "b.publish([events.event('notification', {'user_id': 1, 'kind': 'fill',"
-            " 'message': 'from the worker process'})])\n"
-        )
-        subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=30)
-        for chunk in chunks:
-            if b"from the worker process" in chunk:
-                break
-        else:
-            pytest.fail("the event never reached the stream")
-        reply.close()  # it is in no table: only the Redis stream could have carried it
-    finally:
-        client.delete(key)
+    reply = user_client.get("/user/stream/notifications", buffered=False)
+    chunks = reply.response
+    assert next(chunks).startswith(b"retry:") and b'"count": 0' in next(chunks)
+    note = {"user_id": 1, "kind": "fill", "message": "from the worker process"}
+    _publish_from_another_process(key, "notification", note)
+    for chunk in chunks:
+        if b"from the worker process" in chunk:
+            break
+    else:
+        pytest.fail("the event never reached the stream")
+    reply.close()  # it is in no table: only the Redis stream could have carried it
