@@ -67,6 +67,7 @@ def run_tick(state: TickState, keep: Callable[[], None] = lambda: None) -> dict:
     streams.publish_market(quotes, closed, now)
     stream_state = streams.ensure(state)
     done |= streams.on_prices(stream_state, [q for q, _ in moved], now)
+    keep()
     done |= streams.consume(stream_state, now)
     return done
 
