@@ -108,6 +108,7 @@ class Killer(threading.Thread):
     def __init__(self, settings, master: int, kills: int, seconds: float, grace: float = 2.0):
         super().__init__(daemon=True)
         self.grace = grace
+        self.url = ""  # the server, asked for /health while a handover is awaited
         self.settings, self.master, self.kills, self.seconds = settings, master, kills, seconds
         self.done: list[str] = []
         self.handovers: list[float] = []
@@ -152,6 +153,11 @@ class Killer(threading.Thread):
                 self._time_handover(holder["holder"], survivors, lag, before)
             return
 
+    def _health(self) -> int:
+        # A server that answers nobody (every process starved or stuck) cannot move the lease
+        # either: this tells that apart from a survivor that answers but does not take it.
+        return _answers(self.url) if self.url else 0
+
     def _time_handover(self, old: str, survivors: list[int], heartbeat_lag: float, before):
         killed = time.monotonic()
         ages = [round(process_age(p), 1) for p in survivors]
@@ -160,7 +166,11 @@ class Killer(threading.Thread):
         note["slowest_read_ms"] = 0
         self.notes.append(note)
         limit = self.settings["LEASE_SECONDS"] + self.grace + 3
+        note["health_answers"] = polls = 0
         while time.monotonic() - killed < limit:
+            polls += 1
+            if polls % 5 == 0:  # now and then, so the lease is still read every ~0.1 s
+                note["health_answers"] += self._health()
             asked = time.monotonic()
             row = lease_row(self.settings)
             took = round((time.monotonic() - asked) * 1000)
@@ -209,6 +219,15 @@ class LeaseWatch(threading.Thread):
             f"{self.worst_lag:.1f} s, longest expired and not taken {self.worst_expired:.1f} s; "
             f"slowest read of the lease {self.slowest_read * 1000:.0f} ms"
         )
+
+
+def _answers(url: str) -> int:
+    import requests
+
+    try:
+        return int(requests.get(f"{url}/health", timeout=0.5).ok)
+    except requests.RequestException:
+        return 0
 
 
 def run_locust(url: str, users: int, seconds: int, out: str, env: dict) -> None:
@@ -296,6 +315,7 @@ def main() -> int:
     try:
         if args.crash:
             killer = Killer(settings, server.pid, args.crash, args.seconds, args.handover_grace)
+            killer.url = f"http://127.0.0.1:{args.port}"
             killer.start()
         env = {**os.environ, "LOAD_SEED_FILE": seed_file, "LOAD_ACK_FILE": ack_file}
         started = time.monotonic()
