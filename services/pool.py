@@ -12,7 +12,8 @@ used to pay one more ROLLBACK. A connection used in any other way (a raw DBAPI
 connection, a statement after the commit) is rolled back on return as before.
 """
 
-from sqlalchemy import event
+from flask import current_app
+from sqlalchemy import create_engine, event
 
 ENDED = "paperdesk_transaction_ended"
 
@@ -41,3 +42,33 @@ def configure_pool(engine) -> None:
         if state.terminate_only or state.transaction_was_reset or record.info.get(ENDED):
             return
         dbapi_connection.rollback()
+
+
+AUTOCOMMIT = "paperdesk_autocommit_engine"
+
+
+def configure_autocommit(app, url: str, options: dict) -> None:
+    """A second, small pool of MySQL/MariaDB connections in autocommit mode.
+
+    For single statements that need no transaction of their own, above all the API
+    token lookup that opens every token request: in autocommit the statement ends its
+    own transaction, so no ROLLBACK has to follow it (on the request's connection a
+    read must be ended, or the tables' metadata locks stay with the idle connection).
+    ``skip_autocommit_rollback`` drops SQLAlchemy's no-op rollbacks, which PyMySQL
+    would otherwise send. Nothing here ever holds a lock between statements.
+    """
+    options = {**options, "isolation_level": "AUTOCOMMIT", "skip_autocommit_rollback": True}
+    options["pool_reset_on_return"] = None
+    app.extensions[AUTOCOMMIT] = create_engine(url, **options)
+
+
+def autocommit_engine(app=None):
+    """The app's autocommit engine, or None (SQLite: statements run on db.session)."""
+    return (app or current_app).extensions.get(AUTOCOMMIT)
+
+
+def dispose(app) -> None:
+    """Close the autocommit pool's connections (with db.engine.dispose())."""
+    engine = autocommit_engine(app)
+    if engine is not None:
+        engine.dispose()

@@ -5,13 +5,15 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import Session
 
 from extensions import db
 from models import Admin, ApiToken, User
 from services import audit
 from services.db import lock_person, transaction
 from services.errors import NotFound, ServiceError
+from services.pool import autocommit_engine
 from utils.clock import utcnow
 
 TOKEN_PREFIX = "pd_"
@@ -74,17 +76,50 @@ def revoke_token(owner, token_id: int, ip: str | None = None) -> ApiToken:
 
 
 def owner_of(plaintext: str):
-    """Return the enabled User or Admin a live token belongs to, or None."""
+    """Return the enabled User or Admin a live token belongs to, or None.
+
+    One query reads the token and its owner. On MySQL/MariaDB it runs on the
+    autocommit pool (services.pool), so it leaves no transaction for the request to
+    end; the owner is then attached to db.session without a query. The token's
+    last use is written at most once a minute, in a statement of its own.
+    """
     if not plaintext or not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 100:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plaintext)))
-    if token is None or token.is_revoked:
+    engine = autocommit_engine()
+    if engine is None:
+        found = db.session.execute(_LOOKUP, {"hash": hash_token(plaintext)}).one_or_none()
+    else:
+        with Session(engine) as reader:
+            found = reader.execute(_LOOKUP, {"hash": hash_token(plaintext)}).one_or_none()
+    if found is None:
         return None
-    owner = db.session.get(Admin if token.admin_id else User, token.admin_id or token.user_id)
-    if owner is None or not owner.is_enabled:
+    token, user, admin = found
+    owner = admin if token.admin_id else user
+    if token.is_revoked or owner is None or not owner.is_enabled:
         return None
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        token.last_used_at = now  # at most one write a minute per token
-        db.session.commit()
+    if engine is not None:
+        owner = db.session.merge(owner, load=False)
+    _touch(engine, token)
     return owner
+
+
+_LOOKUP = (
+    select(ApiToken, User, Admin)
+    .outerjoin(User, User.user_id == ApiToken.user_id)
+    .outerjoin(Admin, Admin.admin_id == ApiToken.admin_id)
+    .where(ApiToken.token_hash == bindparam("hash"))
+)
+
+
+def _touch(engine, token: ApiToken) -> None:
+    """Record the token's use, at most one write a minute per token."""
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at <= LAST_USED_RESOLUTION:
+        return
+    stmt = update(ApiToken).where(ApiToken.token_id == token.token_id).values(last_used_at=now)
+    if engine is None:
+        db.session.execute(stmt)
+        db.session.commit()
+    else:
+        with engine.connect() as conn:
+            conn.execute(stmt)  # autocommit: this statement is its own transaction

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from config import TestConfig
 from extensions import db
-from services import accounts
+from services import accounts, pool
 from utils import clock
 
 PASSWORD = "correct-horse-42"
@@ -61,6 +61,7 @@ def app(app_settings):
         db.session.remove()
         _empty_tables()
         db.engine.dispose()
+        pool.dispose(app)
     clock.freeze(None)
 
 

@@ -4,20 +4,25 @@ Counted with SQLAlchemy's event listeners (utils.dbcount.RoundTrips) on whicheve
 database the suite runs; on MariaDB also at the driver, which sees pings and the
 pool's rollbacks too. SQLite's BEGIN IMMEDIATE is left out (SQLite runs in the
 process: no trip), and its FOR UPDATE is not rendered, so locks count as SELECTs.
+Over the API, a Bearer token adds one SELECT (the token and its owner); on MariaDB it
+runs on the autocommit pool, so no ROLLBACK has to end the request's read.
 MariaDB updates the account, position and order of one fill in one multi-table
 UPDATE; SQLite needs one UPDATE per table.
 """
 
 from collections import Counter
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from extensions import db
-from models import Order, User
-from services import market, matching, orders
+from models import ApiToken, Order, User
+from services import market, matching, orders, tokens
 from services.orders import OrderSpec
+from services.pool import autocommit_engine
+from utils.clock import utcnow
 from utils.dbcount import DriverCounter, RoundTrips
 
 D = Decimal
@@ -32,15 +37,17 @@ def _updates(tables: int) -> int:
     return 1 if _mysql() else tables
 
 
-def _count(work) -> Counter:
+def _count(work, mysql: bool | None = None, engines=None) -> Counter:
     """Run ``work`` and return the statements it sent by kind (BEGIN left out)."""
-    with RoundTrips(db.engine) as events, DriverCounter() as driver:
+    mysql = _mysql() if mysql is None else mysql
+    engines = engines or (db.engine, autocommit_engine())
+    with RoundTrips(*engines) as events, DriverCounter() as driver:
         work()
     kinds = Counter()
     for kind, n in events.counts.items():
         if kind not in ("BEGIN", "checkout"):
             kinds["SELECT" if kind.startswith("SELECT") else kind] += n
-    if _mysql() and driver.counts:  # the driver sent nothing the events did not see
+    if mysql and driver.counts:  # the driver sent nothing the events did not see
         assert driver.total == sum(kinds.values()), (driver.counts, kinds)
     return +kinds
 
@@ -126,3 +133,68 @@ def test_price_read_from_the_process_cache_or_one_query(desk):
         assert _count(lambda: market.get_quote("AAPL")) == Counter()
         app.config["PRICE_CACHE_SECONDS"] = 0
         assert _count(lambda: market.get_quote("AAPL")) == Counter(SELECT=1)
+
+
+@pytest.fixture
+def token(desk):
+    """A token of the trader's, used once (its last use written)."""
+    app, trader = desk
+    with app.app_context():
+        _, plaintext = tokens.create_token(_user(trader), "bench")
+        db.session.remove()
+    headers = {"Authorization": f"Bearer {plaintext}"}
+    assert app.test_client().get("/api/price?ticker=AAPL", headers=headers).status_code == 200
+    return headers
+
+
+def _request(app, *args, **kwargs):
+    """Count one test-client request, from before the token lookup to the teardown.
+
+    Outside any app context, so that the request's own context ends its session.
+    """
+    with app.app_context():
+        engines, mysql = (db.engine, autocommit_engine()), _mysql()
+    client, answers = app.test_client(), []
+    kinds = _count(lambda: answers.append(client.open(*args, **kwargs)), mysql, engines)
+    assert answers[0].status_code == 200, answers[0].get_data(as_text=True)
+    return kinds
+
+
+def _read_ended(app) -> Counter:
+    """SQLite's session ends its read with a ROLLBACK in the process (no trip)."""
+    with app.app_context():
+        return Counter() if _mysql() else Counter(ROLLBACK=1)
+
+
+def test_price_over_the_api_is_the_token_lookup_alone(desk, token):
+    app, _ = desk
+    kinds = _request(app, "/api/price?ticker=AAPL", headers=token)
+    assert kinds == Counter(SELECT=1) + _read_ended(app)
+
+
+def test_market_order_over_the_api_is_eight_round_trips(desk, token):
+    app, _ = desk
+    body = {"ticker": "AAPL", "order_type": "buy", "execution_type": "market", "quantity": 1}
+    kinds = _request(app, "/user/api/create_order", method="POST", json=body, headers=token)
+    # the token and its owner; then the order's own 7 (or more UPDATEs on SQLite)
+    with app.app_context():
+        updates = _updates(2)
+    assert kinds == Counter(SELECT=2, INSERT=4, UPDATE=updates, COMMIT=1)
+
+
+def test_token_last_use_is_written_once_a_minute(desk, token):
+    app, _ = desk
+    price = ("/api/price?ticker=AAPL",)
+    assert _request(app, *price, headers=token) == Counter(SELECT=1) + _read_ended(app)
+    a_while_ago = utcnow() - timedelta(minutes=2)
+    with app.app_context():
+        db.session.execute(update(ApiToken).values(last_used_at=a_while_ago))
+        db.session.commit()
+        mysql = _mysql()
+    # On SQLite the session commits the write, so the owner is read again (in process)
+    sqlite = Counter(SELECT=1, COMMIT=1, ROLLBACK=1)
+    written = Counter(SELECT=1, UPDATE=1) + (Counter() if mysql else sqlite)
+    assert _request(app, *price, headers=token) == written
+    with app.app_context():
+        assert db.session.scalar(select(ApiToken.last_used_at)) > a_while_ago
+    assert _request(app, *price, headers=token) == Counter(SELECT=1) + _read_ended(app)

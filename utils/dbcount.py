@@ -25,23 +25,26 @@ def statement_kind(sql: str) -> str:
 
 
 class RoundTrips:
-    """Statements, commits and rollbacks on ``engine``, per kind, while attached.
+    """Statements, commits and rollbacks on the ``engines``, per kind, while attached.
 
     Use as a context manager, or call ``attach()``/``detach()``; ``reset()`` zeroes it.
     A commit or rollback the driver answers without a round trip still counts here
-    (see ``DriverCounter`` for what is really sent).
+    (see ``DriverCounter`` for what is really sent), except a rollback the dialect
+    skips on an autocommit connection (``skip_autocommit_rollback``).
     """
 
-    def __init__(self, engine):
-        self.engine = engine
+    def __init__(self, *engines):
+        self.engines = [e for e in engines if e is not None]
         self.counts: Counter = Counter()
         self._lock = threading.Lock()
-        self._hooks = [
-            (engine, "before_cursor_execute", self._on_statement),
-            (engine, "commit", self._on("COMMIT")),
-            (engine, "rollback", self._on("ROLLBACK")),
-            (engine.pool, "checkout", self._on_checkout),
-        ]
+        self._hooks = []
+        for engine in self.engines:
+            self._hooks += [
+                (engine, "before_cursor_execute", self._on_statement),
+                (engine, "commit", self._on("COMMIT")),
+                (engine, "rollback", self._on_rollback),
+                (engine.pool, "checkout", self._on_checkout),
+            ]
 
     def _add(self, kind: str) -> None:
         with self._lock:
@@ -52,6 +55,14 @@ class RoundTrips:
             self._add(kind)
 
         return hook
+
+    def _on_rollback(self, conn):
+        dialect = conn.dialect
+        if dialect.skip_autocommit_rollback and dialect.detect_autocommit_setting(
+            conn.connection.dbapi_connection
+        ):
+            return  # not sent (DefaultDialect.do_rollback)
+        self._add("ROLLBACK")
 
     def _on_statement(self, _conn, _cursor, statement, _params, _context, _many):
         self._add(statement_kind(statement))
