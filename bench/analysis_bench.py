@@ -9,12 +9,14 @@ with our per-day bands), and (b) the floor,
 drawing the N x D standard normals alone (one thread, and two threads on halves). Risk:
 every metric of utils.analysis.risk for the 30 bundled tickers (5 years of daily bars)
 against their equal-weight index, and the same set through empyrical as a reference.
-Prints the best time of the repeats (the methods take turns in each round) and the ratios.
+Prints the median and best time of the repeats (the methods take turns in each round) and
+the ratios of the medians; the load average before and after.
 """
 
 import argparse
 import os
 import platform
+import statistics
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -31,21 +33,26 @@ from utils.market_data.bars import bundled_tickers, load_bars  # noqa: E402
 S0, MU, SIGMA = 100.0, 0.0004, 0.018
 
 
-def best(fn, repeat: int) -> float:
-    """The best wall time of ``repeat`` calls of ``fn``."""
-    return best_of({"f": fn}, repeat)["f"]
+def median_time(fn, repeat: int) -> float:
+    """The median wall time of ``repeat`` calls of ``fn``."""
+    return medians({"f": fn}, repeat)["f"]
 
 
-def best_of(fns: dict, repeat: int) -> dict:
-    """The best wall time of each function, the functions taking turns in every round so
-    that a busy spell on a shared machine hits them all alike."""
+def timings(fns: dict, repeat: int) -> dict:
+    """Wall times of each function, the functions taking turns in every round so that a
+    busy spell on a shared machine hits them all alike."""
     times = {name: [] for name in fns}
     for _ in range(repeat):
         for name, fn in fns.items():
             start = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - start)
-    return {name: min(t) for name, t in times.items()}
+    return times
+
+
+def medians(fns: dict, repeat: int) -> dict:
+    """The median wall time of each function over interleaved rounds (see timings)."""
+    return {name: statistics.median(t) for name, t in timings(fns, repeat).items()}
 
 
 def brief_loop(paths: int, days: int, bands: bool, seed: int = 1):
@@ -82,7 +89,7 @@ def floor_two(paths: int, days: int):
 def monte_carlo_section(paths: int, days: int, repeat: int) -> None:
     n = paths * days
     print(f"Monte Carlo: {paths:,} paths x {days} days = {n / 1e6:.1f} million steps")
-    t = best_of(
+    times = timings(
         {
             "brief": lambda: brief_loop(paths, days, bands=False),
             "loop": lambda: brief_loop(paths, days, bands=True),
@@ -93,6 +100,8 @@ def monte_carlo_section(paths: int, days: int, repeat: int) -> None:
         },
         repeat,
     )
+    t = {name: statistics.median(v) for name, v in times.items()}
+    low = {name: min(v) for name, v in times.items()}
     t_brief, t_loop, t_floor1, t_floor2 = t["brief"], t["loop"], t["floor1"], t["floor2"]
     t_one, t_two = t["one"], t["two"]
     rows = [
@@ -103,8 +112,11 @@ def monte_carlo_section(paths: int, days: int, repeat: int) -> None:
         ("simulate(), 1 thread", t_one),
         ("simulate(), 2 threads", t_two),
     ]
-    for label, seconds in rows:
-        print(f"  {label:<36} {seconds:7.3f} s   {n / seconds / 1e6:6.1f} M steps/s")
+    print(f"  (median of {repeat} interleaved rounds; best in brackets; ratios of medians)")
+    keys = ("brief", "loop", "floor1", "floor2", "one", "two")
+    for (label, seconds), key in zip(rows, keys, strict=True):
+        rate = n / seconds / 1e6
+        print(f"  {label:<36} {seconds:7.3f} s ({low[key]:6.3f})  {rate:6.1f} M steps/s")
     print(f"  simulate() 2 threads vs (a) brief's loop:   {t_brief / t_two:5.2f}x faster")
     print(f"  simulate() 2 threads vs (a+) same output:   {t_loop / t_two:5.2f}x faster")
     print(f"  simulate() 2 threads vs (b) 1-thread floor: {t_two / t_floor1:5.2f}x the floor")
@@ -144,10 +156,11 @@ def risk_section(repeat: int) -> None:
     try:
         import empyrical  # noqa: F401
     except ImportError:
-        print(f"  utils.analysis.risk.metrics, all tickers    {best(ours, repeat) * 1000:7.1f} ms")
+        ms = median_time(ours, repeat) * 1000
+        print(f"  utils.analysis.risk.metrics, all tickers    {ms:7.1f} ms")
         print("  empyrical not installed (requirements-dev.txt): no reference timing")
         return
-    t = best_of({"ours": ours, "ref": lambda: empyrical_reference(returns, bench)}, repeat)
+    t = medians({"ours": ours, "ref": lambda: empyrical_reference(returns, bench)}, repeat)
     t_ours, t_ref = t["ours"], t["ref"]
     print(f"  utils.analysis.risk.metrics, all tickers    {t_ours * 1000:7.1f} ms")
     print(f"  empyrical, the same metrics (reference)     {t_ref * 1000:7.1f} ms")
@@ -161,8 +174,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     print(f"Python {platform.python_version()}, NumPy {np.__version__}, {os.cpu_count()} cores")
+    print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     monte_carlo_section(args.paths, args.days, args.repeat)
     risk_section(args.repeat)
+    print("load average after:  {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

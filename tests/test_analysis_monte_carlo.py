@@ -101,3 +101,12 @@ def test_in_place_row_percentiles_equal_numpy(n):
     rows[2, : n // 2] = 0.5  # ties
     want = np.percentile(rows, mc.QUANTILES, axis=1).T
     np.testing.assert_allclose(mc.row_percentiles(rows.copy(), mc.QUANTILES), want, rtol=1e-14)
+
+
+@pytest.mark.parametrize("n", [10_000, 100_001])
+def test_row_percentiles_of_float32_rows_are_their_exact_order_statistics(n):
+    rows = np.random.default_rng(n).standard_normal((3, n)).astype(np.float32)
+    want = np.percentile(rows.astype(np.float64), mc.QUANTILES, axis=1).T
+    got = mc.row_percentiles(rows.copy(), mc.QUANTILES)
+    assert got.dtype == np.float64
+    np.testing.assert_allclose(got, want, rtol=1e-14)
