@@ -3,10 +3,12 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from extensions import db
 from models import AccountBalance, Admin, User
+from services.pool import autocommit_engine
 
 LOCK_ERRORS = {1205, 1213}  # MariaDB/MySQL: lock wait timeout, deadlock
 
@@ -26,6 +28,35 @@ def transaction() -> Iterator[None]:
     except BaseException:
         db.session.rollback()
         raise
+
+
+HOLDS_CONNECTION = "paperdesk_holds_connection"
+
+
+@event.listens_for(Session, "after_begin")
+def _connection_begun(session, _transaction, _connection) -> None:
+    session.info[HOLDS_CONNECTION] = True  # a transaction is open on the database
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_ended(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(HOLDS_CONNECTION, None)
+
+
+def read_rows(stmt, params=None) -> list:
+    """The rows of a Core read that needs no transaction of its own.
+
+    On MySQL/MariaDB, while the session has no transaction open on the database (an
+    object merged in without a query does not count), the read runs on the
+    autocommit pool (services.pool), so nothing is left for the request to roll back;
+    inside a transaction, or on SQLite, it runs on db.session as any other statement.
+    """
+    engine = autocommit_engine()
+    if engine is None or db.session().info.get(HOLDS_CONNECTION):
+        return db.session.execute(stmt, params).all()
+    with engine.connect() as conn:
+        return conn.execute(stmt, params).all()
 
 
 def lock_one(model, *criteria):

@@ -25,7 +25,7 @@ from sqlalchemy import bindparam, select
 from extensions import db
 from models import LatestQuote
 from services import market_clock
-from services.db import transaction
+from services.db import read_rows, transaction
 from services.errors import ServiceError, Unavailable
 from services.upsert import upsert
 from utils.clock import utcnow
@@ -130,7 +130,7 @@ def get_quotes(tickers: list[str]) -> dict[str, Quote]:
 
 def _read_quotes(tickers: list[str], fresh_since, now: float) -> dict[str, Quote]:
     cache, found = _cache(), {}
-    for row in db.session.execute(READ_QUOTES, {"tickers": tickers}):
+    for row in read_rows(READ_QUOTES, {"tickers": tickers}):
         hit = cache.get(row.ticker)
         quote = hit.quote if hit and hit.version == row.fetched_at else _from_row(row)
         cache[row.ticker] = Cached(quote, row.fetched_at, now)
