@@ -56,6 +56,9 @@ def parse_args():
     p.add_argument("--port", type=int, default=5033)
     p.add_argument("--no-http", action="store_true", help="skip the gunicorn measurements")
     p.add_argument(
+        "--rounds", type=int, default=2, help="with --compare-dir: turns per path (ABBA...)"
+    )
+    p.add_argument(
         "--compare-dir",
         help="another checkout (e.g. main) served beside this one; its concurrent runs are"
         " interleaved with this one's, on the same database, so both see the same load",
@@ -481,7 +484,7 @@ def http_paths(args, url: str, users, log_dir: str) -> dict:
             "POST", "/user/api/create_order", users[i % len(users)][1], order
         ),
     }
-    rounds = 2 if len(apps) > 1 else 1
+    rounds = args.rounds if len(apps) > 1 else 1
     seconds = args.seconds / rounds
     runs = {label: {name: [] for name in makers} for label, _, _ in apps}
     try:
