@@ -17,6 +17,7 @@ from services.errors import ServiceError
 def register(app: Flask) -> None:
     """Attach the commands to the app."""
     from tasks.cli import audit_cli, market_cli, worker_command
+    from tasks.dts_cli import dts_cli
     from tasks.simulate.cli import simulate_cli
 
     app.cli.add_command(create_admin_command)
@@ -25,6 +26,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(worker_command)
     app.cli.add_command(simulate_cli)
+    app.cli.add_command(dts_cli)
 
 
 @click.command("create-admin")

@@ -110,6 +110,11 @@ class Config:
     RISK_PRICE_BAND_PERCENT = _env("RISK_PRICE_BAND_PERCENT", Decimal("25"))
     SESSION_CLOSE_UTC = _env("SESSION_CLOSE_UTC", "21:00")  # the always-mode daily cut-off
     QUOTE_HOLD_SECONDS = _env("QUOTE_HOLD_SECONDS", 60)
+    DTS_COMMISSION = _env("DTS_COMMISSION", Decimal("0"))
+    DTS_SERVER_NAME = _env("DTS_SERVER_NAME", "paperdesk")
+    DTS_LOG_DIR = _env("DTS_LOG_DIR", str(INSTANCE_DIR / "dts-logs"))
+    DTS_QUOTE_SEED = _env("DTS_QUOTE_SEED", 468)
+    DTS_GROUP_SIZE = _env("DTS_GROUP_SIZE", 200)
 
     ACCOUNT_RESET_ALLOWED = _env("ACCOUNT_RESET_ALLOWED", True)
     ACCOUNT_RESET_BALANCE = _env("ACCOUNT_RESET_BALANCE", Decimal("100000.00"))

@@ -5,6 +5,7 @@ from models.alerts import ALERT_KINDS, Notification, PriceAlert
 from models.analysis import AccountValuation, UserPreference
 from models.assistant import AssistantUsage, ChatMessage, Conversation
 from models.audit import AuditLog
+from models.dts import DTS_EVENT_KINDS, DtsEvent
 from models.finance import AccountBalance, AccountReset, CashLedger, FundTransaction, SiteSetting
 from models.market import (
     Candle,
@@ -23,6 +24,7 @@ from models.user import Admin, ApiToken, LoginAttempt, User
 
 __all__ = [
     "ALERT_KINDS",
+    "DTS_EVENT_KINDS",
     "OPEN_STATUSES",
     "ORDER_STATUSES",
     "AccountBalance",
@@ -38,6 +40,7 @@ __all__ = [
     "CashLedger",
     "ChatMessage",
     "Conversation",
+    "DtsEvent",
     "FundTransaction",
     "FundamentalData",
     "LatestQuote",

@@ -7,6 +7,9 @@ here re-checks what it relies on under those locks. The rows are plain records
 commits, with no read back.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import ROUND_HALF_UP as HALF_UP
 from decimal import Decimal
 
@@ -23,10 +26,15 @@ from utils.clock import utcnow
 from utils.trading import CENT, TICK, Costs, gross
 
 FILLS = Transaction.__table__
+_COSTS: ContextVar[Costs | None] = ContextVar("paperdesk_costs", default=None)
 
 
 def costs() -> Costs:
-    """Commission, slippage and collar from the configuration."""
+    """Commission, slippage and collar from the configuration (or the block's own terms,
+    see trading_costs)."""
+    own = _COSTS.get()
+    if own is not None:
+        return own
     cfg = current_app.config
     return Costs(
         fixed=cfg["COMMISSION_FIXED"],
@@ -42,6 +50,17 @@ def holds_shares(order) -> bool:
     market orders placed while the exchange is closed); a market order that fills at
     once (time in force IOC) does not."""
     return order.order_execution_type != "market" or order.time_in_force != "ioc"
+
+
+@contextmanager
+def trading_costs(terms: Costs) -> Iterator[None]:
+    """Trade on ``terms`` instead of the configured costs inside the block (DTS commands
+    trade without the platform's commission and slippage)."""
+    token = _COSTS.set(terms)
+    try:
+        yield
+    finally:
+        _COSTS.reset(token)
 
 
 def lock_for_order(order_id: int, owner: tuple[int, str] | None = None):

@@ -279,13 +279,21 @@ def act(
 def fill_quantity(order, price: Decimal, budget: int | None) -> int:
     """Shares to fill now: the rest, within the tick's budget. A dollar order is sized at
     this price and fills in one piece, so it never spends more than its amount."""
-    if order.requested_amount is not None and order.filled_quantity == 0:
+    if sized_at_fill(order):
         shares = shares_for_amount(order.requested_amount, price, costs(), order.order_type)
         if shares < 1:
             return 0
         order.order_quantity = shares
         return shares
     return order.remaining if budget is None else min(order.remaining, budget)
+
+
+def sized_at_fill(order) -> bool:
+    """Whether the order's shares are its dollar amount at the fill price. A DTS sell
+    trigger keeps its amount for the record but sells the shares it reserved."""
+    if order.requested_amount is None or order.filled_quantity:
+        return False
+    return not (order.source == "dts" and order.order_type == "sell")
 
 
 def cancel(user, order_id: int, ip: str | None = None):

@@ -1,15 +1,36 @@
 """One source of the current time, so tests can control it."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 _frozen_at: datetime | None = None
+# A time set for one thread's work (a simulated clock), ahead of the frozen one.
+_local_at: ContextVar[datetime | None] = ContextVar("paperdesk_clock", default=None)
 
 
 def utcnow() -> datetime:
     """Return the current UTC time as a naive datetime (how the database stores it)."""
+    local = _local_at.get()
+    if local is not None:
+        return local
     if _frozen_at is not None:
         return _frozen_at
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+@contextmanager
+def local_time(at: datetime | None) -> Iterator[None]:
+    """Make utcnow() return ``at`` in this thread (or context) for the block; None: no change.
+
+    Threads that each follow their own simulated clock use this instead of freeze().
+    """
+    token = _local_at.set(at)
+    try:
+        yield
+    finally:
+        _local_at.reset(token)
 
 
 def freeze(at: datetime | None) -> None:

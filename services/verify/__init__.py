@@ -6,8 +6,8 @@ The checks, each in its own module:
   equals the open buy reservations plus the pending withdrawals; no balance is negative.
 - positions (``positions``): each position equals the sum of its fills since the
   account's latest reset, its cost and average follow from them replayed in order, its
-  realised P&L is the sum of its sales', reserved shares equal the open resting sells,
-  and nothing is negative.
+  realised P&L is the sum of its sales', reserved shares equal the open resting sells
+  and armed DTS sell triggers, and nothing is negative.
 - orders (``orders``): every order's fills add up to its filled quantity and match its
   side, ticker and owner; a filled order has all its shares and a ledger that matches its
   fills; no fill comes after a cancelled, rejected or expired order ended; no quote hold

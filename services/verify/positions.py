@@ -77,6 +77,8 @@ def _resting_sells() -> dict[tuple[int, str], int]:
             Order.order_status.in_(OPEN_STATUSES),
             Order.order_type == "sell",
             or_(Order.order_execution_type != "market", Order.time_in_force != "ioc"),
+            # A DTS sell trigger reserves its shares when armed (SET_SELL_TRIGGER).
+            or_(Order.source != "dts", Order.trigger_dir.is_not(None)),
         )
         .group_by(Order.user_id, Order.ticker)
     )

@@ -1,0 +1,265 @@
+"""Running DTS commands: many per transaction, one savepoint per command.
+
+A group of commands shares one transaction. Each command runs in a savepoint; what
+it wrote through the engine's pending rows (services.rows) is written before the
+savepoint is released, so the next command (and DISPLAY_SUMMARY) reads it, and a
+command that fails is rolled back to its savepoint with its pending rows dropped:
+it leaves only its error event. The group's events are inserted in a few multi-row
+INSERTs just before the commit. A group that hits a deadlock or lock timeout is
+replayed from its first line in a fresh transaction (its events too).
+
+On MariaDB a group runs at READ COMMITTED: a lock on a missing position row then
+takes no gap lock that another user's insert could deadlock on.
+"""
+
+import logging
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy.exc import DBAPIError
+
+from extensions import db
+from services import events as stream_events
+from services.db import is_lock_contention
+from services.dts import dumplog, summary, triggers
+from services.dts.commands import HANDLERS
+from services.dts.parser import Command, ParseError, parse
+from services.errors import ServiceError
+from services.execution import trading_costs
+from services.rows import pending
+from utils.clock import local_time
+from utils.trading import Costs
+
+log = logging.getLogger("paperdesk.dts")
+RETRIES = 8
+
+
+@dataclass(slots=True)
+class Item:
+    """One line of a workload: its place in the file, and its command or parse error."""
+
+    index: int
+    cmd: Command | None = None
+    error: ParseError | None = None
+    at: object = None  # the simulated time it runs at (None: the real clock)
+
+    @property
+    def user(self) -> str | None:
+        return self.cmd.user if self.cmd else self.error.user
+
+
+@dataclass
+class Outcome:
+    """What a command answered."""
+
+    success: bool
+    result: dict | None = None
+    error: str | None = None
+    user: str | None = None
+
+    def as_dict(self) -> dict:
+        """The answer as the API gives it."""
+        if self.success:
+            return {"success": True, "result": self.result}
+        return {"success": False, "error": self.error}
+
+
+@dataclass
+class Tally:
+    """Commands and errors counted over a run."""
+
+    commands: int = 0
+    errors: int = 0
+    users: list = field(default_factory=list)
+
+
+def read_items(lines, first_number: int = 1, clock=None) -> list[Item]:
+    """Parse lines (blank ones skipped) into items; ``clock(index)`` gives each its time."""
+    items = []
+    for line in lines:
+        if not line.strip():
+            continue
+        index = len(items)
+        item = Item(index)
+        try:
+            item.cmd = parse(line, first_number + index)
+        except ParseError as exc:
+            item.error = exc
+        item.at = clock(index) if clock else None
+        items.append(item)
+    return items
+
+
+def dts_costs() -> Costs:
+    """DTS trades: DTS_COMMISSION per order, no slippage."""
+    from flask import current_app
+
+    fee = Decimal(current_app.config["DTS_COMMISSION"])
+    return Costs(fixed=fee, bps=Decimal("0"), minimum=fee, slippage_bps=Decimal("0"))
+
+
+def run_items(ctx, items: list[Item], group_size: int, progress=None) -> list[Outcome]:
+    """Run items in order, ``group_size`` commands per transaction; DUMPLOG ends a group."""
+    outcomes, group = [], []
+    for item in items:
+        if item.cmd is not None and item.cmd.name == "DUMPLOG":
+            outcomes += run_group(ctx, group, progress)
+            outcomes.append(_dump(ctx, item, progress))
+            group = []
+            continue
+        group.append(item)
+        if len(group) >= group_size:
+            outcomes += run_group(ctx, group, progress)
+            group = []
+    return outcomes + run_group(ctx, group, progress)
+
+
+def run_group(ctx, items: list[Item], progress=None) -> list[Outcome]:
+    """Run the items in one transaction; replay all of them on a deadlock."""
+    if not items:
+        return []
+    for attempt in range(RETRIES):
+        try:
+            with trading_costs(dts_costs()):
+                _begin()
+                outcomes = [_timed(ctx, item) for item in items]
+                ctx.log.write(db.session)
+                db.session.commit()
+            ctx.new_users = []
+            if progress:
+                progress(len(items))
+            return outcomes
+        except DBAPIError as exc:
+            db.session.rollback()
+            ctx.log.rewind(0)
+            ctx.forget_transaction()
+            if not is_lock_contention(exc) or attempt == RETRIES - 1:
+                raise
+            log.info("DTS group of %d replayed after %s", len(items), exc.orig)
+            time.sleep(0.005 * (attempt + 1))
+        except BaseException:
+            db.session.rollback()
+            ctx.log.rewind(0)
+            ctx.forget_transaction()
+            raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _begin() -> None:
+    if db.session.get_bind().dialect.name == "mysql":
+        db.session.connection(execution_options={"isolation_level": "READ COMMITTED"})
+
+
+def _timed(ctx, item: Item) -> Outcome:
+    with local_time(item.at):
+        return run_one(ctx, item)
+
+
+def run_one(ctx, item: Item) -> Outcome:
+    """Run one command in a savepoint, then fire its user's triggers that now hold."""
+    if item.error is not None:
+        ctx.log.fail(item.error, item.error.message)
+        return Outcome(False, error=item.error.message, user=item.user)
+    cmd = item.cmd
+    if cmd.name == "DISPLAY_SUMMARY":
+        outcome = _display(ctx, cmd)
+    else:
+        outcome = _in_savepoint(ctx, cmd, lambda: HANDLERS[cmd.name](ctx, cmd), cmd)
+    _fire(ctx, cmd)
+    return outcome
+
+
+def _display(ctx, cmd) -> Outcome:
+    try:
+        user_id = ctx.users.need(cmd.user)
+        result = summary.display(user_id)
+    except ServiceError as exc:
+        ctx.log.fail(cmd, exc.message)
+        return Outcome(False, error=exc.message, user=cmd.user)
+    ctx.log.command(cmd)
+    ctx.log.keep()
+    return Outcome(True, result, user=cmd.user)
+
+
+def _in_savepoint(ctx, cmd, work, logged) -> Outcome:
+    session = db.session
+    emitted = len(session.info.get(stream_events.PENDING, []))
+    savepoint = session.begin_nested()
+    try:
+        if logged is not None:
+            ctx.log.command(logged)
+        result = work()
+        session.flush()
+        pending(session).flush(session)
+        savepoint.commit()
+    except DBAPIError as exc:
+        if is_lock_contention(exc):
+            raise  # the whole transaction is gone: the group is replayed
+        _undo(session, savepoint, emitted)
+        log.exception("DTS command %s failed", cmd)
+        return _failed(ctx, cmd, "The command could not be stored.", logged)
+    except ServiceError as exc:
+        _undo(session, savepoint, emitted)
+        return _failed(ctx, cmd, exc.message, logged)
+    ctx.log.keep()
+    return Outcome(True, result, user=cmd.user)
+
+
+def _failed(ctx, cmd, message: str, logged) -> Outcome:
+    if logged is None:
+        ctx.log.staged = []
+    else:
+        ctx.log.fail(cmd, message)
+    return Outcome(False, error=message, user=cmd.user)
+
+
+def _undo(session, savepoint, emitted: int) -> None:
+    found = pending(session)
+    found.records.clear()
+    found.rows.clear()
+    queued = session.info.get(stream_events.PENDING)
+    if queued is not None:
+        del queued[emitted:]
+    savepoint.rollback()
+
+
+def _fire(ctx, cmd) -> None:
+    if cmd.user is None:
+        return
+    user_id = ctx.users.ids.get(cmd.user)
+    if user_id is None or not ctx.maybe_armed.get(user_id, True):
+        return
+    outcome = _in_savepoint(
+        ctx, cmd, lambda: triggers.fire(ctx, cmd, user_id, cmd.user), logged=None
+    )
+    if outcome.success:
+        ctx.maybe_armed[user_id] = outcome.result
+
+
+def _dump(ctx, item: Item, progress=None) -> Outcome:
+    """DUMPLOG: commit what came before, then stream the log to a file."""
+    cmd = item.cmd
+    with local_time(item.at):
+        try:
+            user_id = None
+            if cmd.user is not None:
+                user_id = ctx.users.need(cmd.user)
+            elif not ctx.admin:
+                raise ServiceError("DUMPLOG of the whole log is for admins.")
+            ctx.log.command(cmd)
+            ctx.log.keep()
+            ctx.log.write(db.session)
+            db.session.commit()
+            path = dumplog.write_file(ctx.log_dir, cmd.filename, cmd.user if user_id else None)
+            result = {"file": path.name}
+        except ServiceError as exc:
+            ctx.log.fail(cmd, exc.message)
+            ctx.log.write(db.session)
+            db.session.commit()
+            outcome = Outcome(False, error=exc.message, user=cmd.user)
+        else:
+            outcome = Outcome(True, result, user=cmd.user)
+    if progress:
+        progress(1)
+    return outcome

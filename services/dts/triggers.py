@@ -1,0 +1,65 @@
+"""Firing armed DTS triggers: the engine's record-based fill path (services.orders.act,
+the same the worker's matching uses) on rows locked in the fixed order."""
+
+from decimal import Decimal
+
+from sqlalchemy import bindparam, select
+
+from extensions import db
+from services import locks
+from services.dts.book import ORD, symbol
+from services.dts.quotes import QuoteError
+from services.orders import act
+from services.rows import pending
+from utils.clock import utcnow
+from utils.trading import crosses
+
+ARMED = (
+    select(ORD.c.order_id, ORD.c.ticker, ORD.c.trigger_dir, ORD.c.trigger_price, ORD.c.order_type)
+    .where(
+        ORD.c.user_id == bindparam("user_id"),
+        ORD.c.source == "dts",
+        ORD.c.trigger_dir.is_not(None),
+    )
+    .order_by(ORD.c.order_id)
+)
+
+
+def fire(ctx, cmd, user_id: int, name: str) -> bool:
+    """Fire every armed trigger of the user whose condition the current quote meets, in
+    the order they were armed. Returns whether any trigger is still armed."""
+    rows = db.session.execute(ARMED, {"user_id": user_id}).all()
+    left = len(rows)
+    for row in rows:
+        try:
+            hit = ctx.quotes.quote(symbol(row.ticker), name, utcnow())
+        except QuoteError:
+            continue
+        if crosses(row.trigger_dir, row.trigger_price, hit.price):
+            left -= _fire_one(ctx, cmd, user_id, name, row, hit)
+    return left > 0
+
+
+def _fire_one(ctx, cmd, user_id: int, name: str, row, hit) -> int:
+    account, position, order = locks.lock_trader(db.session, user_id, row.ticker, row.order_id)
+    if order is None or not order.is_open or order.trigger_dir is None:
+        return 0
+    if position is None:
+        position = pending(db.session).new_position(user_id, row.ticker)
+    reserved = order.reserved_cash
+    shares = act(account, position, order, hit.price)
+    sym = symbol(row.ticker)
+    command = "SET_BUY_TRIGGER" if row.order_type == "buy" else "SET_SELL_TRIGGER"
+    value = (hit.price * shares).quantize(Decimal("0.01"))
+    ctx.log.quote(cmd, hit, name)
+    note = f"{row.order_type} trigger fired: {shares} shares at {hit.price}"
+    if not shares:
+        note = f"{row.order_type} trigger closed: {order.remark}"
+    ctx.log.system(cmd, name, command, sym, value, note)
+    if row.order_type == "buy":
+        ctx.log.account(cmd, name, "remove", value)
+        if reserved - value:
+            ctx.log.account(cmd, name, "release", reserved - value)
+    elif shares:
+        ctx.log.account(cmd, name, "add", value)
+    return 1
