@@ -20,8 +20,10 @@ class Context:
         self.users = Directory()
         self.admin = admin
         self.log_dir = log_dir or cfg["DTS_LOG_DIR"]
-        self.maybe_armed: dict[int, bool] = {}
+        self.triggers: dict[int, list] = {}  # user_id -> armed triggers, as last read
         self.new_users: list[str] = []
+        self.savepoints = False  # a savepoint per command (the slow, always-safe path)
+        self.writes = None  # the current group's WriteCounter
 
     def created(self, name: str, user_id: int) -> None:
         """A user this stream created in the current transaction."""
@@ -29,8 +31,23 @@ class Context:
         self.new_users.append(name)
 
     def armed(self, user_id: int) -> None:
-        """The user armed a trigger: check their triggers after their commands."""
-        self.maybe_armed[user_id] = True
+        """The user armed a trigger (their triggers are read again after the command)."""
+        self.triggers.pop(user_id, None)
+
+    def armed_triggers(self, user_id: int) -> list:
+        """The user's armed triggers, read once and kept until a command changes them."""
+        found = self.triggers.get(user_id)
+        if found is None:
+            from services.dts.triggers import armed
+
+            found = self.triggers[user_id] = armed(user_id)
+        return found
+
+    def forget_triggers(self, name: str) -> None:
+        """Read the user's triggers again before the next check."""
+        user_id = self.users.ids.get(name)
+        if user_id is not None:
+            self.triggers.pop(user_id, None)
 
     def quote(self, cmd, sym: str):
         """The current price of ``sym`` for the command's user, logged as a quote event."""
@@ -46,7 +63,7 @@ class Context:
         for name in self.new_users:
             self.users.forget(name)
         self.new_users = []
-        self.maybe_armed.clear()
+        self.triggers.clear()
 
 
 def app_quotes() -> QuoteSource:

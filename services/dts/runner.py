@@ -1,10 +1,12 @@
 """Running DTS commands: many per transaction, one savepoint per command.
 
-A group of commands shares one transaction. Each command runs in a savepoint; what
-it wrote through the engine's pending rows (services.rows) is written before the
-savepoint is released, so the next command (and DISPLAY_SUMMARY) reads it, and a
-command that fails is rolled back to its savepoint with its pending rows dropped:
-it leaves only its error event. The group's events are inserted in a few multi-row
+A group of commands shares one transaction. What a command wrote through the
+engine's pending rows (services.rows) is written when it ends, so the next command
+(and DISPLAY_SUMMARY) reads it. A command that fails leaves only its error event:
+its pending rows are dropped, and since nearly every refusal comes before the first
+write, nothing else needs undoing. A command that fails after it wrote sends its
+group back to the start, to run again with a savepoint per command (rolled back
+for the one that fails). The group's events are inserted in a few multi-row
 INSERTs just before the commit. A group that hits a deadlock or lock timeout is
 replayed from its first line in a fresh transaction (its events too).
 
@@ -17,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 
 from extensions import db
@@ -33,6 +36,15 @@ from utils.trading import Costs
 
 log = logging.getLogger("paperdesk.dts")
 RETRIES = 8
+# Commands after which the user's armed triggers are read again.
+TRIGGER_COMMANDS = {
+    "SET_BUY_AMOUNT",
+    "SET_BUY_TRIGGER",
+    "CANCEL_SET_BUY",
+    "SET_SELL_AMOUNT",
+    "SET_SELL_TRIGGER",
+    "CANCEL_SET_SELL",
+}
 
 
 @dataclass(slots=True)
@@ -115,40 +127,69 @@ def run_items(ctx, items: list[Item], group_size: int, progress=None) -> list[Ou
     return outcomes + run_group(ctx, group, progress)
 
 
+class Replay(Exception):
+    """A command failed after it had written: the group is run again with savepoints."""
+
+
+class WriteCounter:
+    """Counts the statements that are not reads on one connection."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        if not statement.startswith("SELECT"):
+            self.count += 1
+
+
 def run_group(ctx, items: list[Item], progress=None) -> list[Outcome]:
-    """Run the items in one transaction; replay all of them on a deadlock."""
+    """Run the items in one transaction; replay all of them on a deadlock, or with a
+    savepoint per command when one failed after writing."""
     if not items:
         return []
+    ctx.savepoints = False
     for attempt in range(RETRIES):
         try:
-            with trading_costs(dts_costs()):
-                _begin()
-                outcomes = [_timed(ctx, item) for item in items]
-                ctx.log.write(db.session)
-                db.session.commit()
-            ctx.new_users = []
+            outcomes = _attempt(ctx, items)
             if progress:
                 progress(len(items))
             return outcomes
+        except Replay:
+            ctx.savepoints = True
         except DBAPIError as exc:
-            db.session.rollback()
-            ctx.log.rewind(0)
-            ctx.forget_transaction()
             if not is_lock_contention(exc) or attempt == RETRIES - 1:
                 raise
             log.info("DTS group of %d replayed after %s", len(items), exc.orig)
             time.sleep(0.005 * (attempt + 1))
-        except BaseException:
-            db.session.rollback()
-            ctx.log.rewind(0)
-            ctx.forget_transaction()
-            raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    raise RuntimeError("A DTS group could not be stored after several tries.")
 
 
-def _begin() -> None:
+def _attempt(ctx, items: list[Item]) -> list[Outcome]:
+    counter, connection = WriteCounter(), None
+    try:
+        with trading_costs(dts_costs()):
+            connection = _begin()
+            event.listen(connection, "before_cursor_execute", counter)
+            ctx.writes = counter
+            outcomes = [_timed(ctx, item) for item in items]
+            ctx.log.write(db.session)
+            db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        ctx.log.rewind(0)
+        ctx.forget_transaction()
+        raise
+    finally:
+        if connection is not None and event.contains(connection, "before_cursor_execute", counter):
+            event.remove(connection, "before_cursor_execute", counter)
+    ctx.new_users = []
+    return outcomes
+
+
+def _begin():
     if db.session.get_bind().dialect.name == "mysql":
-        db.session.connection(execution_options={"isolation_level": "READ COMMITTED"})
+        return db.session.connection(execution_options={"isolation_level": "READ COMMITTED"})
+    return db.session.connection()
 
 
 def _timed(ctx, item: Item) -> Outcome:
@@ -157,7 +198,8 @@ def _timed(ctx, item: Item) -> Outcome:
 
 
 def run_one(ctx, item: Item) -> Outcome:
-    """Run one command in a savepoint, then fire its user's triggers that now hold."""
+    """Run one command (changing nothing if it fails), then fire its user's triggers
+    that the current quotes meet."""
     if item.error is not None:
         ctx.log.fail(item.error, item.error.message)
         return Outcome(False, error=item.error.message, user=item.user)
@@ -165,7 +207,9 @@ def run_one(ctx, item: Item) -> Outcome:
     if cmd.name == "DISPLAY_SUMMARY":
         outcome = _display(ctx, cmd)
     else:
-        outcome = _in_savepoint(ctx, cmd, lambda: HANDLERS[cmd.name](ctx, cmd), cmd)
+        outcome = _guarded(ctx, cmd, lambda: HANDLERS[cmd.name](ctx, cmd), cmd)
+        if outcome.success and cmd.name in TRIGGER_COMMANDS:
+            ctx.forget_triggers(cmd.user)
     _fire(ctx, cmd)
     return outcome
 
@@ -178,6 +222,33 @@ def _display(ctx, cmd) -> Outcome:
         ctx.log.fail(cmd, exc.message)
         return Outcome(False, error=exc.message, user=cmd.user)
     ctx.log.command(cmd)
+    ctx.log.keep()
+    return Outcome(True, result, user=cmd.user)
+
+
+def _guarded(ctx, cmd, work, logged) -> Outcome:
+    """Run ``work`` so that a failure changes nothing: in a savepoint, or (the fast path)
+    with none, which holds while the command fails before its first write; a command
+    that fails later sends the group back to run with savepoints."""
+    if ctx.savepoints:
+        return _in_savepoint(ctx, cmd, work, logged)
+    session = db.session
+    emitted = len(session.info.get(stream_events.PENDING, []))
+    before = ctx.writes.count
+    try:
+        if logged is not None:
+            ctx.log.command(logged)
+        result = work()
+        pending(session).flush(session)
+    except ServiceError as exc:
+        if ctx.writes.count != before:
+            raise Replay() from exc
+        _discard(session, emitted)
+        return _failed(ctx, cmd, exc.message, logged)
+    except DBAPIError as exc:
+        if is_lock_contention(exc):
+            raise
+        raise Replay() from exc
     ctx.log.keep()
     return Outcome(True, result, user=cmd.user)
 
@@ -196,11 +267,13 @@ def _in_savepoint(ctx, cmd, work, logged) -> Outcome:
     except DBAPIError as exc:
         if is_lock_contention(exc):
             raise  # the whole transaction is gone: the group is replayed
-        _undo(session, savepoint, emitted)
+        _discard(session, emitted)
+        savepoint.rollback()
         log.exception("DTS command %s failed", cmd)
         return _failed(ctx, cmd, "The command could not be stored.", logged)
     except ServiceError as exc:
-        _undo(session, savepoint, emitted)
+        _discard(session, emitted)
+        savepoint.rollback()
         return _failed(ctx, cmd, exc.message, logged)
     ctx.log.keep()
     return Outcome(True, result, user=cmd.user)
@@ -214,27 +287,29 @@ def _failed(ctx, cmd, message: str, logged) -> Outcome:
     return Outcome(False, error=message, user=cmd.user)
 
 
-def _undo(session, savepoint, emitted: int) -> None:
+def _discard(session, emitted: int) -> None:
+    """Drop what a failed command left pending: its records, rows and stream events."""
     found = pending(session)
     found.records.clear()
     found.rows.clear()
     queued = session.info.get(stream_events.PENDING)
     if queued is not None:
         del queued[emitted:]
-    savepoint.rollback()
 
 
 def _fire(ctx, cmd) -> None:
     if cmd.user is None:
         return
     user_id = ctx.users.ids.get(cmd.user)
-    if user_id is None or not ctx.maybe_armed.get(user_id, True):
+    if user_id is None:
         return
-    outcome = _in_savepoint(
-        ctx, cmd, lambda: triggers.fire(ctx, cmd, user_id, cmd.user), logged=None
-    )
-    if outcome.success:
-        ctx.maybe_armed[user_id] = outcome.result
+    armed = ctx.armed_triggers(user_id)
+    if not armed or not triggers.due(ctx, armed, cmd.user):
+        return
+    outcome = _guarded(ctx, cmd, lambda: triggers.fire(ctx, cmd, user_id, cmd.user), None)
+    ctx.forget_triggers(cmd.user)
+    if not outcome.success:
+        log.warning("DTS triggers of %s not fired: %s", cmd.user, outcome.error)
 
 
 def _dump(ctx, item: Item, progress=None) -> Outcome:

@@ -25,19 +25,33 @@ ARMED = (
 )
 
 
-def fire(ctx, cmd, user_id: int, name: str) -> bool:
+def armed(user_id: int) -> list:
+    """The user's armed DTS triggers, in the order they were placed."""
+    return db.session.execute(ARMED, {"user_id": user_id}).all()
+
+
+def due(ctx, rows, name: str) -> bool:
+    """Whether the current quote meets any of the triggers ``rows``."""
+    return any(_hit(ctx, row, name) is not None for row in rows)
+
+
+def _hit(ctx, row, name: str):
+    try:
+        hit = ctx.quotes.quote(symbol(row.ticker), name, utcnow())
+    except QuoteError:
+        return None
+    return hit if crosses(row.trigger_dir, row.trigger_price, hit.price) else None
+
+
+def fire(ctx, cmd, user_id: int, name: str) -> int:
     """Fire every armed trigger of the user whose condition the current quote meets, in
-    the order they were armed. Returns whether any trigger is still armed."""
-    rows = db.session.execute(ARMED, {"user_id": user_id}).all()
-    left = len(rows)
-    for row in rows:
-        try:
-            hit = ctx.quotes.quote(symbol(row.ticker), name, utcnow())
-        except QuoteError:
-            continue
-        if crosses(row.trigger_dir, row.trigger_price, hit.price):
-            left -= _fire_one(ctx, cmd, user_id, name, row, hit)
-    return left > 0
+    the order they were armed. Returns how many fired."""
+    fired = 0
+    for row in ctx.armed_triggers(user_id):
+        hit = _hit(ctx, row, name)
+        if hit is not None:
+            fired += _fire_one(ctx, cmd, user_id, name, row, hit)
+    return fired
 
 
 def _fire_one(ctx, cmd, user_id: int, name: str, row, hit) -> int:
