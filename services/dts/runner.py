@@ -187,7 +187,8 @@ def _attempt(ctx, items: list[Item]) -> list[Outcome]:
 
 
 def _begin():
-    if db.session.get_bind().dialect.name == "mysql":
+    # A caller's open transaction (its reads) is joined as it is.
+    if db.session.get_bind().dialect.name == "mysql" and not db.session().in_transaction():
         return db.session.connection(execution_options={"isolation_level": "READ COMMITTED"})
     return db.session.connection()
 
