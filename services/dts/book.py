@@ -15,8 +15,8 @@ TICKER_PREFIX = "~"  # DTS symbols are not market tickers: the price worker neve
 A, ORD, HOLDS = AccountBalance.__table__, Order.__table__, QuoteHold.__table__
 
 LOCK_ACCOUNT = select(A).where(A.c.user_id == bindparam("user_id")).with_for_update()
-LOCK_TRIGGER = (
-    select(ORD)
+FIND_TRIGGER = (
+    select(ORD.c.order_id)
     .where(
         ORD.c.user_id == bindparam("user_id"),
         ORD.c.ticker == bindparam("ticker"),
@@ -26,7 +26,6 @@ LOCK_TRIGGER = (
     )
     .order_by(ORD.c.order_id.desc())
     .limit(1)
-    .with_for_update()
 )
 LATEST_HOLD = (
     select(HOLDS.c.hold_id, HOLDS.c.ticker, HOLDS.c.amount, HOLDS.c.price)
@@ -86,10 +85,18 @@ def lock_position(user_id: int, sym: str):
 
 
 def lock_trigger(user_id: int, sym: str, side: str) -> OrderRecord | None:
-    """Lock the user's open DTS trigger order for ``sym`` on ``side`` (after the position)."""
+    """Lock the user's open DTS trigger order for ``sym`` on ``side``, or None.
+
+    Found with a plain read (the caller holds the account lock, which every change of the
+    user's orders takes first), then locked by its key with the account and position, in
+    the fixed order: a locking search would lock index rows of other users' orders.
+    """
     params = {"user_id": user_id, "ticker": ticker(sym), "side": side}
-    row = db.session.execute(LOCK_TRIGGER, params).mappings().one_or_none()
-    return None if row is None else pending(db.session).track(OrderRecord(dict(row)))
+    order_id = db.session.execute(FIND_TRIGGER, params).scalar()
+    if order_id is None:
+        return None
+    _, _, order = locks.lock_trader(db.session, user_id, ticker(sym), order_id)
+    return order
 
 
 def latest_hold(user_id: int, side: str, now):

@@ -163,11 +163,11 @@ def _cancel_hold(ctx, cmd, side: str) -> dict:
     user_id = ctx.users.need(cmd.user)
     now = utcnow()
     lock_account(user_id)
-    book.expire_holds(user_id, side, now)
-    held = book.latest_hold(user_id, side, now)
+    held = book.latest_hold(user_id, side, now)  # expired ones are past their time
     if held is None:
         raise ServiceError(f"No pending {side.upper()} to cancel.")
     book.close_hold(held.hold_id, "cancelled")
+    book.expire_holds(user_id, side, now)
     return {"symbol": book.symbol(held.ticker), "amount": money(held.amount)}
 
 

@@ -175,7 +175,7 @@ def _attempt(ctx, items: list[Item]) -> list[Outcome]:
             ctx.log.write(db.session)
             db.session.commit()
     except BaseException:
-        db.session.rollback()
+        _rollback()
         ctx.log.rewind(0)
         ctx.forget_transaction()
         raise
@@ -184,6 +184,15 @@ def _attempt(ctx, items: list[Item]) -> list[Outcome]:
             event.remove(connection, "before_cursor_execute", counter)
     ctx.new_users = []
     return outcomes
+
+
+def _rollback() -> None:
+    """Roll the group back; after a deadlock its savepoint is gone with the transaction, so
+    a rollback that fails on it gives the connection back instead."""
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session.close()
 
 
 def _begin():
