@@ -26,7 +26,7 @@ from services.pool import configure_autocommit, configure_pool
 from utils.assistant.redact import protect
 from utils.money import format_money
 
-SIGNED_IN_ONLY = {"user", "admin", "market"}  # blueprints whose every view needs a sign-in
+SIGNED_IN_ONLY = {"user", "admin", "market", "dts"}  # blueprints whose every view needs a sign-in
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 

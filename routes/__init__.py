@@ -8,6 +8,7 @@ def register_routes(app: Flask) -> None:
     from routes.admin import bp as admin_bp
     from routes.auth import bp as auth_bp
     from routes.core import bp as core_bp
+    from routes.dts import bp as dts_bp
     from routes.market import bp as market_bp
     from routes.openapi import bp as openapi_bp
     from routes.user import bp as user_bp
@@ -18,3 +19,4 @@ def register_routes(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(market_bp)
     app.register_blueprint(openapi_bp)
+    app.register_blueprint(dts_bp)

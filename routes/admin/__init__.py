@@ -30,6 +30,7 @@ from routes.admin import (  # noqa: E402, F401
     activity,
     assistant,
     data,
+    dts_log,
     funds,
     orders,
     routes,

@@ -185,3 +185,33 @@ class Watchlist(Ok):
 class WorkerAnswer(Ok):
     provider: str
     worker: dict | None
+
+
+class DtsAnswer(Ok):
+    result: dict
+
+
+class DtsOutcome(Shape):
+    success: bool
+    result: dict | None = None
+    error: str | None = None
+
+
+class DtsBatchAnswer(Ok):
+    commands: int
+    errors: int
+    results: list[DtsOutcome]
+
+
+class DtsSummary(Shape):
+    cash: str
+    reserved_cash: str
+    holdings: dict[str, int]
+    reserved_shares: dict[str, int]
+    buy_triggers: dict[str, dict]
+    sell_triggers: dict[str, dict]
+    history: list[dict]
+
+
+class DtsSummaryAnswer(Ok):
+    data: DtsSummary

@@ -4,6 +4,7 @@ tests/test_openapi.py checks that every JSON route of the URL map is in it."""
 
 from pydantic import BaseModel
 
+from routes.dts import DtsBatchRequest, DtsLineRequest
 from routes.openapi import models as m
 from routes.openapi.endpoint import Endpoint, Query
 from routes.openapi.feature_paths import FEATURE_ENDPOINTS
@@ -147,6 +148,18 @@ CORE_ENDPOINTS = (
         path_params=("order_id",),
     ),
     Endpoint("get", "/admin/api/worker", "The market worker's lease", m.WorkerAnswer, role="admin"),
+    Endpoint(
+        "post", "/api/dts", "Run one DTS command line", m.DtsAnswer, DtsLineRequest, role="admin"
+    ),
+    Endpoint(
+        "post",
+        "/api/dts/batch",
+        "Run DTS command lines in order",
+        m.DtsBatchAnswer,
+        DtsBatchRequest,
+        role="admin",
+    ),
+    Endpoint("get", "/user/api/dts/summary", "Your DTS summary", m.DtsSummaryAnswer),
 )
 
 ENDPOINTS = CORE_ENDPOINTS + FEATURE_ENDPOINTS

@@ -11,6 +11,7 @@ from routes.user import (  # noqa: E402, F401
     analysis_pages,
     api,
     assistant,
+    dts,
     market,
     profile,
     routes,
