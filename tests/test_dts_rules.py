@@ -336,17 +336,16 @@ def test_a_failing_command_in_a_batch_leaves_only_its_error(desk):
 
 def test_a_command_failing_after_it_wrote_is_rolled_back_alone(desk, monkeypatch):
     funded(desk, "100.00", "u4")
-    real = book.close_hold
+    real = book.Held.close
     calls = []
 
-    def failing_once(hold_id, status, order_id=None):
-        calls.append(hold_id)
-        amount = db.session.scalar(select(QuoteHold.amount).where(QuoteHold.hold_id == hold_id))
-        if amount == 50:  # the first BUY fails each time it is committed
+    def failing_close(self, status, order_id=None):
+        calls.append(self.latest.hold_id)
+        if self.latest.amount == 50:  # the first BUY fails each time it is committed
             raise ServiceError("That pending transaction was already used.")
-        return real(hold_id, status, order_id)
+        return real(self, status, order_id)
 
-    monkeypatch.setattr(book, "close_hold", failing_once)
+    monkeypatch.setattr(book.Held, "close", failing_close)
     outcomes = desk.run(
         "BUY,u4,ABC,50.00", "COMMIT_BUY,u4", "ADD,u4,5.00", "BUY,u4,ABC,20.00", "COMMIT_BUY,u4"
     )

@@ -3,7 +3,7 @@
 from decimal import ROUND_DOWN, Decimal
 from types import SimpleNamespace
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import bindparam, case, select, update
 
 from extensions import db
 from models import OPEN_STATUSES, AccountBalance, Order, QuoteHold
@@ -27,31 +27,14 @@ FIND_TRIGGER = (
     .order_by(ORD.c.order_id.desc())
     .limit(1)
 )
-LATEST_HOLD = (
-    select(HOLDS.c.hold_id, HOLDS.c.ticker, HOLDS.c.amount, HOLDS.c.price)
+HELD = (
+    select(HOLDS.c.hold_id, HOLDS.c.ticker, HOLDS.c.amount, HOLDS.c.price, HOLDS.c.expires_at)
     .where(
         HOLDS.c.user_id == bindparam("user_id"),
         HOLDS.c.order_type == bindparam("side"),
         HOLDS.c.status == "held",
-        HOLDS.c.expires_at > bindparam("now"),
     )
     .order_by(HOLDS.c.hold_id.desc())
-    .limit(1)
-)
-EXPIRE_HOLDS = (
-    update(HOLDS)
-    .where(
-        HOLDS.c.user_id == bindparam("b_user"),
-        HOLDS.c.order_type == bindparam("b_side"),
-        HOLDS.c.status == "held",
-        HOLDS.c.expires_at <= bindparam("b_now"),
-    )
-    .values(status="expired")
-)
-CLOSE_HOLD = (
-    update(HOLDS)
-    .where(and_(HOLDS.c.hold_id == bindparam("hold"), HOLDS.c.status == "held"))
-    .values(status=bindparam("to"), order_id=bindparam("order"))
 )
 
 
@@ -99,22 +82,30 @@ def lock_trigger(user_id: int, sym: str, side: str) -> OrderRecord | None:
     return order
 
 
-def latest_hold(user_id: int, side: str, now):
-    """The user's most recent unexpired pending BUY or SELL (a plain read), or None."""
-    params = {"user_id": user_id, "side": side, "now": now}
-    return db.session.execute(LATEST_HOLD, params).one_or_none()
+class Held:
+    """A user's pending BUYs or SELLs: the most recent live one and those past their time."""
 
+    def __init__(self, user_id: int, side: str, now):
+        rows = db.session.execute(HELD, {"user_id": user_id, "side": side}).all()
+        live = [r for r in rows if r.expires_at > now]
+        self.latest = live[0] if live else None
+        self.expired = [r.hold_id for r in rows if r.expires_at <= now]
 
-def expire_holds(user_id: int, side: str, now) -> None:
-    """Drop the user's pending BUYs or SELLs older than their hold."""
-    db.session.execute(EXPIRE_HOLDS, {"b_user": user_id, "b_side": side, "b_now": now})
-
-
-def close_hold(hold_id: int, status: str, order_id: int | None = None) -> None:
-    """Mark a pending hold committed or cancelled; refuse one already used."""
-    result = db.session.execute(CLOSE_HOLD, {"hold": hold_id, "to": status, "order": order_id})
-    if result.rowcount != 1:
-        raise ServiceError("That pending transaction was already used.")
+    def close(self, status: str, order_id: int | None = None) -> None:
+        """Mark the latest one committed or cancelled and drop the expired ones, in one
+        UPDATE; refuse if any of them was used meanwhile."""
+        chosen = self.latest.hold_id
+        ids = [chosen, *self.expired]
+        stmt = (
+            update(HOLDS)
+            .where(HOLDS.c.hold_id.in_(ids), HOLDS.c.status == "held")
+            .values(
+                status=case((HOLDS.c.hold_id == chosen, status), else_="expired"),
+                order_id=case((HOLDS.c.hold_id == chosen, order_id), else_=None),
+            )
+        )
+        if db.session.execute(stmt).rowcount != len(ids):
+            raise ServiceError("That pending transaction was already used.")
 
 
 def free_shares(position) -> int:

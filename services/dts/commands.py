@@ -119,7 +119,8 @@ def commit_sell(ctx, cmd) -> dict:
 def _commit(ctx, cmd, side: str) -> dict:
     user_id = ctx.users.need(cmd.user)
     now = utcnow()
-    held = book.latest_hold(user_id, side, now)
+    pending_ = book.Held(user_id, side, now)
+    held = pending_.latest
     if held is None:
         raise ServiceError(f"No pending {side.upper()} to commit.")
     sym = book.symbol(held.ticker)
@@ -132,8 +133,7 @@ def _commit(ctx, cmd, side: str) -> dict:
     spec = OrderSpec(**{**spec.__dict__, "source": "quote"})
     priced = _Quote(held.ticker, held.price)
     order = place_locked(book.trader(user_id), account, position, spec, priced, None, held.price)
-    book.close_hold(held.hold_id, "committed", order.order_id)
-    book.expire_holds(user_id, side, now)
+    pending_.close("committed", order.order_id)
     value = order.average_fill_price * order.filled_quantity
     action = "remove" if side == "buy" else "add"
     ctx.log.account(cmd, cmd.user, action, value.quantize(Decimal("0.01")))
@@ -163,11 +163,11 @@ def _cancel_hold(ctx, cmd, side: str) -> dict:
     user_id = ctx.users.need(cmd.user)
     now = utcnow()
     lock_account(user_id)
-    held = book.latest_hold(user_id, side, now)  # expired ones are past their time
+    pending_ = book.Held(user_id, side, now)
+    held = pending_.latest
     if held is None:
         raise ServiceError(f"No pending {side.upper()} to cancel.")
-    book.close_hold(held.hold_id, "cancelled")
-    book.expire_holds(user_id, side, now)
+    pending_.close("cancelled")
     return {"symbol": book.symbol(held.ticker), "amount": money(held.amount)}
 
 

@@ -16,6 +16,7 @@ takes no gap lock that another user's insert could deadlock on.
 
 import logging
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -227,6 +228,7 @@ def run_one(ctx, item: Item) -> Outcome:
 def _display(ctx, cmd) -> Outcome:
     try:
         user_id = ctx.users.need(cmd.user)
+        pending(db.session).flush(db.session)  # the history reads the group's ledger rows
         result = summary.display(user_id)
     except ServiceError as exc:
         ctx.log.fail(cmd, exc.message)
@@ -243,17 +245,17 @@ def _guarded(ctx, cmd, work, logged) -> Outcome:
     if ctx.savepoints:
         return _in_savepoint(ctx, cmd, work, logged)
     session = db.session
-    emitted = len(session.info.get(stream_events.PENDING, []))
+    emitted, marks = _marks(session)
     before = ctx.writes.count
     try:
         if logged is not None:
             ctx.log.command(logged)
         result = work()
-        pending(session).flush(session)
+        _write_records(session)
     except ServiceError as exc:
         if ctx.writes.count != before:
             raise Replay() from exc
-        _discard(session, emitted)
+        _discard(session, emitted, marks)
         return _failed(ctx, cmd, exc.message, logged)
     except DBAPIError as exc:
         if is_lock_contention(exc):
@@ -265,24 +267,24 @@ def _guarded(ctx, cmd, work, logged) -> Outcome:
 
 def _in_savepoint(ctx, cmd, work, logged) -> Outcome:
     session = db.session
-    emitted = len(session.info.get(stream_events.PENDING, []))
+    emitted, marks = _marks(session)
     savepoint = session.begin_nested()
     try:
         if logged is not None:
             ctx.log.command(logged)
         result = work()
         session.flush()
-        pending(session).flush(session)
+        _write_records(session)
         savepoint.commit()
     except DBAPIError as exc:
         if is_lock_contention(exc):
             raise  # the whole transaction is gone: the group is replayed
-        _discard(session, emitted)
+        _discard(session, emitted, marks)
         savepoint.rollback()
         log.exception("DTS command %s failed", cmd)
         return _failed(ctx, cmd, "The command could not be stored.", logged)
     except ServiceError as exc:
-        _discard(session, emitted)
+        _discard(session, emitted, marks)
         savepoint.rollback()
         return _failed(ctx, cmd, exc.message, logged)
     ctx.log.keep()
@@ -297,11 +299,31 @@ def _failed(ctx, cmd, message: str, logged) -> Outcome:
     return Outcome(False, error=message, user=cmd.user)
 
 
-def _discard(session, emitted: int) -> None:
-    """Drop what a failed command left pending: its records, rows and stream events."""
+def _marks(session) -> tuple[int, dict]:
+    """Where the pending stream events and rows stand before a command."""
+    found = pending(session)
+    queued = session.info.get(stream_events.PENDING, [])
+    return len(queued), {table: len(rows) for table, rows in found.rows.items()}
+
+
+def _write_records(session) -> None:
+    """Write the command's changed and new records (balances, positions, orders) so the
+    next command's reads see them. The rows that are only inserted (fills, ledger, audit)
+    wait for the group's commit, where they go in one multi-row INSERT per table."""
+    found = pending(session)
+    rows, found.rows = found.rows, defaultdict(list)
+    try:
+        found.flush(session)
+    finally:
+        found.rows = rows
+
+
+def _discard(session, emitted: int, marks: dict) -> None:
+    """Drop what a failed command left pending: its records, its rows and stream events."""
     found = pending(session)
     found.records.clear()
-    found.rows.clear()
+    for table in list(found.rows):
+        del found.rows[table][marks.get(table, 0) :]
     queued = session.info.get(stream_events.PENDING)
     if queued is not None:
         del queued[emitted:]
