@@ -17,7 +17,9 @@ def positions(user) -> dict:
         select(Portfolio).where(Portfolio.user_id == user.user_id).order_by(Portfolio.ticker)
     ).all()
     held = [r for r in rows if r.quantity > 0]
-    quotes = market.get_quotes([r.ticker for r in held]) if held else {}
+    # DTS positions ("~ABC") have no market quote: they are valued at their cost.
+    priced = [r.ticker for r in held if not r.ticker.startswith("~")]
+    quotes = market.get_quotes(priced) if priced else {}
     today = bought_today(user.user_id) if held else {}
     items = [_position(row, quotes.get(row.ticker), today.get(row.ticker)) for row in held]
     market_value = sum((i["market_value"] for i in items), Decimal("0.00"))

@@ -27,6 +27,9 @@ from services.upsert import upsert
 from utils.clock import utcnow
 
 
+DTS_PREFIX = "~"  # services.dts.book.TICKER_PREFIX (services.dts imports this module's users)
+
+
 def active_universe() -> list[str]:
     """Every ticker the worker should price this tick, sorted."""
     since = utcnow() - timedelta(seconds=current_app.config["VIEW_WINDOW"])
@@ -42,7 +45,8 @@ def active_universe() -> list[str]:
     tickers: set[str] = set()
     for query in queries:
         tickers.update(db.session.scalars(query))
-    return sorted(tickers)
+    # DTS symbols ("~ABC") are priced by the DTS quote source, not the market provider.
+    return sorted(t for t in tickers if not t.startswith(DTS_PREFIX))
 
 
 def universe() -> list[MarketTicker]:

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from services import candles, market, market_clock, matching, universe
+from services.dts import triggers as dts_triggers
 from tasks import streams
 from tasks.events import bus
 from utils.candles import CandleAggregator
@@ -61,6 +62,7 @@ def run_tick(state: TickState, keep: Callable[[], None] = lambda: None) -> dict:
     for quote, volume in moved:
         keep()
         fills += matching.on_price(quote.ticker, quote.price, volume)
+    fills += dts_triggers.on_tick()  # DTS symbols: priced by the DTS quote source, at all hours
     keep()
     bus.publish({"type": "quotes", "tickers": sorted(quotes), "at": now})
     done = {"tickers": len(quotes), "closed": len(closed), "fills": fills, "expired": expired}

@@ -112,3 +112,15 @@ def test_dts_users_show_in_the_admin_console(client, admin_token, admin_client):
     line(client, admin_token, "ADD,jay,5.00")
     users = admin_client.get("/admin/users").get_data(as_text=True)
     assert "jay" in users
+
+
+def test_an_admin_opens_a_dts_user_holding_shares(app, client, admin_token, admin_client):
+    lines = ["ADD,kim,1000.00", "BUY,kim,ABC,500.00", "COMMIT_BUY,kim"]
+    answer = client.post("/api/dts/batch", json={"lines": lines}, headers=admin_token).json
+    assert answer["errors"] == 0
+    with app.app_context():
+        from sqlalchemy import select
+
+        user_id = db.session.scalar(select(User.user_id).where(User.user_name == "kim"))
+    page = admin_client.get(f"/admin/users/{user_id}")
+    assert page.status_code == 200 and b"kim" in page.data

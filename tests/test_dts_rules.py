@@ -358,3 +358,21 @@ def test_a_command_failing_after_it_wrote_is_rolled_back_alone(desk, monkeypatch
     errors = events("errorEvent")
     assert [e.command for e in errors] == ["COMMIT_BUY"]
     assert len(calls) == 3  # tried in the fast group, then in the savepoint replay
+
+
+def test_the_worker_fills_armed_triggers_at_dts_quotes(app, desk):
+    from tasks.tick import TickState, run_tick
+
+    desk.price("ABC", "1000.00")  # the desk's own price: the trigger does not fire yet
+    funded(desk, "1000.00")
+    desk.ok("SET_BUY_AMOUNT,u1,ABC,1000.00")
+    desk.ok("SET_BUY_TRIGGER,u1,ABC,999.00")
+    assert desk.state("u1")["buy_triggers"]["ABC"]["price"] == "999.00"
+    db.session.commit()
+    done = run_tick(TickState())  # the seeded walk prices ABC well below 999
+    assert done["fills"] == 1
+    state = desk.state("u1")
+    assert state["buy_triggers"] == {} and state["holdings"]["ABC"] >= 2
+    assert state["reserved_cash"] == "0.00"
+    fill = db.session.scalar(select(Transaction))
+    assert fill.commission == 0 and fill.ticker == "~ABC"

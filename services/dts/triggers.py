@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, select
 
 from extensions import db
 from services import locks
-from services.dts.book import ORD, symbol
+from services.dts.book import ORD, TICKER_PREFIX, symbol
 from services.dts.quotes import QuoteError
 from services.orders import act
 from services.rows import pending
@@ -77,3 +77,33 @@ def _fire_one(ctx, cmd, user_id: int, name: str, row, hit) -> int:
     elif shares:
         ctx.log.account(cmd, name, "add", value)
     return 1
+
+
+ARMED_TICKERS = (
+    select(ORD.c.ticker)
+    .where(
+        ORD.c.ticker.like(TICKER_PREFIX + "%"),
+        ORD.c.trigger_dir.is_not(None),
+        ORD.c.source == "dts",
+    )
+    .distinct()
+)
+
+
+def on_tick() -> int:
+    """The worker's pass over DTS triggers: each symbol with armed triggers is priced by
+    the DTS quote source and matched like any ticker (services.matching.on_price, at DTS
+    costs). Returns the orders filled. One indexed query when nothing is armed."""
+    from services import matching
+    from services.dts.context import app_quotes
+    from services.dts.runner import dts_costs
+    from services.execution import trading_costs
+
+    tickers = db.session.execute(ARMED_TICKERS).scalars().all()
+    db.session.rollback()  # end the read; matching opens its own transactions
+    filled = 0
+    with trading_costs(dts_costs()):
+        for stored in tickers:
+            price = app_quotes().quote(symbol(stored), "worker", utcnow()).price
+            filled += matching.on_price(stored, price)
+    return filled
