@@ -26,7 +26,6 @@ from services.errors import ServiceError
 from services.upsert import upsert
 from utils.clock import utcnow
 
-
 DTS_PREFIX = "~"  # services.dts.book.TICKER_PREFIX (services.dts imports this module's users)
 
 
