@@ -162,11 +162,11 @@ def cancel_sell(ctx, cmd) -> dict:
 def _cancel_hold(ctx, cmd, side: str) -> dict:
     user_id = ctx.users.need(cmd.user)
     now = utcnow()
-    lock_account(user_id)
-    pending_ = book.Held(user_id, side, now)
+    pending_ = book.Held(user_id, side, now)  # a plain read: the UPDATE re-checks each hold
     held = pending_.latest
     if held is None:
         raise ServiceError(f"No pending {side.upper()} to cancel.")
+    lock_account(user_id)  # serialises with a COMMIT of the same hold
     pending_.close("cancelled")
     return {"symbol": book.symbol(held.ticker), "amount": money(held.amount)}
 
