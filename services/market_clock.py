@@ -8,6 +8,9 @@ trading day ends at the daily cut-off SESSION_CLOSE_UTC. Unset, MARKET_HOURS is
 ``always`` for the simulated market and ``exchange`` for Yahoo Finance.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, time
 
 from flask import current_app
@@ -40,6 +43,9 @@ def cutoff() -> time:
         raise RuntimeError(f"SESSION_CLOSE_UTC={raw!r} is not a time such as 21:00.") from None
 
 
+_ALWAYS_OPEN: ContextVar[bool] = ContextVar("paperdesk_always_open", default=False)
+
+
 def hours() -> MarketHours:
     """The app's market hours, built once."""
     app = current_app._get_current_object()
@@ -56,7 +62,20 @@ def current(now: datetime | None = None) -> Session:
 
 def is_open(now: datetime | None = None) -> bool:
     """Whether prices move (and market orders fill) now."""
+    if _ALWAYS_OPEN.get():
+        return True
     return hours().is_open(now or utcnow())
+
+
+@contextmanager
+def always_open() -> Iterator[None]:
+    """Trade as if the market were open inside the block: the Day Trading System keeps no
+    exchange hours."""
+    token = _ALWAYS_OPEN.set(True)
+    try:
+        yield
+    finally:
+        _ALWAYS_OPEN.reset(token)
 
 
 def session_start(now: datetime | None = None) -> datetime:

@@ -376,3 +376,18 @@ def test_the_worker_fills_armed_triggers_at_dts_quotes(app, desk):
     assert state["reserved_cash"] == "0.00"
     fill = db.session.scalar(select(Transaction))
     assert fill.commission == 0 and fill.ticker == "~ABC"
+
+
+def test_dts_keeps_no_exchange_hours(app, desk):
+    from services import market_clock
+
+    app.config["MARKET_HOURS"] = "exchange"
+    app.extensions.pop("paperdesk_hours", None)
+    desk.later(4 * 86400)  # Saturday 5 February 2022: the exchange is closed
+    assert not market_clock.is_open(desk.now)
+    funded(desk, "100.00")
+    desk.ok("BUY,u1,ABC,50.00")
+    assert desk.ok("COMMIT_BUY,u1")["shares"] == 5
+    desk.ok("SET_BUY_AMOUNT,u1,ABC,20.00")
+    desk.ok("SET_BUY_TRIGGER,u1,ABC,10.00")  # the quote is 10.00: fires at once
+    assert desk.state("u1")["holdings"] == {"ABC": 7}

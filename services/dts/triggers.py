@@ -94,7 +94,7 @@ def on_tick() -> int:
     """The worker's pass over DTS triggers: each symbol with armed triggers is priced by
     the DTS quote source and matched like any ticker (services.matching.on_price, at DTS
     costs). Returns the orders filled. One indexed query when nothing is armed."""
-    from services import matching
+    from services import market_clock, matching
     from services.dts.context import app_quotes
     from services.dts.runner import dts_costs
     from services.execution import trading_costs
@@ -102,7 +102,7 @@ def on_tick() -> int:
     tickers = db.session.execute(ARMED_TICKERS).scalars().all()
     db.session.rollback()  # end the read; matching opens its own transactions
     filled = 0
-    with trading_costs(dts_costs()):
+    with trading_costs(dts_costs()), market_clock.always_open():
         for stored in tickers:
             price = app_quotes().quote(symbol(stored), "worker", utcnow()).price
             filled += matching.on_price(stored, price)
