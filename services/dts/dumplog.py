@@ -65,7 +65,7 @@ def write_file(folder, requested: str, user: str | None = None) -> Path:
     return path
 
 
-def query(user: str | None = None, **filters):
+def query(user: str | None = None):
     """The events in log order, optionally one user's."""
     stmt = select(EVENTS).order_by(EVENTS.c.event_id)
     if user is not None:
