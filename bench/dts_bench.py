@@ -18,15 +18,22 @@ run also writes a DUMPLOG and validates it against logfile.xsd.
 Over HTTP (unless --no-http): gunicorn with --workers processes serves the checkout in
 --app-dir; --clients clients, each taking users in turn, send their commands to the batch
 endpoint (POST /api/dts/batch, --batch lines a request) and to the one-line endpoint
-(POST /api/dts) with an admin API token. A checkout without those endpoints is said so.
+(POST /api/dts) with an admin API token (the one-line endpoint gets the first --one-line
+commands only: a request each is slow). A checkout without those endpoints is said so,
+and only the service layer is measured.
 
---profile repeats the grouped serial run of the first workload with statements counted per
-command (utils/dbcount.py) and under cProfile, and the per-command run with counts.
+--profile runs one workload (--profile-workload, default 2019) again per-command and
+grouped with round trips counted (utils/dbcount.py RoundTrips) and wall time, CPU and round
+trips per command kind, then the grouped run under cProfile (top entries).
+
+Options of the earlier form of this script still work: --database-url, --dir, --group,
+--processes, --workloads given space-separated, "final" for 2019, --http (the default).
 
 It DROPS and recreates the database of --url.
 
     .venv/bin/python bench/dts_bench.py --limit 2000
     .venv/bin/python bench/dts_bench.py --workloads 100,2019 --limit 5000 --parallel 4 --profile
+    .venv/bin/python bench/dts_bench.py --workloads 2019 --limit 0 --no-http   # all 1.2 million
 """
 
 import argparse
@@ -100,7 +107,8 @@ def parse_args():
         default=1000,
         help="commands sent to the one-line endpoint (the first N, 0: all)",
     )
-    p.add_argument("--profile", action="store_true")
+    p.add_argument("--profile", action="store_true", help="where the time goes (see above)")
+    p.add_argument("--profile-workload", help="the workload profiled (default: 2019 if run)")
     return p.parse_args()
 
 
@@ -598,8 +606,10 @@ def main() -> None:
                 runs += over_http(app, args, lines, runs[0]["rate"])
             table.append((key, runs))
         if args.profile:
-            lines = read_lines(folder / FILES[keys[0]], args.limit)
-            print(f"\nprofile, {FILES[keys[0]]}, {len(lines)} commands:")
+            key = ALIASES.get(args.profile_workload, args.profile_workload)
+            key = key or ("2019" if "2019" in keys else keys[0])
+            lines = read_lines(folder / FILES[key], args.limit)
+            print(f"\nprofile, {FILES[key]}, {len(lines)} commands:")
             profile(app, lines, args)
     finally:
         if server is not None:
