@@ -89,6 +89,12 @@ def parse_args():
         help="folder of the workload files and logfile.xsd (env DTS_WORKLOADS)",
     )
     p.add_argument("--limit", type=int, default=2000, help="first N commands of each (0: all)")
+    p.add_argument(
+        "--baseline-limit",
+        type=int,
+        default=0,
+        help="the per-command run on only the first N of those (0: the same commands)",
+    )
     p.add_argument("--parallel", type=int, default=4, help="connections for --users-parallel")
     p.add_argument("--group-size", "--group", type=int, default=200)
     p.add_argument("--sim-clock", type=float, default=1.0, help="simulated seconds a command")
@@ -287,7 +293,10 @@ def service_layer(app, key, lines, args, xsd, first: bool) -> list[dict]:
     runs = []
     for name, run in MODES:
         label = f"{name} x{args.parallel}" if run is grouped_parallel else name
-        result = timed_run(app, label, run, lines, args)
+        part = lines
+        if run is per_command and args.baseline_limit:
+            part = lines[: args.baseline_limit]
+        result = timed_run(app, label, run, part, args)
         runs.append(result)
         print(
             f"  {label:<22} {result['rate']:8.0f}/s  {result['cpu_ms']:5.2f} ms CPU a command"
@@ -298,6 +307,9 @@ def service_layer(app, key, lines, args, xsd, first: bool) -> list[dict]:
             print(f"  DUMPLOG: {dumplog_check(app, xsd, len(lines), args)}", flush=True)
     base = runs[0]
     for result in runs[1:]:
+        if base["commands"] != result["commands"]:
+            result["same"] = None  # a shorter baseline (--baseline-limit): not comparable
+            continue
         same = (result["commands"], result["errors"], result["balances"]) == (
             base["commands"],
             base["errors"],
