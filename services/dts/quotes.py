@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import math
 import random
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -47,6 +48,7 @@ class QuoteSource:
         self.seed = seed
         self.fixed = fixed
         self._walks: dict[tuple[str, int], list[Decimal]] = {}
+        self._lock = threading.Lock()  # runs with --users-parallel share one source
 
     def quote(self, symbol: str, user: str, at: datetime) -> Hit:
         """The price of ``symbol`` at ``at`` (naive UTC), as the user asking sees it."""
@@ -64,16 +66,20 @@ class QuoteSource:
     def _walk_price(self, symbol: str, seconds: int) -> Decimal:
         day, minute = divmod(seconds, DAY_SECONDS)
         minute //= STEP_SECONDS
-        walk = self._walks.get((symbol, day))
-        if walk is None:
-            walk = self._walks[(symbol, day)] = [self._start(symbol, day)]
-        if len(walk) <= minute:
-            rng = random.Random(f"{self.seed}:{symbol}:{day}:{len(walk)}")
-            price = walk[-1]
+        with self._lock:
+            walk = self._walks.get((symbol, day))
+            if walk is None:
+                walk = self._walks[(symbol, day)] = [self._start(symbol, day)]
             while len(walk) <= minute:
-                price = max(Decimal("1.00"), price * Decimal(math.exp(rng.gauss(0, 0.01))))
-                walk.append(price.quantize(CENT, ROUND_HALF_UP))
-        return walk[minute]
+                walk.append(self._step(symbol, day, len(walk), walk[-1]))
+            return walk[minute]
+
+    def _step(self, symbol: str, day: int, minute: int, price: Decimal) -> Decimal:
+        # One generator per minute, so a price never depends on which minutes were asked
+        # for first (a walk extended in one stretch or minute by minute is the same walk).
+        rng = random.Random(f"{self.seed}:{symbol}:{day}:{minute}")
+        moved = max(Decimal("1.00"), price * Decimal(math.exp(rng.gauss(0, 0.01))))
+        return moved.quantize(CENT, ROUND_HALF_UP)
 
     def _start(self, symbol: str, day: int) -> Decimal:
         rng = random.Random(f"{self.seed}:{symbol}:{day}")
