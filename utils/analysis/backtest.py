@@ -45,8 +45,8 @@ def run(dates, open_, close, wanted, cash: float, costs: CostModel) -> dict:
     held = np.concatenate(([0], np.asarray(wanted, dtype=np.int8)[:-1]))
     days = np.nonzero(np.diff(held, prepend=0))[0]
     shares_at, cash_at, trades = _trade(days, held, dates, open_, cash, costs)
-    shares = _step(len(close), days, shares_at, 0)
-    cash_line = _step(len(close), days, cash_at, cash)
+    shares = step(len(close), days, shares_at, 0)
+    cash_line = step(len(close), days, cash_at, cash)
     equity = cash_line + shares * close
     return {
         "equity": equity,
@@ -102,7 +102,7 @@ def _exit(trade: dict, day, price: float, fee: float) -> None:
     trade["return"] = trade["pnl"] / trade["cost"]
 
 
-def _step(length: int, days, values, initial) -> np.ndarray:
+def step(length: int, days, values, initial) -> np.ndarray:
     """A piecewise-constant series: ``initial`` until days[0], then values[i] from days[i]."""
     out = np.full(length, float(initial))
     for day, value in zip(days, values, strict=True):
