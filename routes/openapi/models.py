@@ -215,3 +215,48 @@ class DtsSummary(Shape):
 
 class DtsSummaryAnswer(Ok):
     data: DtsSummary
+
+
+class BacktestMetrics(Shape):
+    total_return: float
+    annual_return: float | None
+    annual_volatility: float
+    max_drawdown: float
+    sharpe: float | None
+    win_rate: float | None
+    exposure: float
+    trades: int
+    commission: float
+
+
+class RuleFill(Shape):
+    date: str
+    side: str
+    price: float
+    shares: int
+    commission: float
+    pnl: float | None
+    position: int
+    cash: float
+
+
+class RuleSkip(Shape):
+    date: str
+    side: str
+    reason: str
+
+
+class RuleBacktestAnswer(Ok):
+    """A rule backtested on daily bars (numbers are floats: a study, not money moved)."""
+
+    rule_id: int
+    ticker: str
+    params: dict
+    dates: list[str]
+    equity: list[float]
+    drawdown: list[float]
+    benchmark_equity: list[float]
+    trades: list[RuleFill]
+    skipped: list[RuleSkip]
+    metrics: BacktestMetrics
+    buy_and_hold: BacktestMetrics

@@ -5,8 +5,9 @@ from flask_login import current_user
 
 from routes.helpers import client_ip, json_body
 from routes.user import bp
+from services.analysis.backtest import costs as analysis_costs
 from services.errors import ServiceError
-from services.rules import store
+from services.rules import backtest, store
 
 FIELDS = (
     "ticker",
@@ -73,6 +74,8 @@ def rule_page(rule_id: int):
         rule=rule,
         decisions=store.decisions(rule_id),
         perf=store.performance(rule_id),
+        window_days=backtest.default_window_days(rule),
+        costs=analysis_costs(),
     )
 
 
@@ -121,6 +124,13 @@ def api_rule(rule_id: int):
     perf = {k: str(v) for k, v in store.performance(rule_id).items()}
     decisions = [decision_json(d) for d in store.decisions(rule_id)]
     return jsonify(success=True, rule=rule_json(rule), performance=perf, decisions=decisions)
+
+
+@bp.get("/api/rules/<int:rule_id>/backtest")
+def api_rule_backtest(rule_id: int):
+    rule = store.mine(current_user, rule_id)  # another user's rule: 404 before any parsing
+    checked = backtest.check(rule, request.args.to_dict())
+    return jsonify(success=True, **backtest.run(rule, checked))
 
 
 @bp.put("/api/rules/<int:rule_id>")
