@@ -58,21 +58,29 @@ class _SlotHeld:
             slots.give_back(self._owner)
 
 
-def follow(app, wanted, on_events, max_seconds: float, first=()):
+def follow(app, wanted, on_events, max_seconds: float, first=(), every: float | None = None):
     """Yield what ``on_events(app, found, degraded)`` makes of the events ``wanted`` keeps,
-    for ``max_seconds``; with the event stream degraded it is called every second anyway,
-    so the caller can poll the database. ``first`` is sent after the retry delay."""
-    started = last_beat = time.monotonic()
+    for ``max_seconds``; it is also called every ``every`` seconds without events, and
+    every second while the event stream is degraded, so the caller can poll the database.
+    ``first`` (chunks, or a function making them in the app context once the stream's
+    cursor is taken, so nothing published meanwhile is missed) is sent after the retry
+    delay."""
+    started = last_beat = last_call = time.monotonic()
     with app.app_context():
         bus = events.backend()
         cursor = bus.latest()
+        if callable(first):
+            first = first()
+            db.session.remove()
     yield "retry: 3000\n\n"
     yield from first
     while time.monotonic() - started < max_seconds:
-        cursor, found = bus.read(cursor, timeout=1.0)
+        cursor, found = bus.read(cursor, timeout=1.0 if every is None else min(1.0, every))
         found = [e for e in found if wanted(e)]
         degraded = not bus.healthy()
-        if found or degraded:
+        due = every is not None and time.monotonic() - last_call >= every
+        if found or degraded or due:
+            last_call = time.monotonic()
             with app.app_context():
                 chunks = on_events(app, found, degraded)
                 db.session.remove()

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from services import candles, market, market_clock, matching, universe
 from services.dts import triggers as dts_triggers
 from tasks import streams
-from tasks.events import bus
 from utils.candles import CandleAggregator
 from utils.clock import epoch
 
@@ -64,7 +63,6 @@ def run_tick(state: TickState, keep: Callable[[], None] = lambda: None) -> dict:
         fills += matching.on_price(quote.ticker, quote.price, volume)
     fills += dts_triggers.on_tick()  # DTS symbols: priced by the DTS quote source, at all hours
     keep()
-    bus.publish({"type": "quotes", "tickers": sorted(quotes), "at": now})
     done = {"tickers": len(quotes), "closed": len(closed), "fills": fills, "expired": expired}
     streams.publish_market(quotes, closed, now)
     stream_state = streams.ensure(state)

@@ -87,3 +87,33 @@ def test_a_busy_stream_asks_the_page_to_refresh(app, client, market, trader):
 def test_a_stream_needs_tickers_unless_it_follows_the_account(user_client):
     response = user_client.get("/stream/quotes")
     assert response.status_code == 400 and "Give 1 to 20 tickers" in response.json["error"]
+
+
+def test_one_stream_carries_quotes_and_the_bell(app, client, market, trader):
+    """A page's stream: quotes of its tickers, the unread count and a live notification."""
+    from services import notifications
+
+    market.set("AAPL", "150.00")
+    AuthActions(client).login("trader")
+    app.config["STREAM_MAX_SECONDS"] = 2.5
+    reply = client.get("/stream/quotes?tickers=AAPL&account=1&notify=1", buffered=False)
+    chunks = reply.response
+    first = [next(chunks).decode() for _ in range(3)]
+    assert first[0].startswith("retry: 3000") and first[1].startswith("event: quote")
+    assert first[2] == 'event: unread\ndata: {"count": 0}\n\n'
+    with app.app_context():
+        notifications.add(trader, "fund", "Your deposit was approved.")
+        db.session.commit()
+    rest = b"".join(chunks).decode()
+    reply.close()
+    assert '"message": "Your deposit was approved."' in rest and '{"count": 1}' in rest
+    assert "event: account" not in rest  # a notification is not an account change
+
+
+def test_a_page_without_live_data_still_gets_the_bell(app, client, trader, admin_client):
+    AuthActions(client).login("trader")
+    app.config["STREAM_MAX_SECONDS"] = 0.5
+    text = client.get("/stream/quotes?notify=1").get_data(as_text=True)
+    assert "event: unread" in text and "event: quote" not in text
+    refused = admin_client.get("/stream/quotes?notify=1")  # an admin has no bell
+    assert refused.status_code == 400 and refused.json["field"] == "tickers"

@@ -33,6 +33,11 @@ class StreamSlots:
             if self._by_owner[owner] <= 0:
                 del self._by_owner[owner]
 
+    def held_by(self, owner: str) -> int:
+        """How many streams ``owner`` holds now."""
+        with self._lock:
+            return self._by_owner[owner]
+
     def open_streams(self) -> int:
         """How many streams hold a slot now."""
         with self._lock:

@@ -3,18 +3,12 @@
 from flask import flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
-from extensions import db
 from routes.helpers import MAX_ID, client_ip, json_body
-from routes.live import follow, sse, stream_response
+from routes.market.feeds import NoteFeed, page_stream
 from routes.user import bp
 from services import notifications
 from services.alerts import store
 from services.errors import ServiceError
-
-LIVE_KINDS = {"notification", "notification.read", "order.filled"}
-
-
-_SSE_NAMES = {"notification": "notification", "order.filled": "fill"}
 
 
 def note_json(n) -> dict:
@@ -106,32 +100,5 @@ def _note_id(body: dict) -> int | None:
 
 @bp.get("/stream/notifications")
 def stream_notifications():
-    user_id = current_user.user_id
-    sent = {}
-
-    def snapshot():
-        sent["count"] = notifications.unread_count(user_id)
-        return [sse("unread", {"count": sent["count"]})]
-
-    def wanted(item):
-        return item["type"] in LIVE_KINDS and item["payload"].get("user_id") == user_id
-
-    def on_events(_app, found, degraded):
-        chunks = [
-            sse(_SSE_NAMES[e["type"]], e["payload"]) for e in found if e["type"] in _SSE_NAMES
-        ]
-        if any(e["type"] != "order.filled" for e in found):
-            chunks += snapshot()
-        elif degraded:  # the event stream is away: poll the count, send it when it moves
-            before = sent.get("count")
-            fresh = snapshot()
-            chunks += fresh if sent["count"] != before else []
-        return chunks
-
-    def live(app):
-        with app.app_context():
-            first = snapshot()
-            db.session.remove()
-        yield from follow(app, wanted, on_events, app.config["STREAM_MAX_SECONDS"], first)
-
-    return stream_response(current_user.get_id(), snapshot, live)
+    """The bell alone (pages use /stream/quotes?notify=1, one stream with their live data)."""
+    return page_stream([NoteFeed(current_user.user_id)])
