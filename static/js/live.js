@@ -1,4 +1,4 @@
-// Live pages over the quote stream: quotes for the page's tickers, and "account" events
+// Live pages over the page's stream (stream.js): quotes for the page's tickers, and "account" events
 // when an order fills, is cancelled or expires, or cash moves. A page names the parts it
 // re-reads from the server (by id) so every figure stays the server's exact one.
 window.PaperDeskLive = (function () {
@@ -43,17 +43,19 @@ window.PaperDeskLive = (function () {
     return refresh;
   }
 
-  // Follow ``tickers`` (quote events to onQuote) and the account (to onAccount).
+  // Follow ``tickers`` (quote events to onQuote) and the account (to onAccount), on the
+  // page's one stream (PaperDeskStream). A later call replaces the tickers and callbacks.
+  var current = {}, bound = false;
   function follow(options) {
-    var tickers = (options.tickers || []).slice(0, 20);
-    var params = ["account=1"];
-    if (tickers.length) params.push("tickers=" + tickers.map(encodeURIComponent).join(","));
-    var source = new EventSource("/stream/quotes?" + params.join("&"));
-    if (options.onQuote) {
-      source.addEventListener("quote", function (event) { options.onQuote(JSON.parse(event.data)); });
+    var S = window.PaperDeskStream;
+    current = options;
+    if (!bound) {
+      bound = true;
+      S.on("quote", function (event) { if (current.onQuote) current.onQuote(JSON.parse(event.data)); });
+      S.on("account", function () { if (current.onAccount) current.onAccount(); });
     }
-    if (options.onAccount) source.addEventListener("account", function () { options.onAccount(); });
-    return source;
+    S.want({ tickers: options.tickers || [], account: true });
+    return { close: function () {} };  // the stream is the page's; follow again to change it
   }
 
   function tickersIn(selector) {

@@ -1,7 +1,9 @@
-// The bell: unread count and new notifications, live over Server-Sent Events on every page.
+// The bell: unread count and new notifications, live on every page over the page's one
+// Server-Sent Events stream (stream.js), beside the page's own live data.
 (function () {
   var bell = document.getElementById("bell");
-  if (!bell || !window.EventSource) return;
+  var S = window.PaperDeskStream;
+  if (!bell || !S || !window.EventSource) return;
   var count = document.getElementById("bell-count");
   var toasts = document.getElementById("bell-toasts");
 
@@ -20,11 +22,11 @@
     setTimeout(function () { item.remove(); }, 8000);
   }
 
-  var source = new EventSource(bell.dataset.stream);
-  source.addEventListener("unread", function (e) { show(JSON.parse(e.data).count); });
-  source.addEventListener("notification", function (e) { toast(JSON.parse(e.data).message); });
+  S.on("unread", function (e) { show(JSON.parse(e.data).count); });
+  S.on("notification", function (e) { toast(JSON.parse(e.data).message); });
   // Pages that show orders can listen for this and refresh.
-  source.addEventListener("fill", function (e) {
+  S.on("fill", function (e) {
     document.dispatchEvent(new CustomEvent("paperdesk:fill", { detail: JSON.parse(e.data) }));
   });
+  S.want({ notify: true });
 })();

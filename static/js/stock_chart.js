@@ -210,8 +210,8 @@
     return li.dataset.ticker;
   });
   var streamed = [ticker].concat(watched.filter(function (t) { return t !== ticker; })).slice(0, 20);
-  var source = new EventSource("/stream/quotes?tickers=" + streamed.join(","));
-  source.addEventListener("quote", function (event) {
+  window.PaperDeskStream.want({ tickers: streamed });
+  window.PaperDeskStream.on("quote", function (event) {
     var q = JSON.parse(event.data);
     if (q.ticker === ticker) showQuote(q);
     showWatch(q);
