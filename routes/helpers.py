@@ -27,6 +27,22 @@ def json_error(message: str, status: int = 400, **extra):
     return jsonify(success=False, error=message, **extra), status
 
 
+def form_post(action, back: str, done):
+    """A page's form post: run ``action()``. A refusal (a 400) is flashed as a form error
+    and sends the browser to ``back`` with nothing stored; otherwise ``done(result)``
+    gives the success message and the address to go to. Other errors (a 404) propagate."""
+    try:
+        result = action()
+    except ServiceError as exc:
+        if exc.status_code != 400:
+            raise
+        flash(exc.message, "danger")
+        return redirect(back)
+    message, target = done(result)
+    flash(message, "success")
+    return redirect(target)
+
+
 def client_ip() -> str:
     """The caller's address (set ProxyFix in front of a proxy)."""
     return (request.remote_addr or "unknown")[:45]

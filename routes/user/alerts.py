@@ -1,9 +1,9 @@
 """Price alerts and notifications: pages, JSON, and the live notification stream."""
 
-from flask import flash, jsonify, redirect, render_template, url_for
+from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
-from routes.helpers import MAX_ID, client_ip, json_body
+from routes.helpers import MAX_ID, client_ip, form_post, json_body
 from routes.market.feeds import NoteFeed, page_stream
 from routes.user import bp
 from services import notifications
@@ -30,13 +30,12 @@ def alerts_page():
 
 @bp.post("/alerts")
 def alerts_create():
-    try:
-        alert = store.create(current_user, json_body(), client_ip())
-    except ServiceError as exc:  # a form error on the page, nothing stored
-        flash(exc.message, "danger")
-        return redirect(url_for("user.alerts_page"))
-    flash(f"Alert set: {alert.ticker} {alert.kind} {alert.threshold}.", "success")
-    return redirect(url_for("user.alerts_page"))
+    page = url_for("user.alerts_page")
+    return form_post(
+        lambda: store.create(current_user, json_body(), client_ip()),
+        page,
+        lambda alert: (f"Alert set: {alert.ticker} {alert.kind} {alert.threshold}.", page),
+    )
 
 
 @bp.post("/alerts/<int:alert_id>/delete")

@@ -3,10 +3,9 @@
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from routes.helpers import client_ip, json_body
+from routes.helpers import client_ip, form_post, json_body
 from routes.user import bp
 from services.analysis.backtest import costs as analysis_costs
-from services.errors import ServiceError
 from services.rules import backtest, store
 
 FIELDS = (
@@ -57,13 +56,14 @@ def rules_page():
 
 @bp.post("/rules")
 def rules_create():
-    try:
-        rule = store.create(current_user, json_body(), client_ip())
-    except ServiceError as exc:  # a form error on the page, nothing stored
-        flash(exc.message, "danger")
-        return redirect(url_for("user.rules_page"))
-    flash(f"Rule #{rule.rule_id} on {rule.ticker} is on.", "success")
-    return redirect(url_for("user.rule_page", rule_id=rule.rule_id))
+    return form_post(
+        lambda: store.create(current_user, json_body(), client_ip()),
+        url_for("user.rules_page"),
+        lambda rule: (
+            f"Rule #{rule.rule_id} on {rule.ticker} is on.",
+            url_for("user.rule_page", rule_id=rule.rule_id),
+        ),
+    )
 
 
 @bp.get("/rules/<int:rule_id>")
@@ -81,15 +81,12 @@ def rule_page(rule_id: int):
 
 @bp.post("/rules/<int:rule_id>")
 def rule_edit(rule_id: int):
-    try:
-        store.update(current_user, rule_id, json_body(), client_ip())
-    except ServiceError as exc:
-        if exc.status_code != 400:
-            raise
-        flash(exc.message, "danger")
-        return redirect(url_for("user.rule_page", rule_id=rule_id))
-    flash("Rule saved.", "success")
-    return redirect(url_for("user.rule_page", rule_id=rule_id))
+    page = url_for("user.rule_page", rule_id=rule_id)
+    return form_post(
+        lambda: store.update(current_user, rule_id, json_body(), client_ip()),
+        page,
+        lambda _rule: ("Rule saved.", page),
+    )
 
 
 @bp.post("/rules/<int:rule_id>/toggle")
