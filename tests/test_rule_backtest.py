@@ -187,6 +187,8 @@ def test_someone_elses_rule_cannot_be_backtested(app, hand_made, user_client, ma
         ("start_date=2024-01-05&end_date=2024-01-02", "start_date"),
         ("start_date=2024-01-06", "start_date"),  # 3 bars: too few for a 3-close average
         ("end_date=not-a-date", "end_date"),
+        ("start_date=2030-01-01", "start_date"),  # no bars at all
+        ("cash=nan", "cash"),
     ],
 )
 def test_bad_backtest_parameters_are_a_400_naming_the_field(hand_made, user_client, query, field):

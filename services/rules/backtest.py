@@ -60,7 +60,12 @@ def run(rule, checked: dict) -> dict:
 
 
 def _run(rule, rule_spec, c: dict, model: bt.CostModel) -> dict:
-    bars = data.bars(rule.ticker, c["start"], c["end"])
+    try:
+        bars = data.bars(rule.ticker, c["start"], c["end"])
+    except ServiceError as exc:  # the ticker is the rule's: the range is what to change
+        if exc.status_code != 400:
+            raise
+        raise ServiceError(exc.message, field="start_date") from None
     if len(bars["close"]) < rule_spec.window + 2:
         needed = rule_spec.window + 2
         raise ServiceError(f"This backtest needs {needed}+ days of bars.", field="start_date")
