@@ -21,6 +21,8 @@ PAGES = {
     "/user/stock_chart?ticker=AAPL": ("notify=1", "tickers=AAPL"),
     "/user/rules": ("notify=1",),  # no live data of its own: the bell only
     "/user/notifications": ("notify=1",),
+    "/user/alerts": ("notify=1",),
+    "/user/assistant": ("notify=1",),  # an answer streams on its own only while it is asked
 }
 
 
