@@ -117,3 +117,45 @@ def test_a_page_without_live_data_still_gets_the_bell(app, client, trader, admin
     assert "event: unread" in text and "event: quote" not in text
     refused = admin_client.get("/stream/quotes?notify=1")  # an admin has no bell
     assert refused.status_code == 400 and refused.json["field"] == "tickers"
+
+
+def test_a_notification_from_another_process_reaches_the_page_stream(app, client, market, trader):
+    """With REDIS_URL, an event another process XADDs reaches a page's one stream (quotes,
+    account and bell together) at once: the event is in no table to poll."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from services import events
+    from tests.redis_helpers import REDIS_URL, redis_or_skip, stream_key
+
+    redis, key = redis_or_skip(), stream_key()
+    app.config.update(REDIS_URL=REDIS_URL, EVENT_STREAM_KEY=key, STREAM_MAX_SECONDS=20)
+    app.extensions["paperdesk_events"] = events.make_backend(app.config)
+    market.set("AAPL", "150.00")
+    AuthActions(client).login("trader")
+    try:
+        reply = client.get("/stream/quotes?tickers=AAPL&account=1&notify=1", buffered=False)
+        chunks = reply.response
+        assert [next(chunks).split(b"\n")[0] for _ in range(3)] == [
+            b"retry: 3000",
+            b"event: quote",
+            b"event: unread",
+        ]
+        code = (
+            "from services.events.redis_stream import RedisBackend\n"
+            "from services import events\n"
+            f"b = RedisBackend({REDIS_URL!r}, {key!r}, 1000)\n"
+            f"b.publish([events.event('notification', {{'user_id': {trader}, 'kind': 'rule',"
+            " 'message': 'from the worker process'})])\n"
+        )
+        root = Path(__file__).resolve().parent.parent
+        subprocess.run([sys.executable, "-c", code], cwd=root, check=True, timeout=30)
+        for chunk in chunks:
+            if b"from the worker process" in chunk:
+                break
+        else:
+            pytest.fail("the notification never reached the page's stream")
+        reply.close()
+    finally:
+        redis.delete(key)
