@@ -5,6 +5,7 @@
   if (!form || !A) return;
   var equity = A.lineChart(document.getElementById("rbt-equity-chart"));
   var drawdown = A.lineChart(document.getElementById("rbt-drawdown-chart"));
+  var last = null;  // the latest result, for the CSV buttons
 
   function query() {
     var q = new URLSearchParams({ cash: form.cash.value, window_days: form.window_days.value });
@@ -51,6 +52,7 @@
   }
 
   function render(body) {
+    last = body;
     var label = "Rule #" + body.rule_id;
     document.querySelector("#rbt-metrics tbody").innerHTML = row(label, body.metrics) + row("Buy and hold", body.buy_and_hold);
     equity.data.labels = drawdown.data.labels = body.dates;
@@ -71,6 +73,21 @@
   function run() {
     A.job(document.getElementById("rbt-job"), form.dataset.url + "?" + query().toString()).then(render, function () {});
   }
+
+  var TRADE_COLUMNS = ["date", "side", "price", "shares", "commission", "pnl", "position", "cash"];
+  document.getElementById("rbt-trades-csv").addEventListener("click", function () {
+    if (!last) return;
+    A.csv("rule-" + last.rule_id + "-trades.csv", TRADE_COLUMNS, last.trades.map(function (t) {
+      return TRADE_COLUMNS.map(function (k) { return t[k]; });
+    }));
+  });
+  document.getElementById("rbt-curve-csv").addEventListener("click", function () {
+    if (!last) return;
+    A.csv("rule-" + last.rule_id + "-curve.csv", ["date", "equity", "drawdown", "shares", "buy_hold_equity", "buy_hold_drawdown"],
+      last.dates.map(function (d, i) {
+        return [d, last.equity[i], last.drawdown[i], last.shares[i], last.benchmark_equity[i], last.benchmark_drawdown[i]];
+      }));
+  });
 
   form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
 })();

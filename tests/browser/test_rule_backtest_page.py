@@ -1,5 +1,7 @@
 """A rule's page backtests the rule on the stored daily bars: metrics, curves and trades."""
 
+from pathlib import Path
+
 import pytest
 
 from extensions import db
@@ -36,6 +38,11 @@ def test_a_rule_page_runs_its_backtest(app, live_server, page, screenshot, make_
     assert page.locator("#rbt-trades tbody tr[data-side]").count() > 2
     assert page.evaluate("PaperDeskAnalysis.charts[0].data.datasets.length") == 2
     screenshot("rule-backtest")
+    with page.expect_download() as download:
+        page.click("#rbt-trades-csv")
+    lines = Path(download.value.path()).read_text().splitlines()
+    assert lines[0] == "date,side,price,shares,commission,pnl,position,cash"
+    assert len(lines) - 1 == page.locator("#rbt-trades tbody tr[data-side]").count()
     page.fill("#rbt-window", "1")
     page.click("#rbt-run")
     page.wait_for_selector(".job-error:not(.d-none)")
