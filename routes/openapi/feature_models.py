@@ -197,3 +197,48 @@ class ActivityAnswer(Ok):
     source: str
     window: int
     windows: list[dict]
+
+
+class RuleBacktestMetrics(Shape):
+    total_return: float
+    annual_return: Figure
+    annual_volatility: float
+    max_drawdown: float
+    sharpe: Figure
+    win_rate: Figure
+    exposure: float
+    trades: int
+    commission: float
+
+
+class RuleFill(Shape):
+    date: str
+    side: str
+    price: float
+    shares: int
+    commission: float
+    pnl: Figure
+    position: int
+    cash: float
+
+
+class RuleSkip(Shape):
+    date: str
+    side: str
+    reason: str
+
+
+class RuleBacktestAnswer(Ok):
+    """A rule backtested on daily bars (numbers are floats: a study, not money moved)."""
+
+    rule_id: int
+    ticker: str
+    params: dict
+    dates: list[str]
+    equity: list[float]
+    drawdown: list[float]
+    benchmark_equity: list[float]
+    trades: list[RuleFill]
+    skipped: list[RuleSkip]
+    metrics: RuleBacktestMetrics
+    buy_and_hold: RuleBacktestMetrics

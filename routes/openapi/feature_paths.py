@@ -173,6 +173,18 @@ AUTOMATION = (
         path_params=RULE,
     ),
     Endpoint("delete", "/user/api/rules/{rule_id}", "Delete a rule", m.Ok, path_params=RULE),
+    Endpoint(
+        "get",
+        "/user/api/rules/{rule_id}/backtest",
+        "Backtest one of your rules on the stored daily bars",
+        f.RuleBacktestAnswer,
+        query=(
+            *DATES,
+            Query("cash", {"type": "number", "minimum": 100, "maximum": 100_000_000}),
+            Query("window_days", {"type": "integer", "minimum": 2, "maximum": 250}),
+        ),
+        path_params=RULE,
+    ),
     Endpoint("get", "/user/api/alerts", "Your price alerts", f.AlertList),
     Endpoint(
         "post",

@@ -85,19 +85,6 @@ CORE_ENDPOINTS = (
         m.Watchlist,
         path_params=("ticker",),
     ),
-    Endpoint(
-        "get",
-        "/user/api/rules/{rule_id}/backtest",
-        "Backtest one of your rules on the stored daily bars",
-        m.RuleBacktestAnswer,
-        query=(
-            Query("start_date", {"type": "string", "format": "date"}),
-            Query("end_date", {"type": "string", "format": "date"}),
-            Query("cash", {"type": "number", "minimum": 100, "maximum": 100_000_000}),
-            Query("window_days", {"type": "integer", "minimum": 2, "maximum": 250}),
-        ),
-        path_params=("rule_id",),
-    ),
     Endpoint("get", "/api/price", "The current price", m.PriceAnswer, query=(TICKER,), role="any"),
     Endpoint(
         "get",
