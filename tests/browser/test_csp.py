@@ -16,7 +16,8 @@ def _pages(app, role: str) -> list[str]:
     pages = []
     for rule in app.url_map.iter_rules():
         skip = rule.arguments or "GET" not in rule.methods or rule.endpoint == "static"
-        if skip or "/api/" in rule.rule or rule.rule.endswith(".csv") or "stream" in rule.rule:
+        download = rule.rule.endswith((".csv", "/download"))  # files, not pages
+        if skip or download or "/api/" in rule.rule or "stream" in rule.rule:
             continue
         if rule.endpoint.startswith("admin." if role == "user" else "user."):
             continue
