@@ -38,7 +38,7 @@ def test_overlays_and_panels_are_remembered_per_user(live_server, page, screensh
     assert page.is_checked("#ind-sma") and page.is_checked("#ind-rsi")
     assert not page.is_checked("#ind-volume") and not page.is_checked("#ind-ema")
 
-    other = page.context.browser.new_context()
+    other = page.context.browser.new_context(bypass_csp=True)  # see the page fixture
     bob = other.new_page()
     sign_in(bob, live_server, "bob")
     bob.goto(f"{live_server}/user/stock_chart?ticker=AAPL")
