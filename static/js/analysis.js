@@ -99,5 +99,13 @@
     }, extra || {})));
   }
 
-  window.PaperDeskAnalysis = { colours: COLOURS, job: job, pct: pct, num: num, money: money, csv: csv, lineChart: lineChart, track: track, charts: charts };
+  // One row of a backtest's metrics table (a strategy or buy-and-hold).
+  function metricsRow(label, m) {
+    return "<tr><th>" + label + "</th>" + [pct(m.total_return), pct(m.annual_return), pct(m.annual_volatility),
+      pct(m.max_drawdown), num(m.sharpe), pct(m.win_rate, 0), pct(m.exposure, 0), m.trades].map(function (v) {
+      return "<td class='text-end'>" + v + "</td>";
+    }).join("") + "</tr>";
+  }
+
+  window.PaperDeskAnalysis = { colours: COLOURS, job: job, pct: pct, num: num, money: money, csv: csv, lineChart: lineChart, track: track, charts: charts, metricsRow: metricsRow };
 })();

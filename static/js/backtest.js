@@ -21,15 +21,8 @@
     return q;
   }
 
-  function row(label, m) {
-    return "<tr><th>" + label + "</th>" + [A.pct(m.total_return), A.pct(m.annual_return), A.pct(m.annual_volatility),
-      A.pct(m.max_drawdown), A.num(m.sharpe), A.pct(m.win_rate, 0), A.pct(m.exposure, 0), m.trades].map(function (v) {
-      return "<td class='text-end'>" + v + "</td>";
-    }).join("") + "</tr>";
-  }
-
   function render(body, q) {
-    document.querySelector("#bt-metrics tbody").innerHTML = row(body.strategy_name, body.metrics) + row("Buy and hold", body.buy_and_hold);
+    document.querySelector("#bt-metrics tbody").innerHTML = A.metricsRow(body.strategy_name, body.metrics) + A.metricsRow("Buy and hold", body.buy_and_hold);
     equity.data.labels = drawdown.data.labels = body.dates;
     equity.data.datasets = [
       { label: body.strategy_name, data: body.equity, borderColor: A.colours[0] },

@@ -14,13 +14,6 @@
     return q;
   }
 
-  function row(label, m) {
-    return "<tr><th>" + label + "</th>" + [A.pct(m.total_return), A.pct(m.annual_return), A.pct(m.annual_volatility),
-      A.pct(m.max_drawdown), A.num(m.sharpe), A.pct(m.win_rate, 0), A.pct(m.exposure, 0), m.trades].map(function (v) {
-      return "<td class='text-end'>" + v + "</td>";
-    }).join("") + "</tr>";
-  }
-
   function cell(text, cls) {
     var td = document.createElement("td");
     td.textContent = text;
@@ -54,7 +47,7 @@
   function render(body) {
     last = body;
     var label = "Rule #" + body.rule_id;
-    document.querySelector("#rbt-metrics tbody").innerHTML = row(label, body.metrics) + row("Buy and hold", body.buy_and_hold);
+    document.querySelector("#rbt-metrics tbody").innerHTML = A.metricsRow(label, body.metrics) + A.metricsRow("Buy and hold", body.buy_and_hold);
     equity.data.labels = drawdown.data.labels = body.dates;
     equity.data.datasets = [
       { label: label, data: body.equity, borderColor: A.colours[0] },
