@@ -1,5 +1,6 @@
 """Daily bars in the market_data table: synced from the provider, served by period."""
 
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -54,24 +55,49 @@ def _row(ticker: str, bar) -> dict:
     }
 
 
+_sync_locks: dict[str, threading.Lock] = {}
+_sync_locks_guard = threading.Lock()
+
+
+def _sync_lock(ticker: str) -> threading.Lock:
+    with _sync_locks_guard:
+        return _sync_locks.setdefault(ticker, threading.Lock())
+
+
+def _synced_at(ticker: str):
+    return db.session.scalar(
+        select(MarketTicker.history_synced_at).where(MarketTicker.ticker == ticker)
+    )
+
+
+def _is_fresh(synced_at) -> bool:
+    max_age = timedelta(seconds=current_app.config["HISTORY_MAX_AGE"])
+    return synced_at is not None and utcnow() - synced_at < max_age
+
+
 def ensure_fresh(ticker: str) -> bool:
     """Sync a ticker whose history is missing or older than HISTORY_MAX_AGE.
 
-    Returns False when a needed sync failed and older stored bars must serve (stale).
+    One sync of a ticker at a time per process: requests that find it stale while
+    another thread syncs it wait for that sync and use its bars instead of fetching
+    and rewriting the same history again. Returns False when a needed sync failed and
+    older stored bars must serve (stale).
     """
-    synced_at = db.session.scalar(
-        select(MarketTicker.history_synced_at).where(MarketTicker.ticker == ticker)
-    )
-    max_age = timedelta(seconds=current_app.config["HISTORY_MAX_AGE"])
-    if synced_at is not None and utcnow() - synced_at < max_age:
+    synced_at = _synced_at(ticker)
+    if _is_fresh(synced_at):
         return True
-    try:
-        sync([ticker])
-        return True
-    except MarketDataError:
-        if synced_at is None:
-            raise Unavailable(f"No history for {ticker} is available right now.") from None
-        return False
+    db.session.commit()  # wait holding no transaction; then see what was committed meanwhile
+    with _sync_lock(ticker):
+        synced_at = _synced_at(ticker)
+        if _is_fresh(synced_at):
+            return True
+        try:
+            sync([ticker])
+            return True
+        except MarketDataError:
+            if synced_at is None:
+                raise Unavailable(f"No history for {ticker} is available right now.") from None
+            return False
 
 
 def bars(ticker: str, period: str) -> tuple[list[MarketData], bool]:

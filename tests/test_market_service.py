@@ -1,5 +1,7 @@
 """Quotes served from the shared quote table with a TTL, stale fallback, history sync."""
 
+import threading
+import time
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -123,6 +125,44 @@ def test_history_syncs_lazily_when_missing_or_old(app, counting, frozen_time):
     frozen_time(T0)
     rows, _ = history.bars("KO", "max")
     assert len(rows) == BUNDLED + len(trading_days_between(SIM_START, date(2026, 2, 27)))
+
+
+class SlowHistoryProvider(CountingProvider):
+    """Counts history() calls; each one waits until the test has started every reader."""
+
+    def __init__(self, inner):
+        super().__init__(inner)
+        self.history_calls = 0
+        self.release = threading.Event()
+
+    def history(self, ticker, period):
+        self.history_calls += 1
+        self.release.wait(timeout=10)
+        return self.inner.history(ticker, period)
+
+
+def test_readers_of_a_stale_history_share_one_sync(app, frozen_time):
+    frozen_time(T0)
+    slow = SlowHistoryProvider(SimProvider(seed=7))
+    app.extensions["paperdesk_provider"] = slow
+    answers = []
+
+    def read():
+        with app.app_context():
+            rows, stale = history.bars("KO", "1mo")
+            answers.append((len(rows), stale))
+            db.session.remove()
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for reader in readers:
+        reader.start()
+    time.sleep(0.3)  # every reader has found the history missing by now
+    slow.release.set()
+    for reader in readers:
+        reader.join(timeout=30)
+    assert slow.history_calls == 1
+    assert len(answers) == 4 and len({a for a in answers}) == 1 and answers[0][1] is False
+    assert answers[0][0] > 15
 
 
 def test_fundamentals_from_the_sim_are_unavailable_not_invented(app, counting):
