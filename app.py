@@ -95,6 +95,10 @@ def register_extensions(app: Flask) -> None:
         # before the server's wait_timeout; a dead one fails once (503, register_errorhandlers).
         options.setdefault("isolation_level", "READ COMMITTED")
         options.setdefault("pool_recycle", app.config["DB_POOL_RECYCLE"])
+        # Connections kept open: at least a gunicorn process's threads and its market
+        # worker, or every busy moment opens (and then closes) connections of its own.
+        options.setdefault("pool_size", app.config["DB_POOL_SIZE"])
+        options.setdefault("max_overflow", app.config["DB_MAX_OVERFLOW"])
         options.setdefault("pool_reset_on_return", None)  # services.pool decides
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if uri.startswith("sqlite"):

@@ -46,6 +46,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'paperdesk.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     DB_POOL_RECYCLE = _env("DB_POOL_RECYCLE", 280)
+    DB_POOL_SIZE = _env("DB_POOL_SIZE", 10)
+    DB_MAX_OVERFLOW = _env("DB_MAX_OVERFLOW", 10)
     PRICE_CACHE_SECONDS = _env("PRICE_CACHE_SECONDS", 0.25)
     FILL_BATCH_SIZE = _env("FILL_BATCH_SIZE", 200)
     PORT = _env("PORT", 5003)

@@ -1,8 +1,14 @@
 """Configuration: embedded defaults, environment overrides, the generated secret key."""
 
 import importlib
+import os
+import threading
+
+import pytest
+from sqlalchemy import event
 
 import config
+from extensions import db
 
 
 def test_defaults_need_nothing_outside_the_machine(monkeypatch):
@@ -61,3 +67,32 @@ def test_pages_carry_csrf_meta_and_theme_switch(client):
     assert 'id="theme-toggle"' in page
     assert "/static/vendor/bootstrap/bootstrap.min.css" in page
     assert "historical data: IEX" in page
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL"), reason="the connection pool is MySQL/MariaDB's"
+)
+def test_a_busy_process_reuses_its_connections(app):
+    """Eight threads at once (a gunicorn process's), twice: the second time opens nothing."""
+    opened = []
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "connect", lambda *_: opened.append(1))
+    barrier = threading.Barrier(8)
+
+    def busy():
+        with engine.connect() as conn:
+            barrier.wait()
+            conn.exec_driver_sql("SELECT 1")
+
+    def burst() -> int:
+        threads = [threading.Thread(target=busy) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        return len(opened)
+
+    after_first = burst()
+    assert burst() == after_first  # the second burst found its connections kept
+    assert engine.pool.size() == app.config["DB_POOL_SIZE"] >= 9
