@@ -36,6 +36,7 @@ def post_worker_init(worker):
     from tasks.worker import start_once
 
     start_once(worker.wsgi)
+    worker.log.info("PaperDesk process ready (pid: %s)", worker.pid)
 
 
 def worker_exit(server, worker):

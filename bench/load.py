@@ -56,7 +56,19 @@ def start_server(settings: dict, port: int, processes: int, log_dir: str) -> sub
     err = open(Path(log_dir) / "gunicorn.err", "w")  # noqa: SIM115 (closed with the process)
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=err, stderr=err)
     _wait_until_up(f"http://127.0.0.1:{port}", server)
+    _wait_until_ready(Path(log_dir) / "gunicorn.err", processes)
     return server
+
+
+def _wait_until_ready(log: Path, processes: int) -> None:
+    """Wait until every process has loaded the app: one that answers first must not
+    leave the others' start-up (seconds of imports each) inside the measured run."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if log.read_text().count("PaperDesk process ready") >= processes:
+            return
+        time.sleep(0.3)
+    raise SystemExit("gunicorn's processes did not all start")
 
 
 def _wait_until_up(url: str, server) -> None:
@@ -235,6 +247,7 @@ def run_locust(url: str, users: int, seconds: int, out: str, env: dict) -> None:
         str(ROOT / ".venv/bin/locust"), "-f", str(ROOT / "bench/locustfile.py"), "--headless",
         "-u", str(users), "-r", str(max(1, users // 2)), "-t", f"{seconds}s", "--host", url,
         "--csv", out, "--only-summary", "--stop-timeout", "5", "--loglevel", "WARNING",
+        "--reset-stats",
     ]  # fmt: skip
     subprocess.run(command, cwd=ROOT, env=env, check=False)
 
@@ -292,6 +305,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--port", type=int, default=5073)
+    parser.add_argument(
+        "--think", default="0.05,0.3", help="a trader's pause between tasks, MIN,MAX s (0: none)"
+    )
     parser.add_argument("--crash", type=int, default=0, help="SIGKILLs during the run")
     parser.add_argument("--lease-seconds", type=float, default=5.0)
     parser.add_argument(
@@ -317,7 +333,12 @@ def main() -> int:
             killer = Killer(settings, server.pid, args.crash, args.seconds, args.handover_grace)
             killer.url = f"http://127.0.0.1:{args.port}"
             killer.start()
-        env = {**os.environ, "LOAD_SEED_FILE": seed_file, "LOAD_ACK_FILE": ack_file}
+        env = {
+            **os.environ,
+            "LOAD_SEED_FILE": seed_file,
+            "LOAD_ACK_FILE": ack_file,
+            "LOAD_THINK": args.think,
+        }
         started = time.monotonic()
         run_locust(f"http://127.0.0.1:{args.port}", args.users, args.seconds, f"{tmp}/locust", env)
         elapsed = time.monotonic() - started

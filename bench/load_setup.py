@@ -25,15 +25,16 @@ def fresh_database(url: str) -> None:
 
 
 def seed(settings: dict, traders: int) -> dict:
-    """Migrate, then create an admin and ``traders`` funded traders holding 20 shares of
-    each ticker, each with an API token; returns what the locustfile needs."""
+    """Migrate, sync the tickers' daily bars, then create an admin and ``traders`` funded
+    traders holding 20 shares of each ticker, each with an API token; returns what the
+    locustfile needs."""
     from flask_migrate import upgrade
 
     from app import create_app
     from config import Config
     from extensions import db
     from models import Admin, User
-    from services import accounts, funds, orders, tokens, universe
+    from services import accounts, funds, history, orders, tokens, universe
 
     overrides = {
         "SQLALCHEMY_DATABASE_URI": settings["SQLALCHEMY_DATABASE_URI"],
@@ -46,6 +47,7 @@ def seed(settings: dict, traders: int) -> dict:
     with app.app_context():
         upgrade()
         universe.seed_universe(TICKERS)
+        history.sync(TICKERS)  # a running server has its daily bars; the run measures serving them
         admin = accounts.create_admin("loadadmin", "load-admin-2026")
         admin_id = admin.admin_id
         out["admin_token"] = tokens.create_token(admin, "load")[1]

@@ -6,6 +6,11 @@ was lost.
 Mix per trader (task weights): page views, chart data, live-quote streams held open for a
 few seconds, deposits, orders of every type (market, limit, stop, stop-limit, trailing),
 cancels, quote-then-commit, and the trivial /health as the ratio base.
+
+The users are locust's FastHttpUser (geventhttpclient), whose client costs a fraction of the
+CPU of the requests-based HttpUser: locust shares the machine with the server. LOAD_THINK
+(``MIN,MAX`` seconds, default ``0.05,0.3``) is a trader's pause between tasks; ``0`` sends
+the next request as soon as the answer is in (a closed loop that measures throughput).
 """
 
 import itertools
@@ -16,7 +21,7 @@ import re
 import time
 from pathlib import Path
 
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, between, constant, events, task
 
 SEED = json.loads(Path(os.environ["LOAD_SEED_FILE"]).read_text())
 ACK_FILE = os.environ.get("LOAD_ACK_FILE", "/tmp/paperdesk-acks.jsonl")
@@ -26,6 +31,12 @@ _next_trader = itertools.count()
 _acks: list[dict] = []
 
 
+def think_time():
+    """The pause between a trader's tasks, from LOAD_THINK (``MIN,MAX`` or ``0``)."""
+    bounds = [float(x) for x in os.environ.get("LOAD_THINK", "0.05,0.3").split(",")]
+    return constant(0) if max(bounds) == 0 else between(bounds[0], bounds[-1])
+
+
 @events.test_stop.add_listener
 def _write_acks(**_):
     with open(ACK_FILE, "w") as out:
@@ -33,8 +44,9 @@ def _write_acks(**_):
             out.write(json.dumps(ack) + "\n")
 
 
-class Trader(HttpUser):
-    wait_time = between(0.05, 0.3)
+class Trader(FastHttpUser):
+    wait_time = think_time()
+    network_timeout = 10.0
     weight = 12
 
     def on_start(self):
@@ -192,13 +204,12 @@ class Trader(HttpUser):
             headers=self.api,
             stream=True,
             name="GET /stream/quotes",
-            timeout=10,
             catch_response=True,
         ) as answer:
             if answer.status_code != 200:
                 answer.failure(f"stream answered {answer.status_code}")
                 return
-            for _ in answer.iter_lines():
+            for _ in answer.iter_content(chunk_size=256):
                 if time.monotonic() - started > 3:  # hold it open for a few seconds
                     break
             answer.success()
@@ -221,7 +232,7 @@ class Trader(HttpUser):
         self.client.get("/health", name="GET /health (trivial)")
 
 
-class Admin(HttpUser):
+class Admin(FastHttpUser):
     wait_time = between(0.5, 1.5)
     weight = 1
 
