@@ -161,7 +161,7 @@ def test_readers_of_a_stale_history_share_one_sync(app, frozen_time):
     for reader in readers:
         reader.join(timeout=30)
     assert slow.history_calls == 1
-    assert len(answers) == 4 and len({a for a in answers}) == 1 and answers[0][1] is False
+    assert len(answers) == 4 and len(set(answers)) == 1 and answers[0][1] is False
     assert answers[0][0] > 15
 
 
