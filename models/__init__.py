@@ -5,7 +5,7 @@ from models.alerts import ALERT_KINDS, Notification, PriceAlert
 from models.analysis import AccountValuation, UserPreference
 from models.assistant import AssistantUsage, ChatMessage, Conversation
 from models.audit import AuditLog
-from models.dts import DTS_EVENT_KINDS, DtsEvent
+from models.dts import DTS_EVENT_KINDS, DtsEvent, DtsSequence
 from models.finance import AccountBalance, AccountReset, CashLedger, FundTransaction, SiteSetting
 from models.market import (
     Candle,
@@ -41,6 +41,7 @@ __all__ = [
     "ChatMessage",
     "Conversation",
     "DtsEvent",
+    "DtsSequence",
     "FundTransaction",
     "FundamentalData",
     "LatestQuote",

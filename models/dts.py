@@ -47,3 +47,13 @@ class DtsEvent(db.Model):
     quote_server_time: Mapped[int | None] = mapped_column(BigInteger)
     cryptokey: Mapped[str | None] = mapped_column(String(64))
     message: Mapped[str | None] = mapped_column(Text)
+
+
+class DtsSequence(db.Model):
+    """The next DTS transaction number the server hands out: one row, advanced under its
+    row lock, so that processes running commands at once never share a number."""
+
+    __tablename__ = "dts_sequence"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    next_value: Mapped[int] = mapped_column(BigInteger)

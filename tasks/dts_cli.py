@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from services.dts import parallel
+from services.dts import numbers, parallel
 from services.dts.context import app_quotes
 from services.dts.parser import ParseError, parse
 from services.dts.quotes import QuoteSource, read_prices
@@ -76,6 +76,8 @@ def run_command(file, users_parallel, prices, sim_clock, summary_json, group_siz
     quotes = _quotes(prices)
     app = current_app._get_current_object()
     items = read_items(lines, clock=parallel.sim_clock(sim_clock))
+    # Numbers the server hands out meanwhile (requests, worker fills) follow the workload's.
+    numbers.advance_past(max((item.cmd or item.error).number for item in items))
     size = group_size or app.config["DTS_GROUP_SIZE"]
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     started = time.perf_counter()
