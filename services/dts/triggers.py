@@ -1,12 +1,18 @@
 """Firing armed DTS triggers: the engine's record-based fill path (services.orders.act,
-the same the worker's matching uses) on rows locked in the fixed order."""
+the same the worker's matching uses) on rows locked in the fixed order, after a
+command of the trigger's user (in a run) or on the worker's tick, both logged alike."""
 
+import logging
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import bindparam, select
 
 from extensions import db
+from models import User
 from services import locks
+from services.db import transaction
+from services.dts import numbers
 from services.dts.book import ORD, TICKER_PREFIX, symbol
 from services.dts.quotes import QuoteError
 from services.orders import act
@@ -14,6 +20,8 @@ from services.rows import pending
 from utils.clock import utcnow
 from utils.trading import crosses
 
+log = logging.getLogger("paperdesk.dts")
+USERS = User.__table__
 ARMED = (
     select(ORD.c.order_id, ORD.c.ticker, ORD.c.trigger_dir, ORD.c.trigger_price, ORD.c.order_type)
     .where(
@@ -88,22 +96,83 @@ ARMED_TICKERS = (
     )
     .distinct()
 )
+ARMED_ON = (
+    select(
+        ORD.c.order_id,
+        ORD.c.user_id,
+        ORD.c.ticker,
+        ORD.c.trigger_dir,
+        ORD.c.trigger_price,
+        ORD.c.order_type,
+        USERS.c.user_name,
+    )
+    .join(USERS, USERS.c.user_id == ORD.c.user_id)
+    .where(
+        ORD.c.ticker == bindparam("ticker"),
+        ORD.c.source == "dts",
+        ORD.c.trigger_dir.is_not(None),
+    )
+    .order_by(ORD.c.order_id)
+)
+
+
+@dataclass(frozen=True)
+class WorkerFire:
+    """What a trigger the worker fires logs under: a transaction number of its own and
+    the owner's name (no command line asked for it)."""
+
+    number: int
+    user: str
+    name = None
 
 
 def on_tick() -> int:
     """The worker's pass over DTS triggers: each symbol with armed triggers is priced by
-    the DTS quote source and matched like any ticker (services.matching.on_price, at DTS
-    costs). Returns the orders filled. One indexed query when nothing is armed."""
-    from services import market_clock, matching
-    from services.dts.context import app_quotes
+    the DTS quote source, and every trigger that price meets fires as in a run (the same
+    fill path and the same DTS events: quote, system event, account transactions), one
+    transaction per trigger, its events in that transaction under a transaction number
+    of its own. Returns the triggers fired. One indexed query when nothing is armed."""
+    tickers = db.session.execute(ARMED_TICKERS).scalars().all()
+    db.session.rollback()  # end the read; each trigger fires in its own transaction
+    if not tickers:
+        return 0
+    from services import market_clock
+    from services.dts.context import Context, app_quotes
     from services.dts.runner import dts_costs
     from services.execution import trading_costs
 
-    tickers = db.session.execute(ARMED_TICKERS).scalars().all()
-    db.session.rollback()  # end the read; matching opens its own transactions
-    filled = 0
+    ctx, now, fired = Context(app_quotes()), utcnow(), 0
     with trading_costs(dts_costs()), market_clock.always_open():
         for stored in tickers:
-            price = app_quotes().quote(symbol(stored), "worker", utcnow()).price
-            filled += matching.on_price(stored, price)
-    return filled
+            fired += _fire_due(ctx, stored, now)
+    return fired
+
+
+def _fire_due(ctx, stored: str, now) -> int:
+    price = ctx.quotes.quote(symbol(stored), "worker", now).price
+    rows = db.session.execute(ARMED_ON, {"ticker": stored}).all()
+    db.session.rollback()
+    due = [row for row in rows if crosses(row.trigger_dir, row.trigger_price, price)]
+    if not due:
+        return 0
+    first = numbers.reserve(len(due))
+    fired = 0
+    for offset, row in enumerate(due):
+        hit = ctx.quotes.quote(symbol(stored), row.user_name, now)
+        fired += _fire_logged(ctx, WorkerFire(first + offset, row.user_name), row, hit)
+    return fired
+
+
+def _fire_logged(ctx, cmd: WorkerFire, row, hit) -> int:
+    # One trigger that fails (a bug, a lock timeout) must not stop the others; it is
+    # tried again on the next tick.
+    try:
+        with transaction():
+            fired = _fire_one(ctx, cmd, row.user_id, cmd.user, row, hit)
+            ctx.log.keep()
+            ctx.log.write(db.session)
+    except Exception:
+        log.exception("DTS trigger %s: firing failed; it is tried on the next tick", row.order_id)
+        ctx.log.rewind(0)
+        return 0
+    return fired
