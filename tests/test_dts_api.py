@@ -1,16 +1,13 @@
 """The DTS interfaces: POST /api/dts (one line, batch), the user's summary page and JSON,
 the admin log browser and its download, DTS users in the admin console."""
 
-from pathlib import Path
-
 import pytest
 import xmlschema
 
 from extensions import db
 from models import Admin, User
 from services import tokens, verify
-
-SCHEMA = Path(__file__).parent / "fixtures" / "dts" / "logfile.xsd"
+from services.dts import dumplog
 
 
 @pytest.fixture
@@ -102,10 +99,8 @@ def test_the_admin_browses_filters_and_downloads_the_log(app, client, admin_toke
     assert download.status_code == 200 and download.mimetype == "application/xml"
     text = download.get_data(as_text=True)
     assert "<username>hal</username>" in text and "ivy" not in text
-    # today's real clock is past the course schema's 2022 window: check everything else
-    schema = xmlschema.XMLSchema(str(SCHEMA))
-    errors = [e for e in schema.iter_errors(text) if "timestamp" not in str(e.path)]
-    assert errors == []
+    # written on today's clock: valid against PaperDesk's copy of the schema (no 2022 bound)
+    xmlschema.XMLSchema(str(dumplog.SCHEMA)).validate(text)
 
 
 def test_dts_users_show_in_the_admin_console(client, admin_token, admin_client):
