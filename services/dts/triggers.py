@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from extensions import db
 from models import User
@@ -18,7 +18,7 @@ from services.dts.quotes import QuoteError
 from services.orders import act
 from services.rows import pending
 from utils.clock import utcnow
-from utils.trading import crosses
+from utils.trading import GE, LE, crosses
 
 log = logging.getLogger("paperdesk.dts")
 USERS = User.__table__
@@ -96,7 +96,7 @@ ARMED_TICKERS = (
     )
     .distinct()
 )
-ARMED_ON = (
+DUE = (
     select(
         ORD.c.order_id,
         ORD.c.user_id,
@@ -107,10 +107,13 @@ ARMED_ON = (
         USERS.c.user_name,
     )
     .join(USERS, USERS.c.user_id == ORD.c.user_id)
-    .where(
+    .where(  # the ranges of the index (ticker, trigger_dir, trigger_price) the price meets
         ORD.c.ticker == bindparam("ticker"),
+        or_(
+            and_(ORD.c.trigger_dir == LE, ORD.c.trigger_price >= bindparam("price")),
+            and_(ORD.c.trigger_dir == GE, ORD.c.trigger_price <= bindparam("price")),
+        ),
         ORD.c.source == "dts",
-        ORD.c.trigger_dir.is_not(None),
     )
     .order_by(ORD.c.order_id)
 )
@@ -150,9 +153,8 @@ def on_tick() -> int:
 
 def _fire_due(ctx, stored: str, now) -> int:
     price = ctx.quotes.quote(symbol(stored), "worker", now).price
-    rows = db.session.execute(ARMED_ON, {"ticker": stored}).all()
+    due = db.session.execute(DUE, {"ticker": stored, "price": price}).all()
     db.session.rollback()
-    due = [row for row in rows if crosses(row.trigger_dir, row.trigger_price, price)]
     if not due:
         return 0
     first = numbers.reserve(len(due))
