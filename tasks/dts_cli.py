@@ -75,9 +75,9 @@ def run_command(file, users_parallel, prices, sim_clock, summary_json, group_siz
     lines = _read_workload(file, limit)
     quotes = _quotes(prices)
     app = current_app._get_current_object()
-    items = read_items(lines, clock=parallel.sim_clock(sim_clock))
-    # Numbers the server hands out meanwhile (requests, worker fills) follow the workload's.
-    numbers.advance_past(max((item.cmd or item.error).number for item in items))
+    # Lines without their own [n] take numbers no other run or request has.
+    first = numbers.number_from(lines)
+    items = read_items(lines, first_number=first, clock=parallel.sim_clock(sim_clock))
     size = group_size or app.config["DTS_GROUP_SIZE"]
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     started = time.perf_counter()

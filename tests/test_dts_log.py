@@ -244,3 +244,23 @@ def test_numbering_follows_the_log_when_the_sequence_row_is_missing(app):
         db.session.commit()
         assert numbers.reserve(2) == 42 and numbers.reserve(1) == 44
         db.session.remove()
+
+
+def test_workload_runs_number_unnumbered_lines_apart_and_numbered_ones_first(
+    app, runner, client, admin_token, tmp_path
+):
+    app.config["DTS_LOG_DIR"] = str(tmp_path / "dts-logs")
+    plain = tmp_path / "plain.txt"
+    plain.write_text("$ ADD,w1,5.00\n$ QUOTE,w1,ABC\n")
+    for _ in range(2):  # the 2019 file's form: no numbers of its own
+        assert runner.invoke(args=["dts", "run", str(plain)]).exit_code == 0
+    numbered = tmp_path / "numbered.txt"
+    numbered.write_text("[300] ADD,w2,1.00\n[301] QUOTE,w2,ABC\n")
+    assert runner.invoke(args=["dts", "run", str(numbered)]).exit_code == 0
+    client.post("/api/dts", json={"line": "QUOTE,w2,ABC"}, headers=admin_token)
+    with app.app_context():
+        found = [c.transaction_num for c in logged("userCommand")]
+        db.session.remove()
+    first, second = found[0:2], found[2:4]
+    assert second[0] == first[1] + 1 and first[1] == first[0] + 1  # two runs, apart, in a row
+    assert found[4:] == [300, 301, 302]

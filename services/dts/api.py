@@ -5,7 +5,6 @@ from flask import current_app
 from extensions import db
 from services.dts import numbers
 from services.dts.context import Context, app_quotes
-from services.dts.parser import split_line
 from services.dts.runner import read_items, run_items
 
 
@@ -18,12 +17,7 @@ def execute(lines: list[str], admin: bool = False, quotes=None, clock=None) -> l
     """
     ctx = Context(quotes or app_quotes(), admin=admin)
     lines = [line for line in lines if line.strip()]
-    own = [split_line(line)[0] for line in lines]
     db.session.rollback()  # the request's reads; the numbers and commands commit their own
-    first = numbers.reserve(len(lines)) if None in own else 1
-    items = read_items(lines, first_number=first, clock=clock)
+    items = read_items(lines, first_number=numbers.number_from(lines), clock=clock)
     outcomes = run_items(ctx, items, current_app.config["DTS_GROUP_SIZE"])
-    given = [number for number in own if number is not None]
-    if given:
-        numbers.advance_past(max(given))
     return [o.as_dict() for o in outcomes]

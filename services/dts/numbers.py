@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from extensions import db
 from models import DtsEvent, DtsSequence
 from services.db import is_lock_contention, transaction
+from services.dts.parser import split_line
 
 SEQ = DtsSequence.__table__
 NAME = "transaction"
@@ -26,6 +27,17 @@ RAISE = (
     .values(next_value=bindparam("floor"))
 )
 NEXT = select(SEQ.c.next_value).where(SEQ.c.name == NAME)
+
+
+def number_from(lines: list[str]) -> int:
+    """The number the (non-blank) ``lines`` are numbered from: line i without its own
+    ``[n]`` takes this plus i, from a block reserved for them. Numbers handed out later
+    follow the lines' own numbers too. 1 when every line carries its own."""
+    own = [split_line(line)[0] for line in lines]
+    given = [number for number in own if number is not None]
+    if given:
+        advance_past(max(given))
+    return reserve(len(lines)) if len(given) < len(own) else 1
 
 
 def reserve(count: int) -> int:
