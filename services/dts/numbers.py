@@ -34,7 +34,7 @@ def number_from(lines: list[str]) -> int:
     ``[n]`` takes this plus i, from a block reserved for them. Numbers handed out later
     follow the lines' own numbers too. 1 when every line carries its own."""
     own = [split_line(line)[0] for line in lines]
-    given = [number for number in own if number is not None]
+    given = [number for number in own if number]  # "[0]" counts as none, as in the parser
     if given:
         advance_past(max(given))
     return reserve(len(lines)) if len(given) < len(own) else 1
