@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from utils.analysis import monte_carlo as mc
+from utils.analysis import percentiles
 
 MU, SIGMA, DAYS, PATHS = 0.0008, 0.03, 252, 40_000
 
@@ -110,3 +111,58 @@ def test_row_percentiles_of_float32_rows_are_their_exact_order_statistics(n):
     got = mc.row_percentiles(rows.copy(), mc.QUANTILES)
     assert got.dtype == np.float64
     np.testing.assert_allclose(got, want, rtol=1e-14)
+
+
+def _windows(rows, width):
+    """Windows of +-width around each row's true percentiles (np.percentile)."""
+    true = np.percentile(rows, mc.QUANTILES, axis=1).T
+    return true - width, true + width
+
+
+@pytest.mark.parametrize("n", [5_000, 100_001])
+def test_window_percentiles_equal_numpy(n):
+    rows = np.random.default_rng(n).standard_normal((4, n)) * 3
+    rows[1, : n // 3] = 0.25  # ties across a band
+    low, high = _windows(rows, 0.05)
+    want = np.percentile(rows, mc.QUANTILES, axis=1).T
+    before = rows.copy()
+    got = percentiles.window_percentiles(rows, mc.QUANTILES, low, high)
+    np.testing.assert_allclose(got, want, rtol=1e-14)
+    np.testing.assert_array_equal(rows, before)  # rows are left as they are
+
+
+@pytest.mark.parametrize("shift", [-10.0, 10.0, 0.0])
+def test_window_percentiles_are_exact_when_the_windows_miss(shift):
+    rows = np.random.default_rng(4).standard_normal((3, 20_000))
+    low, high = _windows(rows, 1e-9)
+    if shift:
+        low, high = low + shift, high + shift  # nowhere near the ranks
+    else:
+        low, high = high, low  # inverted
+    want = np.percentile(rows, mc.QUANTILES, axis=1).T
+    got = percentiles.window_percentiles(rows, mc.QUANTILES, low, high)
+    np.testing.assert_allclose(got, want, rtol=1e-14)
+
+
+def test_simulate_finds_every_band_in_its_window_and_matches_full_partitions(monkeypatch):
+    windowed = mc.simulate(50.0, 0.0003, 0.02, 70, 30_000, seed=12)
+    monkeypatch.setattr(percentiles, "WINDOW_MIN", 10**9)  # every row partitioned whole
+    partitioned = mc.simulate(50.0, 0.0003, 0.02, 70, 30_000, seed=12)
+    np.testing.assert_array_equal(windowed["bands"], partitioned["bands"])
+    monkeypatch.setattr(percentiles, "WINDOW_MIN", 4096)
+
+    def no_fallback(row, k):
+        raise AssertionError("a band fell outside its normal-theory window")
+
+    monkeypatch.setattr(percentiles, "_ranks_by_partition", no_fallback)
+    again = mc.simulate(50.0, 0.0003, 0.02, 70, 30_000, seed=12)
+    np.testing.assert_array_equal(again["bands"], windowed["bands"])
+
+
+def test_a_seed_gives_the_same_windowed_run_on_any_worker_count():
+    a = mc.simulate(10.0, 0.0, 0.02, 45, 6_000, seed=3, workers=1)
+    b = mc.simulate(10.0, 0.0, 0.02, 45, 6_000, seed=3, workers=2)
+    c = mc.simulate(10.0, 0.0, 0.02, 45, 6_000, seed=3, workers=3)
+    np.testing.assert_array_equal(a["bands"], b["bands"])
+    np.testing.assert_array_equal(a["bands"], c["bands"])
+    assert a["terminal"] == b["terminal"] == c["terminal"]

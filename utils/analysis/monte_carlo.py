@@ -13,18 +13,26 @@ A single stock's paths are kept as random walks of the standard normals themselv
 the log price on day t is mu * t + sigma * walk, the same increasing map for every
 path of that day, so the day's percentiles are those of the walks mapped once, and no
 draw is scaled or shifted. The percentiles are exact (linear interpolation between
-order statistics, as np.percentile), found by selection, not by sorting.
+order statistics, as np.percentile). Since a walk on day d is exactly N(0, d), each
+band is looked for in a narrow window around the normal quantile: the day's walks are
+compared and counted against the window, and only the few inside are selected
+(utils.analysis.percentiles.window_percentiles; exact even when a window misses).
+One buffer of a block's rows serves every block, so fresh memory is touched once a run.
 """
 
 from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
+from statistics import NormalDist
 
 import numpy as np
+
+from utils.analysis.percentiles import positions, row_percentiles, window_percentiles
 
 QUANTILES = (5, 25, 50, 75, 95)
 BLOCK = 32
 SPLIT = 2
 HIST_BINS = 40
+WIDTH = 4.0  # half-width of a band's search window, in standard errors of its quantile
 CELL_BUDGET = 4_000_000  # floats per block of a portfolio run (days x paths x assets)
 
 
@@ -64,12 +72,13 @@ def simulate(
     walk = np.zeros(paths)  # per path, the sum of its standard normals so far
     bands = np.empty((days, len(QUANTILES)))
     workers = max(1, workers)
+    buffer = np.empty((min(BLOCK, days), paths))  # reused by every block: touched once
     with ThreadPoolExecutor(workers) as pool:
         for a, b in blocks:
-            z = np.empty((b - a, paths))
+            z = buffer[: b - a]
             walk = _walk(pool, workers, z, walk, [next(seeds) for _ in range(SPLIT)])
-            rows = [z[r0:r1] for r0, r1 in _parts(len(z), workers)]
-            bands[a:b] = np.concatenate(list(pool.map(_bands, rows)), axis=0)
+            jobs = [(z[r0:r1], a + 1 + r0) for r0, r1 in _parts(len(z), workers)]
+            bands[a:b] = np.concatenate(list(pool.map(lambda j: _walk_bands(*j), jobs)), axis=0)
     # log price on day t = mu * t + sigma * walk: an increasing map of each day's walks,
     # so it carries their percentiles over and the draws are never scaled one by one
     drift = mu * np.arange(1, days + 1)[:, None]
@@ -100,42 +109,26 @@ def _bands(rows: np.ndarray) -> np.ndarray:
     return row_percentiles(rows, QUANTILES)
 
 
-def row_percentiles(rows: np.ndarray, quantiles) -> np.ndarray:
-    """np.percentile(rows, quantiles, axis=1).T (linear), partitioning ``rows`` in place.
+def _walk_bands(rows: np.ndarray, first_day: int) -> np.ndarray:
+    """Percentile bands of walks of standard normals, day ``first_day`` in the first row.
 
-    The lower rank of each percentile is selected by nested one-rank partitions (see
-    _select); the next rank is then the minimum of the segment above it. No copy.
+    On day d a walk is N(0, d) exactly, so each band is looked for within WIDTH standard
+    errors of its sample quantile around the normal quantile (see window_percentiles).
     """
-    n = rows.shape[1]
-    pos = np.asarray(quantiles, dtype=float) / 100.0 * (n - 1)
-    low = np.floor(pos).astype(int)
-    ranks = np.unique(low).tolist()
-    _select(rows, ranks, 0, n)
-    following = dict(zip(ranks, [*ranks[1:], n - 1], strict=True))
-    out = np.empty((len(rows), len(low)), dtype=np.result_type(rows.dtype, np.float64))
-    for i, k in enumerate(low.tolist()):
-        below = rows[:, k]
-        above = rows[:, k + 1 : following[k] + 1].min(axis=1) if k + 1 < n else below
-        out[:, i] = below + (above.astype(out.dtype) - below) * (pos[i] - k)
-    return out
+    days = np.sqrt(np.arange(first_day, first_day + len(rows), dtype=float))[:, None]
+    centre, spread = _normal_windows(rows.shape[1])
+    return window_percentiles(rows, QUANTILES, days * (centre - spread), days * (centre + spread))
 
 
-def _select(rows: np.ndarray, ranks: list[int], lo: int, hi: int) -> None:
-    """Put each rank of ``ranks`` (all in [lo, hi)) in its sorted place along axis 1.
-
-    One rank at a time, the one nearest the middle of the columns first, then each side
-    on its own columns (about 2.5 passes for the five bands): NumPy selects one rank
-    with a vectorised (SIMD) quickselect but several at once with a scalar introselect,
-    which measured 10-30x slower on 100,000 values.
-    """
-    if not ranks:
-        return
-    centre = (lo + hi) / 2
-    mid = min(range(len(ranks)), key=lambda i: abs(ranks[i] - centre))
-    k = ranks[mid]
-    rows[:, lo:hi].partition(k - lo, axis=1)
-    _select(rows, ranks[:mid], lo, k)
-    _select(rows, ranks[mid + 1 :], k + 1, hi)
+def _normal_windows(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Quantiles of N(0, 1) at the bands' ranks among ``n``, and WIDTH standard errors
+    of the sample quantiles there (sqrt(p(1 - p) / n) / density)."""
+    pos, _ = positions(n, QUANTILES)
+    p = np.clip(pos / max(n - 1, 1), 0.5 / n, 1 - 0.5 / n)
+    normal = NormalDist()
+    centre = np.array([normal.inv_cdf(x) for x in p])
+    density = np.array([normal.pdf(x) for x in centre])
+    return centre, WIDTH * np.sqrt(p * (1 - p) / n) / density
 
 
 def terminal_stats(values: np.ndarray, start: float, log_returns=None) -> dict:
