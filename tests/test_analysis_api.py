@@ -126,6 +126,9 @@ def test_monte_carlo_brief_shape_and_seed(user_client):
     stats = body["statistics"]
     assert stats["start"] == pytest.approx(bars("MSFT")["close"][-1])
     assert 0 <= stats["prob_below_start"] <= 1 and sum(stats["histogram"]["counts"]) == 2000
+    assert body["params"]["antithetic"] is True and stats["antithetic"] is True  # 1,000 pairs
+    odd = user_client.get(url.replace("2000", "2001")).json
+    assert odd["params"]["antithetic"] is False
     assert user_client.get(url).json["predictions"] == body["predictions"]
     other = user_client.get(url.replace("seed=11", "seed=12")).json
     assert other["predictions"] != body["predictions"]
@@ -254,6 +257,7 @@ def test_portfolio_monte_carlo_values_the_holdings(app, user_client):
     _hold(app, {"AAPL": 10, "XOM": 20})
     body = user_client.get("/user/api/monte-carlo/portfolio?days=20&simulations=1000&seed=3").json
     assert body["success"] and body["portfolio"] is True
+    assert body["params"]["antithetic"] is False  # correlated draws are not mirrored
     start = 10 * bars("AAPL")["close"][-1] + 20 * bars("XOM")["close"][-1]
     assert body["statistics"]["start"] == pytest.approx(start)
     assert [h["ticker"] for h in body["holdings"]] == ["AAPL", "XOM"]

@@ -12,17 +12,19 @@ from utils.analysis import percentiles
 MU, SIGMA, DAYS, PATHS = 0.0008, 0.03, 252, 40_000
 
 
-@pytest.fixture(scope="module")
-def run():
-    return mc.simulate(100.0, MU, SIGMA, DAYS, PATHS, seed=42)
+@pytest.fixture(scope="module", params=[True, False], ids=["antithetic", "independent"])
+def run(request):
+    return mc.simulate(100.0, MU, SIGMA, DAYS, PATHS, seed=42, antithetic=request.param)
 
 
 def test_terminal_log_price_mean_and_variance_match_theory(run):
     t = run["terminal"]
     se_mean = SIGMA * math.sqrt(DAYS / PATHS)
     var = SIGMA**2 * DAYS
+    # mirrored pairs share their squares: the variance rests on PATHS / 2 draws
+    independent = PATHS // 2 if run["antithetic"] else PATHS
     assert abs(t["log_return_mean"] - MU * DAYS) < 4 * se_mean
-    assert abs(t["log_return_var"] - var) < 4 * var * math.sqrt(2 / (PATHS - 1))
+    assert abs(t["log_return_var"] - var) < 4 * var * math.sqrt(2 / (independent - 1))
     # the drift counted twice (mean of log returns minus sigma^2/2) is far outside that
     twice = (MU - SIGMA**2 / 2) * DAYS
     assert abs(t["log_return_mean"] - twice) > 20 * se_mean
@@ -144,19 +146,52 @@ def test_window_percentiles_are_exact_when_the_windows_miss(shift):
     np.testing.assert_allclose(got, want, rtol=1e-14)
 
 
-def test_simulate_finds_every_band_in_its_window_and_matches_full_partitions(monkeypatch):
-    windowed = mc.simulate(50.0, 0.0003, 0.02, 70, 30_000, seed=12)
+@pytest.mark.parametrize("antithetic", [True, False])
+def test_simulate_finds_every_band_in_its_window_and_matches_full_partitions(
+    monkeypatch, antithetic
+):
+    def run():
+        return mc.simulate(50.0, 0.0003, 0.02, 70, 30_000, seed=12, antithetic=antithetic)
+
+    windowed = run()
+    assert windowed["antithetic"] is antithetic
     monkeypatch.setattr(percentiles, "WINDOW_MIN", 10**9)  # every row partitioned whole
-    partitioned = mc.simulate(50.0, 0.0003, 0.02, 70, 30_000, seed=12)
-    np.testing.assert_array_equal(windowed["bands"], partitioned["bands"])
+    np.testing.assert_array_equal(windowed["bands"], run()["bands"])
     monkeypatch.setattr(percentiles, "WINDOW_MIN", 4096)
 
     def no_fallback(row, k):
         raise AssertionError("a band fell outside its normal-theory window")
 
     monkeypatch.setattr(percentiles, "_ranks_by_partition", no_fallback)
-    again = mc.simulate(50.0, 0.0003, 0.02, 70, 30_000, seed=12)
-    np.testing.assert_array_equal(again["bands"], windowed["bands"])
+    np.testing.assert_array_equal(run()["bands"], windowed["bands"])
+
+
+@pytest.mark.parametrize("m", [3, 50, 5_001])
+def test_mirrored_percentiles_equal_numpy_over_the_rows_and_their_negatives(m):
+    rows = np.random.default_rng(m).standard_normal((4, m)) * 2 + 0.3
+    rows[1, : m // 3] = 0.5  # ties
+    both = np.concatenate([rows, -rows], axis=1)
+    want = np.percentile(both, mc.QUANTILES, axis=1).T
+    scale = np.abs(rows).max()
+
+    def window(j):  # wide enough to hold every rank, so the windows are used
+        return np.full(4, -1.0), np.full(4, scale + 1)
+
+    got = percentiles.mirrored_percentiles(rows, mc.QUANTILES, window)
+    np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-15)
+
+
+def test_antithetic_paths_mirror_each_other_and_odd_counts_are_independent():
+    paired = mc.simulate(100.0, 0.001, 0.02, 30, 10_000, seed=5)
+    assert paired["antithetic"]
+    # log price = mu * t + sigma * walk and the walks are symmetric about zero
+    log_bands = np.log(paired["bands"] / 100.0) - 0.001 * np.arange(1, 31)[:, None]
+    np.testing.assert_allclose(log_bands[:, 0], -log_bands[:, 4], rtol=1e-12)
+    np.testing.assert_allclose(log_bands[:, 2], 0.0, atol=1e-12)
+    assert paired["terminal"]["log_return_mean"] == pytest.approx(0.001 * 30, abs=1e-12)
+    odd = mc.simulate(100.0, 0.001, 0.02, 30, 10_001, seed=5)
+    assert not odd["antithetic"]
+    assert abs(odd["terminal"]["log_return_mean"] - 0.03) > 1e-9
 
 
 def test_a_seed_gives_the_same_windowed_run_on_any_worker_count():

@@ -42,16 +42,17 @@ def api_stock_analysis():
 def api_monte_carlo_portfolio():
     checked = monte_carlo.check(request.args.to_dict())
     result = monte_carlo.portfolio(current_user.user_id, checked)
-    return jsonify(success=True, portfolio=True, params=checked, **result)
+    params = checked | {"antithetic": result["statistics"]["antithetic"]}
+    return jsonify(success=True, portfolio=True, params=params, **result)
 
 
 @bp.get("/api/monte-carlo/<ticker>")
 def api_monte_carlo(ticker: str):
     ticker = market.check_ticker(ticker)
     checked = monte_carlo.check(request.args.to_dict())
-    return jsonify(
-        success=True, ticker=ticker, params=checked, **monte_carlo.stock(ticker, checked)
-    )
+    result = monte_carlo.stock(ticker, checked)
+    params = checked | {"antithetic": result["statistics"]["antithetic"]}
+    return jsonify(success=True, ticker=ticker, params=params, **result)
 
 
 @bp.get("/api/backtest")

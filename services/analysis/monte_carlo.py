@@ -45,7 +45,12 @@ def _stock(ticker: str, c: dict) -> dict:
         raise ServiceError(f"Not enough history for {ticker}.", field="ticker")
     mu, sigma = mc.fit(close)
     run = mc.simulate(close[-1], mu, sigma, c["days"], c["simulations"], c["seed"], _workers())
-    stats = run["terminal"] | {"mu_daily": mu, "sigma_daily": sigma, "last_date": bars["dates"][-1]}
+    stats = run["terminal"] | {
+        "mu_daily": mu,
+        "sigma_daily": sigma,
+        "last_date": bars["dates"][-1],
+        "antithetic": run["antithetic"],
+    }
     return _shape(run["bands"], stats, bars["dates"], bars["close"])
 
 
@@ -79,7 +84,7 @@ def _portfolio(holdings: dict, c: dict) -> dict:
         ) from None
     dates = [d.isoformat() for d in table.index]
     worth = table.to_numpy() @ np.array(list(holdings.values()), dtype=float)
-    result = _shape(run["bands"], run["terminal"], dates, worth)
+    result = _shape(run["bands"], run["terminal"] | {"antithetic": False}, dates, worth)
     result["holdings"] = [
         {"ticker": t, "quantity": q, "value": round(float(v), 2)}
         for (t, q), v in zip(holdings.items(), values, strict=True)

@@ -26,13 +26,19 @@ from statistics import NormalDist
 
 import numpy as np
 
-from utils.analysis.percentiles import positions, row_percentiles, window_percentiles
+from utils.analysis.percentiles import (
+    mirrored_percentiles,
+    positions,
+    row_percentiles,
+    window_percentiles,
+)
 
 QUANTILES = (5, 25, 50, 75, 95)
 BLOCK = 32
 SPLIT = 2
 HIST_BINS = 40
 WIDTH = 4.0  # half-width of a band's search window, in standard errors of its quantile
+COUNT_MARGIN = 30  # and, around the smallest magnitudes, about this many values more
 CELL_BUDGET = 4_000_000  # floats per block of a portfolio run (days x paths x assets)
 
 
@@ -60,25 +66,41 @@ def _seeds(seed: int | None, count: int) -> list[np.random.SeedSequence]:
 
 
 def simulate(
-    s0: float, mu: float, sigma: float, days: int, paths: int, seed=None, workers: int = 2
+    s0: float,
+    mu: float,
+    sigma: float,
+    days: int,
+    paths: int,
+    seed=None,
+    workers: int = 2,
+    antithetic: bool = True,
 ) -> dict:
     """Simulate ``paths`` GBM paths of ``days`` trading days from price ``s0``.
 
     ``mu`` and ``sigma`` are the daily mean and standard deviation of the log return.
-    Returns {"bands": (days, 5) price percentiles, "terminal": stats of the last day}.
+    With ``antithetic`` and an even ``paths``, half the paths are drawn and the other
+    half are their mirror images (every draw z used again as -z): antithetic variates,
+    which leave the bands and terminal statistics unbiased and lower the variance of the
+    mean and median. Returns {"bands": (days, 5) price percentiles, "terminal": stats of
+    the last day, "antithetic": whether the paths were paired}.
     """
+    paired = antithetic and paths % 2 == 0
+    drawn = paths // 2 if paired else paths
+    band = _mirrored_bands if paired else _walk_bands
     blocks = _blocks(days, BLOCK)
     seeds = iter(_seeds(seed, len(blocks) * SPLIT))
-    walk = np.zeros(paths)  # per path, the sum of its standard normals so far
+    walk = np.zeros(drawn)  # per path, the sum of its standard normals so far
     bands = np.empty((days, len(QUANTILES)))
     workers = max(1, workers)
-    buffer = np.empty((min(BLOCK, days), paths))  # reused by every block: touched once
+    buffer = np.empty((min(BLOCK, days), drawn))  # reused by every block: touched once
     with ThreadPoolExecutor(workers) as pool:
         for a, b in blocks:
             z = buffer[: b - a]
             walk = _walk(pool, workers, z, walk, [next(seeds) for _ in range(SPLIT)])
             jobs = [(z[r0:r1], a + 1 + r0) for r0, r1 in _parts(len(z), workers)]
-            bands[a:b] = np.concatenate(list(pool.map(lambda j: _walk_bands(*j), jobs)), axis=0)
+            bands[a:b] = np.concatenate(list(pool.map(lambda j: band(*j), jobs)), axis=0)
+    if paired:
+        walk = np.concatenate([walk, -walk])
     # log price on day t = mu * t + sigma * walk: an increasing map of each day's walks,
     # so it carries their percentiles over and the draws are never scaled one by one
     drift = mu * np.arange(1, days + 1)[:, None]
@@ -86,6 +108,7 @@ def simulate(
     return {
         "bands": s0 * np.exp(drift + sigma * bands),
         "terminal": terminal_stats(s0 * np.exp(level), s0, level),
+        "antithetic": paired,
     }
 
 
@@ -118,6 +141,26 @@ def _walk_bands(rows: np.ndarray, first_day: int) -> np.ndarray:
     days = np.sqrt(np.arange(first_day, first_day + len(rows), dtype=float))[:, None]
     centre, spread = _normal_windows(rows.shape[1])
     return window_percentiles(rows, QUANTILES, days * (centre - spread), days * (centre + spread))
+
+
+def _mirrored_bands(rows: np.ndarray, first_day: int) -> np.ndarray:
+    """The bands of walks joined with their mirror images (see mirrored_percentiles).
+
+    On day d a walk's magnitude is that of N(0, d): rank j of m magnitudes is looked
+    for within WIDTH standard errors of the half-normal quantile, and, for the smallest
+    ones, around enough of them (COUNT_MARGIN) that the window is never empty.
+    """
+    m = rows.shape[1]
+    days = np.sqrt(np.arange(first_day, first_day + len(rows), dtype=float))
+    normal = NormalDist()
+
+    def window(j: int):
+        p = j / max(m - 1, 1)
+        centre = normal.inv_cdf(min((1 + p) / 2, 1 - 0.25 / m))
+        spread = (WIDTH * np.sqrt(p * (1 - p) * m) + COUNT_MARGIN) / (2 * normal.pdf(centre) * m)
+        return days * (centre - spread), days * (centre + spread)
+
+    return mirrored_percentiles(rows, QUANTILES, window)
 
 
 def _normal_windows(n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -110,3 +110,46 @@ def _ranks_by_partition(row, k: int) -> tuple[float, float]:
     values.partition(k)
     following = values[k + 1 :].min() if k + 1 < len(values) else values[k]
     return float(values[k]), float(following)
+
+
+def mirrored_percentiles(rows: np.ndarray, quantiles, window) -> np.ndarray:
+    """np.percentile of each row joined with its negation (2m values), from the m it holds.
+
+    The m largest of x and -x are the absolute values |x|, and the m smallest their
+    negatives, so every order statistic is one of |x|, signed. ``window(j)`` gives the
+    bounds (two arrays, one value per row) where rank j of |x| is expected; a rank is
+    found as window_percentiles finds it, exact whatever the window.
+    """
+    m = rows.shape[1]
+    pos, low = positions(2 * m, quantiles)
+    plans = [_mirror_plan(int(k), m) for k in low]
+    out = np.empty((len(rows), len(low)))
+    size = m if m >= WINDOW_MIN else 0
+    magnitude, below, inside = np.empty(m), np.empty(size, dtype=bool), np.empty(size, dtype=bool)
+    bounds = {j: window(j) for j in {plan[0] for plan in plans}}
+    for r, row in enumerate(rows):
+        np.abs(row, out=magnitude)
+        found = {}
+        for i, (j, pick) in enumerate(plans):
+            if j not in found:
+                found[j] = _pair(magnitude, j, bounds[j][0][r], bounds[j][1][r], below, inside)
+            first, second = pick(*found[j])
+            out[r, i] = first + (second - first) * (pos[i] - low[i])
+    return out
+
+
+def _mirror_plan(k: int, m: int):
+    """Rank j of |x| whose pair (|x|_(j), |x|_(j+1)) gives order statistics k and k + 1."""
+    if k >= m:  # both in the upper half, |x| as they are
+        return k - m, lambda a, b: (a, b)
+    if k == m - 1:  # straddling zero: minus and plus the smallest |x|
+        return 0, lambda a, b: (-a, a)
+    return m - 2 - k, lambda a, b: (-b, -a)
+
+
+def _pair(values, j: int, lo: float, hi: float, below, inside) -> tuple[float, float]:
+    if len(below):
+        pair = _ranks_in_window(values, j, lo, hi, below, inside)
+        if pair is not None:
+            return pair
+    return _ranks_by_partition(values, j)
