@@ -6,7 +6,10 @@ Run from the project root:  .venv/bin/python bench/analysis_bench.py [--paths N]
 terminal statistics) by utils.analysis.monte_carlo on 1 and 2 threads, against (a) the
 brief's algorithm, a Python loop over the days that keeps every path (and the same loop
 with our per-day bands), and (b) the floor,
-drawing the N x D standard normals alone (one thread, and two threads on halves). Risk:
+drawing the N x D standard normals alone (one thread, two threads on halves, and one
+thread into a buffer allocated beforehand, which leaves out the first touch of fresh
+memory). simulate() runs as the application does (antithetic pairs for an even N: it
+draws half the normals) and with independent paths (antithetic=False). Risk:
 every metric of utils.analysis.risk for the 30 bundled tickers (5 years of daily bars)
 against their equal-weight index, and the same set through empyrical as a reference.
 Prints the median and best time of the repeats (the methods take turns in each round) and
@@ -77,6 +80,12 @@ def floor_one(paths: int, days: int):
     np.random.default_rng(1).standard_normal((days, paths))
 
 
+def floor_reused(out: np.ndarray):
+    """The floor without the first touch of fresh memory: normals into a buffer that was
+    allocated and written once before the timings."""
+    np.random.default_rng(1).standard_normal(out=out)
+
+
 def floor_two(paths: int, days: int):
     out = np.empty((days, paths))
     seeds = np.random.SeedSequence(1).spawn(2)
@@ -89,14 +98,18 @@ def floor_two(paths: int, days: int):
 def monte_carlo_section(paths: int, days: int, repeat: int) -> None:
     n = paths * days
     print(f"Monte Carlo: {paths:,} paths x {days} days = {n / 1e6:.1f} million steps")
+    buffer = np.zeros((days, paths))
     times = timings(
         {
             "brief": lambda: brief_loop(paths, days, bands=False),
             "loop": lambda: brief_loop(paths, days, bands=True),
             "floor1": lambda: floor_one(paths, days),
             "floor2": lambda: floor_two(paths, days),
-            "one": lambda: monte_carlo.simulate(S0, MU, SIGMA, days, paths, 1, workers=1),
-            "two": lambda: monte_carlo.simulate(S0, MU, SIGMA, days, paths, 1, workers=2),
+            "reused": lambda: floor_reused(buffer),
+            "one": lambda: simulate(paths, days, 1, True),
+            "two": lambda: simulate(paths, days, 2, True),
+            "ind1": lambda: simulate(paths, days, 1, False),
+            "ind2": lambda: simulate(paths, days, 2, False),
         },
         repeat,
     )
@@ -105,23 +118,37 @@ def monte_carlo_section(paths: int, days: int, repeat: int) -> None:
     t_brief, t_loop, t_floor1, t_floor2 = t["brief"], t["loop"], t["floor1"], t["floor2"]
     t_one, t_two = t["one"], t["two"]
     rows = [
-        ("(a) brief's loop, terminal stats only", t_brief),
-        ("(a+) brief's loop plus per-day bands", t_loop),
-        ("(b) floor: normals only, 1 thread", t_floor1),
-        ("    floor: normals only, 2 threads", t_floor2),
-        ("simulate(), 1 thread", t_one),
-        ("simulate(), 2 threads", t_two),
+        ("(a) brief's loop, terminal stats only", "brief"),
+        ("(a+) brief's loop plus per-day bands", "loop"),
+        ("(b) floor: normals only, 1 thread", "floor1"),
+        ("    floor: normals only, 2 threads", "floor2"),
+        ("    floor: into a reused buffer", "reused"),
+        ("simulate(), 1 thread", "one"),
+        ("simulate(), 2 threads", "two"),
+        ("simulate(antithetic=False), 1 thread", "ind1"),
+        ("simulate(antithetic=False), 2 thr.", "ind2"),
     ]
     print(f"  (median of {repeat} interleaved rounds; best in brackets; ratios of medians)")
-    keys = ("brief", "loop", "floor1", "floor2", "one", "two")
-    for (label, seconds), key in zip(rows, keys, strict=True):
-        rate = n / seconds / 1e6
-        print(f"  {label:<36} {seconds:7.3f} s ({low[key]:6.3f})  {rate:6.1f} M steps/s")
+    for label, key in rows:
+        rate = n / t[key] / 1e6
+        print(f"  {label:<36} {t[key]:7.3f} s ({low[key]:6.3f})  {rate:6.1f} M steps/s")
     print(f"  simulate() 2 threads vs (a) brief's loop:   {t_brief / t_two:5.2f}x faster")
     print(f"  simulate() 2 threads vs (a+) same output:   {t_loop / t_two:5.2f}x faster")
     print(f"  simulate() 2 threads vs (b) 1-thread floor: {t_two / t_floor1:5.2f}x the floor")
     print(f"  simulate() 2 threads vs 2-thread floor:     {t_two / t_floor2:5.2f}x the floor")
     print(f"  simulate() 1 thread  vs (b) 1-thread floor: {t_one / t_floor1:5.2f}x the floor")
+    print(f"  simulate() 1 thread  vs reused-buffer floor: {t_one / t['reused']:5.2f}x")
+    print("  independent paths (antithetic=False):")
+    print(f"    2 threads vs (a) brief's loop:            {t_brief / t['ind2']:5.2f}x faster")
+    print(f"    2 threads vs 2-thread floor:              {t['ind2'] / t_floor2:5.2f}x the floor")
+    print(f"    1 thread  vs (b) 1-thread floor:          {t['ind1'] / t_floor1:5.2f}x the floor")
+    print(f"    1 thread  vs reused-buffer floor:         {t['ind1'] / t['reused']:5.2f}x")
+
+
+def simulate(paths: int, days: int, workers: int, antithetic: bool):
+    return monte_carlo.simulate(
+        S0, MU, SIGMA, days, paths, 1, workers=workers, antithetic=antithetic
+    )
 
 
 def load_returns() -> tuple[dict[str, np.ndarray], np.ndarray]:
