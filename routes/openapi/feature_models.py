@@ -42,7 +42,7 @@ class Series(Shape):
 class MonteCarloAnswer(Ok):
     """One ticker's outlook (with ``ticker``) or the portfolio's (with ``holdings``)."""
 
-    params: dict[str, int | None]
+    params: dict[str, int | bool | None]  # antithetic: whether the paths were paired
     predictions: list[Band]
     statistics: dict
     history: Series
