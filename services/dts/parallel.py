@@ -1,5 +1,6 @@
 """Running a workload: serially, or each user's commands in order with different users
-at once on several connections (threads, each with its own session and context)."""
+at once on several connections: worker processes on MariaDB/MySQL (services.dts.processes),
+threads (each with its own session and context) where processes cannot be used."""
 
 import threading
 from collections import OrderedDict
@@ -7,6 +8,7 @@ from datetime import datetime, timedelta
 from queue import Empty, SimpleQueue
 
 from extensions import db
+from services.dts import processes
 from services.dts.context import Context
 from services.dts.runner import run_items
 from services.dts.summary import balances
@@ -40,6 +42,15 @@ def run(app, items, quotes, workers: int = 1, group_size: int = 200, progress=No
         ctx = Context(quotes, admin=True)
         return run_items(ctx, items, group_size, progress)
     streams, rest = by_user(items)
+    if processes.available(app):
+        outcomes = processes.run(app, streams, quotes, workers, group_size, progress)
+    else:
+        outcomes = _threads(app, streams, quotes, workers, group_size, progress)
+    ctx = Context(quotes, admin=True)
+    return outcomes + run_items(ctx, rest, group_size, progress)
+
+
+def _threads(app, streams, quotes, workers: int, group_size: int, progress=None) -> list:
     queue, outcomes, failures, lock = SimpleQueue(), [], [], threading.Lock()
     for stream in streams:
         queue.put(stream)
@@ -68,8 +79,7 @@ def run(app, items, quotes, workers: int = 1, group_size: int = 200, progress=No
         thread.join()
     if failures:
         raise failures[0]
-    ctx = Context(quotes, admin=True)
-    return outcomes + run_items(ctx, rest, group_size, progress)
+    return outcomes
 
 
 def summary(outcomes, names) -> dict:

@@ -1,6 +1,6 @@
 """A DTS user's balances, holdings and triggers (DISPLAY_SUMMARY and --summary-json)."""
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from extensions import db
 from models import OPEN_STATUSES, AccountBalance, CashLedger, Order, Portfolio
@@ -20,9 +20,43 @@ def money(value) -> str:
     return format_money(value).replace(",", "")
 
 
+# Only the columns the summary shows: a user may hold hundreds of positions and triggers.
+ACCOUNT = select(A.c.available_balance, A.c.frozen_balance).where(
+    A.c.user_id == bindparam("user_id")
+)
+HOLDINGS = (
+    select(P.c.ticker, P.c.quantity, P.c.reserved_quantity)
+    .where(P.c.user_id == bindparam("user_id"), P.c.quantity != 0)
+    .order_by(P.c.ticker)
+)
+TRIGGERS = (
+    select(
+        ORD.c.ticker,
+        ORD.c.order_type,
+        ORD.c.requested_amount,
+        ORD.c.trigger_dir,
+        ORD.c.order_price,
+        ORD.c.order_quantity,
+    )
+    .where(
+        ORD.c.user_id == bindparam("user_id"),
+        ORD.c.source == "dts",
+        ORD.c.order_status.in_(OPEN_STATUSES),
+    )
+    .order_by(ORD.c.order_id)
+)
+HISTORY = (
+    select(LEDGER.c.kind, LEDGER.c.amount, LEDGER.c.balance_after, LEDGER.c.created_at)
+    .where(LEDGER.c.user_id == bindparam("user_id"))
+    .order_by(LEDGER.c.entry_id.desc())
+    .limit(bindparam("limit"))
+)
+
+
 def balances(user_id: int) -> dict:
     """Free and reserved cash, free and reserved shares, buy and sell triggers."""
-    account = db.session.execute(select(A).where(A.c.user_id == user_id)).one()
+    params = {"user_id": user_id}
+    account = db.session.execute(ACCOUNT, params).one()
     out = {
         "cash": money(account.available_balance),
         "reserved_cash": money(account.frozen_balance),
@@ -31,15 +65,11 @@ def balances(user_id: int) -> dict:
         "buy_triggers": {},
         "sell_triggers": {},
     }
-    for p in db.session.execute(select(P).where(P.c.user_id == user_id).order_by(P.c.ticker)):
-        if p.quantity:
-            out["holdings"][symbol(p.ticker)] = p.quantity - p.reserved_quantity
+    for p in db.session.execute(HOLDINGS, params):
+        out["holdings"][symbol(p.ticker)] = p.quantity - p.reserved_quantity
         if p.reserved_quantity:
             out["reserved_shares"][symbol(p.ticker)] = p.reserved_quantity
-    triggers = select(ORD).where(
-        ORD.c.user_id == user_id, ORD.c.source == "dts", ORD.c.order_status.in_(OPEN_STATUSES)
-    )
-    for o in db.session.execute(triggers.order_by(ORD.c.order_id)):
+    for o in db.session.execute(TRIGGERS, params):
         entry = {
             "amount": money(o.requested_amount),
             "price": None if o.trigger_dir is None else money(o.order_price),
@@ -54,12 +84,7 @@ def balances(user_id: int) -> dict:
 
 def history(user_id: int, limit: int = 20) -> list[dict]:
     """The user's latest cash movements, newest first."""
-    rows = db.session.execute(
-        select(LEDGER.c.kind, LEDGER.c.amount, LEDGER.c.balance_after, LEDGER.c.created_at)
-        .where(LEDGER.c.user_id == user_id)
-        .order_by(LEDGER.c.entry_id.desc())
-        .limit(limit)
-    )
+    rows = db.session.execute(HISTORY, {"user_id": user_id, "limit": limit})
     return [
         {
             "kind": r.kind,
