@@ -10,6 +10,10 @@ first --limit commands run through the service layer three ways, each on emptied
 - grouped: ``flask dts run``'s runner, serially, DTS_GROUP_SIZE commands per transaction;
 - grouped with --users-parallel N: each user's commands in order, users on N connections.
 
+With --drivers (default: PyMySQL, and mysqlclient when it is installed) the service
+layer runs once per MySQL driver, the same database and commands, so the two can be
+compared; --users-parallel uses worker processes there (their CPU is counted too).
+
 Each prints commands/s and its ratio to the per-command run of the same workload in the
 same run, checks that every way ended with the same commands, errors and final balances
 (fixed simulated clock, seeded quotes), and runs ``flask audit verify``. The first grouped
@@ -96,6 +100,11 @@ def parse_args():
         help="the per-command run on only the first N of those (0: the same commands)",
     )
     p.add_argument("--parallel", type=int, default=4, help="connections for --users-parallel")
+    p.add_argument(
+        "--drivers",
+        default="pymysql,mysqldb",
+        help="MySQL drivers the service layer runs on (mysqldb: mysqlclient, if installed)",
+    )
     p.add_argument("--group-size", "--group", type=int, default=200)
     p.add_argument("--sim-clock", type=float, default=1.0, help="simulated seconds a command")
     p.add_argument("--no-prewarm", action="store_true", help="walk the quotes during the run")
@@ -223,9 +232,9 @@ def timed_run(app, name, run, lines, args) -> dict:
         quotes = QuoteSource(app.config["DTS_QUOTE_SEED"])
         if not args.no_prewarm:
             prewarm(quotes, items)
-        started, cpu = time.perf_counter(), time.process_time()
+        started, cpu = time.perf_counter(), cpu_seconds()
         outcomes = run(app, items, quotes, args)
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
         db.session.remove()
         names = list(dict.fromkeys(i.user for i in items if i.user))
         document = parallel.summary(outcomes, names)
@@ -241,6 +250,34 @@ def timed_run(app, name, run, lines, args) -> dict:
         "balances": document["users"],
         "verify": audit_verify(app),
     }
+
+
+def cpu_seconds() -> float:
+    """CPU of this process and of its finished children (the --users-parallel workers)."""
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def drivers(args) -> list[tuple[str, str]]:
+    """(driver, URL) for each of --drivers that is installed (a SQLite URL: itself)."""
+    import importlib.util
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(args.url)
+    if url.get_backend_name() != "mysql":
+        return [(url.get_driver_name(), args.url)]
+    modules = {"pymysql": "pymysql", "mysqldb": "MySQLdb"}
+    found = []
+    for name in (d.strip() for d in args.drivers.split(",") if d.strip()):
+        if importlib.util.find_spec(modules.get(name, name)) is None:
+            print(f"driver {name}: not installed, skipped")
+            continue
+        rendered = url.set(drivername=f"mysql+{name}").render_as_string(hide_password=False)
+        found.append((name, rendered))
+    return found or [(url.get_driver_name(), args.url)]
 
 
 def audit_verify(app) -> str:
@@ -289,17 +326,18 @@ MODES = (
 )
 
 
-def service_layer(app, key, lines, args, xsd, first: bool) -> list[dict]:
+def service_layer(app, key, lines, args, xsd, first: bool, driver: str = "") -> list[dict]:
     runs = []
     for name, run in MODES:
         label = f"{name} x{args.parallel}" if run is grouped_parallel else name
+        label = f"{label} ({driver})" if driver else label
         part = lines
         if run is per_command and args.baseline_limit:
             part = lines[: args.baseline_limit]
         result = timed_run(app, label, run, part, args)
         runs.append(result)
         print(
-            f"  {label:<22} {result['rate']:8.0f}/s  {result['cpu_ms']:5.2f} ms CPU a command"
+            f"  {label:<30} {result['rate']:8.0f}/s  {result['cpu_ms']:5.2f} ms CPU a command"
             f"   {result['verify']}",
             flush=True,
         )
@@ -571,14 +609,14 @@ def over_http(app, args, lines, base_rate) -> list[dict]:
 
 
 def report(table) -> None:
-    head = "way                         cmds/s  x per-command  errors  same"
+    head = "way                               cmds/s  x per-command  errors  same"
     print(f"\nworkload   commands users  {head}")
     for key, runs in table:
         base = runs[0]["rate"]
         for r in runs:
             same = {True: "yes", False: "NO", None: "-"}[r.get("same")]
             print(
-                f"{key:<10} {r['commands']:>8} {r.get('users', '-'):>5}  {r['name']:<26} "
+                f"{key:<10} {r['commands']:>8} {r.get('users', '-'):>5}  {r['name']:<32} "
                 f"{r['rate']:>7.0f}  {r['rate'] / base:>12.2f}  {r['errors']:>6}  {same}"
             )
     print(f"\ngoal: {GOAL} commands/s (the 2019 workload, 1.2 million commands, in 10 minutes)")
@@ -595,7 +633,8 @@ def main() -> None:
     log_dir = tempfile.mkdtemp(prefix="dts-bench-")
     print(f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores; database {args.url}")
     fresh_database(args.url)
-    app = make_app(args.url, log_dir)
+    apps = [(name, make_app(url, log_dir)) for name, url in drivers(args)]
+    app = apps[0][1]
     with app.app_context():
         from flask_migrate import upgrade
 
@@ -613,7 +652,11 @@ def main() -> None:
         for n, key in enumerate(keys):
             lines = read_lines(folder / FILES[key], args.limit)
             print(f"\n{FILES[key]}: {len(lines)} commands (load {os.getloadavg()[0]:.1f})")
-            runs = service_layer(app, key, lines, args, xsd, first=n == 0)
+            runs = []
+            for number, (driver, driven) in enumerate(apps):
+                label = driver if len(apps) > 1 else ""
+                first = n == 0 and number == 0
+                runs += service_layer(driven, key, lines, args, xsd, first, label)
             if server is not None:
                 runs += over_http(app, args, lines, runs[0]["rate"])
             table.append((key, runs))

@@ -37,6 +37,16 @@ HELD = (
     .order_by(HOLDS.c.hold_id.desc())
 )
 
+CHOSEN = HOLDS.c.hold_id == bindparam("chosen")
+CLOSE_HELD = (
+    update(HOLDS)
+    .where(HOLDS.c.hold_id.in_(bindparam("ids", expanding=True)), HOLDS.c.status == "held")
+    .values(
+        status=case((CHOSEN, bindparam("to_status")), else_="expired"),
+        order_id=case((CHOSEN, bindparam("to_order", type_=ORD.c.order_id.type)), else_=None),
+    )
+)
+
 
 def ticker(symbol: str) -> str:
     """The PaperDesk ticker a DTS symbol trades under."""
@@ -96,15 +106,8 @@ class Held:
         UPDATE; refuse if any of them was used meanwhile."""
         chosen = self.latest.hold_id
         ids = [chosen, *self.expired]
-        stmt = (
-            update(HOLDS)
-            .where(HOLDS.c.hold_id.in_(ids), HOLDS.c.status == "held")
-            .values(
-                status=case((HOLDS.c.hold_id == chosen, status), else_="expired"),
-                order_id=case((HOLDS.c.hold_id == chosen, order_id), else_=None),
-            )
-        )
-        if db.session.execute(stmt).rowcount != len(ids):
+        params = {"ids": ids, "chosen": chosen, "to_status": status, "to_order": order_id}
+        if db.session.execute(CLOSE_HELD, params).rowcount != len(ids):
             raise ServiceError("That pending transaction was already used.")
 
 

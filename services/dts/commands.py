@@ -26,6 +26,8 @@ from utils.clock import utcnow
 from utils.money import format_money
 from utils.trading import GE, LE
 
+INSERT_HOLD = insert(book.HOLDS)  # built once: its parameters come with each call
+
 
 def money(value: Decimal) -> str:
     """Cash as text with 2 decimals."""
@@ -89,20 +91,19 @@ def _whole_share(amount: Decimal, price: Decimal) -> None:
 def _hold(user_id: int, cmd, side: str, price: Decimal) -> dict:
     now = utcnow()
     seconds = current_app.config["QUOTE_HOLD_SECONDS"]
-    db.session.execute(
-        insert(book.HOLDS).values(
-            user_id=user_id,
-            ticker=book.ticker(cmd.symbol),
-            order_type=side,
-            quantity=None,
-            amount=cmd.amount,
-            price=price,
-            source="dts",
-            status="held",
-            created_at=now,
-            expires_at=now + timedelta(seconds=seconds),
-        )
-    )
+    row = {
+        "user_id": user_id,
+        "ticker": book.ticker(cmd.symbol),
+        "order_type": side,
+        "quantity": None,
+        "amount": cmd.amount,
+        "price": price,
+        "source": "dts",
+        "status": "held",
+        "created_at": now,
+        "expires_at": now + timedelta(seconds=seconds),
+    }
+    db.session.execute(INSERT_HOLD, row)
     return {"symbol": cmd.symbol, "price": money(price), "amount": money(cmd.amount)}
 
 
