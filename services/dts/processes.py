@@ -4,7 +4,9 @@ core runs commands, not only the database's.
 The workers are forked from the running app, so the parsed items and the quote source
 come along as they are; only stream numbers go to them and outcomes come back. Each
 worker takes whole users from a shared queue and runs each user's commands in order
-on its own connection, exactly as a thread of services.dts.parallel would.
+on its own connection, exactly as a thread of services.dts.parallel would. Users with few
+commands are handed out several at a time, so that a worker's transactions still hold a
+full group of commands (a user's commands stay in order, and in one worker).
 """
 
 import multiprocessing
@@ -35,9 +37,10 @@ def run(app, streams: list[list], quotes, workers: int, group_size: int, progres
     """
     forking = multiprocessing.get_context("fork")
     tasks, results, stop = forking.Queue(), forking.Queue(), forking.Event()
-    for number in range(len(streams)):
-        tasks.put(number)
-    workers = max(1, min(workers, len(streams)))
+    shares = handouts(streams, group_size)
+    for numbers in shares:
+        tasks.put(numbers)
+    workers = max(1, min(workers, len(shares)))
     for _ in range(workers):
         tasks.put(None)
     with app.app_context():
@@ -57,6 +60,19 @@ def run(app, streams: list[list], quotes, workers: int, group_size: int, progres
             child.join(timeout=30)
             if child.is_alive():
                 child.terminate()
+
+
+def handouts(streams: list[list], group_size: int) -> list[list[int]]:
+    """The streams' numbers in order, cut into hand-outs of at least ``group_size`` items
+    (whole streams: the last may be smaller)."""
+    shares, share, size = [], [], 0
+    for number, stream in enumerate(streams):
+        share.append(number)
+        size += len(stream)
+        if size >= group_size:
+            shares.append(share)
+            share, size = [], 0
+    return [*shares, share] if share else shares
 
 
 def _collect(children, results, stop, progress) -> list:
@@ -89,10 +105,11 @@ def _work(app, streams, quotes, group_size, tasks, results, stop) -> None:
         ctx = Context(quotes, admin=True)
         try:
             while not stop.is_set():
-                number = tasks.get()
-                if number is None:
+                numbers = tasks.get()
+                if numbers is None:
                     break
-                done = run_items(ctx, streams[number], group_size, _reporter(results))
+                items = [item for number in numbers for item in streams[number]]
+                done = run_items(ctx, items, group_size, _reporter(results))
                 results.put(("outcomes", done))
         except BaseException:
             results.put(("failed", traceback.format_exc()))
