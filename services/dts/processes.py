@@ -32,7 +32,7 @@ def available(app) -> bool:
 def run(app, streams: list[list], quotes, workers: int, group_size: int, progress=None):
     """Run every stream (one user's items) in ``workers`` processes; returns the outcomes.
 
-    A worker that fails stops the others after their current user and the error is
+    A worker that fails stops the others after their current users, and the error is
     raised here, with the worker's traceback.
     """
     forking = multiprocessing.get_context("fork")
