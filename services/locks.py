@@ -6,6 +6,11 @@ MariaDB ``STRAIGHT_JOIN`` keeps the tables in the order written, so InnoDB takes
 the row locks in the fixed order account, position, order. SQLite has no row
 locks; there every transaction begins with BEGIN IMMEDIATE (see app.configure_sqlite).
 
+A lock reads only what the trading code uses: no update stamps (the UPDATE sets
+them), and no order columns when an order is placed. A user cancelling an order
+names only the order: its ticker, which never changes, comes from a plain
+(non-locking) subquery, so the owner costs no query of its own.
+
 The batch form locks the accounts of several users in ascending user_id, each with
 its position and triggered orders, for the worker's fills of one ticker.
 """
@@ -16,38 +21,61 @@ from models import AccountBalance, Order, Portfolio
 from services.rows import AccountRecord, OrderRecord, PositionRecord, pending
 
 A, P, ORD = AccountBalance.__table__, Portfolio.__table__, Order.__table__
-PARTS = ((A, "a_", AccountRecord), (P, "p_", PositionRecord), (ORD, "o_", OrderRecord))
-# The position of the locked user in the ticker being traded.
-WITH_POSITION = A.outerjoin(P, and_(P.c.user_id == A.c.user_id, P.c.ticker == bindparam("ticker")))
+HOLDER = ((A, AccountRecord), (P, PositionRecord))  # account and position
+PARTS = (*HOLDER, (ORD, OrderRecord))  # and the order
 
 
-def _columns():
-    return [c.label(prefix + c.name) for table, prefix, _ in PARTS for c in table.columns]
+def _read(table) -> list:
+    """The columns a lock reads: all but the update stamps."""
+    return [c for c in table.columns if c.onupdate is None]
+
+
+def _columns(parts) -> list:
+    return [c for table, _ in parts for c in _read(table)]
 
 
 def _locking(stmt):
     return stmt.with_for_update().prefix_with("STRAIGHT_JOIN", dialect="mysql")
 
 
+def _position_in(ticker):
+    """The locked user's position in ``ticker`` (a bind or a subquery)."""
+    return A.outerjoin(P, and_(P.c.user_id == A.c.user_id, P.c.ticker == ticker))
+
+
+def _with_order(join, order_match):
+    return join.outerjoin(ORD, and_(order_match, ORD.c.user_id == A.c.user_id))
+
+
+THE_USER = A.c.user_id == bindparam("user_id")
+HOLDING = _locking(
+    select(*_columns(HOLDER)).select_from(_position_in(bindparam("ticker"))).where(THE_USER)
+)
 TRADER = _locking(
-    select(*_columns())
+    select(*_columns(PARTS))
     .select_from(
-        WITH_POSITION.outerjoin(
-            ORD, and_(ORD.c.order_id == bindparam("order_id"), ORD.c.user_id == A.c.user_id)
-        )
+        _with_order(_position_in(bindparam("ticker")), ORD.c.order_id == bindparam("order_id"))
     )
-    .where(A.c.user_id == bindparam("user_id"))
+    .where(THE_USER)
+)
+_TICKED = ORD.alias("ticked")
+ORDER_TICKER = (
+    select(_TICKED.c.ticker)
+    .where(_TICKED.c.order_id == bindparam("order_id"), _TICKED.c.user_id == bindparam("user_id"))
+    .scalar_subquery()
+)
+OWN_ORDER = _locking(
+    select(*_columns(PARTS))
+    .select_from(_with_order(_position_in(ORDER_TICKER), ORD.c.order_id == bindparam("order_id")))
+    .where(THE_USER)
 )
 
 BATCH = _locking(
-    select(*_columns())
+    select(*_columns(PARTS))
     .select_from(
-        WITH_POSITION.outerjoin(
-            ORD,
-            and_(
-                ORD.c.user_id == A.c.user_id,
-                ORD.c.order_id.in_(bindparam("order_ids", expanding=True)),
-            ),
+        _with_order(
+            _position_in(bindparam("ticker")),
+            ORD.c.order_id.in_(bindparam("order_ids", expanding=True)),
         )
     )
     .where(A.c.user_id.in_(bindparam("user_ids", expanding=True)))
@@ -57,29 +85,59 @@ BATCH = _locking(
 OWNER = select(ORD.c.user_id, ORD.c.ticker).where(ORD.c.order_id == bindparam("order_id"))
 
 
-def _split(session, row) -> list:
-    """The row's account, position and order records (None for a missing part), tracked."""
-    found = []
-    mapping = row._mapping
-    for table, prefix, cls in PARTS:
-        values = {c.name: mapping[prefix + c.name] for c in table.columns}
-        record = None if values[cls.key] is None else pending(session).track(cls(values))
-        found.append(record)
+def _layout(parts) -> list[tuple]:
+    """(record class, column names, first index, key index) of each part of a lock's row."""
+    layout, start = [], 0
+    for table, cls in parts:
+        names = [c.name for c in _read(table)]
+        layout.append((cls, names, start, start + names.index(cls.key)))
+        start += len(names)
+    return layout
+
+
+HOLDER_LAYOUT, PARTS_LAYOUT = _layout(HOLDER), _layout(PARTS)
+
+
+def _split(session, row, layout=PARTS_LAYOUT) -> list:
+    """The row's records, in lock order (None for a missing part), tracked."""
+    found, tracked = [], pending(session)
+    for cls, names, start, key in layout:
+        if row[key] is None:
+            found.append(None)
+        else:
+            values = dict(zip(names, row[start : start + len(names)], strict=True))
+            found.append(tracked.track(cls(values)))
     return found
 
 
-def lock_trader(session, user_id: int, ticker: str, order_id: int | None = None):
-    """Lock (account, position or None, order or None) of ``user_id`` in one statement."""
-    params = {"user_id": user_id, "ticker": ticker, "order_id": order_id or 0}
-    row = session.execute(TRADER, params).one_or_none()
+def _locked(session, stmt, params, layout=PARTS_LAYOUT) -> tuple:
+    """(account, position, order) locked by ``stmt``; None for each part not found."""
+    row = session.connection().execute(stmt, params).first()
     if row is None:
         return None, None, None
-    return tuple(_split(session, row))
+    found = _split(session, row, layout)
+    return (*found, None) if layout is HOLDER_LAYOUT else tuple(found)
+
+
+def lock_trader(session, user_id: int, ticker: str, order_id: int | None = None):
+    """Lock (account, position or None, order or None) of ``user_id`` in one statement;
+    without ``order_id`` no order columns are read."""
+    if order_id is None:
+        params = {"user_id": user_id, "ticker": ticker}
+        return _locked(session, HOLDING, params, HOLDER_LAYOUT)
+    params = {"user_id": user_id, "ticker": ticker, "order_id": order_id}
+    return _locked(session, TRADER, params)
+
+
+def lock_own_order(session, user_id: int, order_id: int):
+    """Lock (account, position or None, order or None) of ``user_id`` for their order
+    ``order_id``, in one statement; the order is None unless it is theirs."""
+    return _locked(session, OWN_ORDER, {"user_id": user_id, "order_id": order_id})
 
 
 def order_owner(session, order_id: int):
     """(user_id, ticker) of an order, or None (a plain read; they never change)."""
-    return session.execute(OWNER, {"order_id": order_id}).one_or_none()
+    return session.connection().execute(OWNER, {"order_id": order_id}).one_or_none()
 
 
 def lock_batch(session, ticker: str, owners: dict[int, int]):
@@ -93,7 +151,7 @@ def lock_batch(session, ticker: str, owners: dict[int, int]):
         "order_ids": sorted(owners),
     }
     accounts, positions, orders = {}, {}, {}
-    for row in session.execute(BATCH, params):
+    for row in session.connection().execute(BATCH, params):
         account, position, order = _split(session, row)
         accounts[account.user_id] = account
         if position is not None:

@@ -16,7 +16,7 @@ from services import audit, locks, market, market_clock
 from services.db import transaction
 from services.errors import Conflict, NotFound, ServiceError, Unavailable
 from services.events import trading as trading_events
-from services.execution import apply_fill, costs, lock_for_order, release
+from services.execution import apply_fill, costs, release
 from services.rows import OrderRecord, insert_now
 from utils.clock import utcnow
 from utils.money import format_money
@@ -299,8 +299,8 @@ def sized_at_fill(order) -> bool:
 def cancel(user, order_id: int, ip: str | None = None):
     """Cancel one of the user's open orders, releasing what it reserved."""
     with transaction():
-        account, position, order = lock_for_order(order_id)
-        if order.user_id != user.user_id:
+        account, position, order = locks.lock_own_order(db.session, user.user_id, order_id)
+        if order is None:
             raise NotFound("No such order.")
         if not order.is_open:
             raise Conflict(f"This order is already {order.order_status}.")

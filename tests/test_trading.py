@@ -233,6 +233,23 @@ def test_cancel_releases_exactly_and_a_cancelled_order_never_fills(app, market, 
         orders.cancel(db.session.get(User, trader), order.order_id)
 
 
+def test_a_resting_sell_is_cancelled_by_its_owner_only(app, market, trader, make_user):
+    market.set("AAPL", "150.00")
+    place(app, trader, quantity=10)
+    sell = place(app, trader, side="sell", kind="limit", limit=D("200"), quantity=4)
+    assert position(app, trader).reserved_quantity == 4
+    other = make_user("mallory")
+    with app.app_context(), pytest.raises(ServiceError, match="No such order"):
+        orders.cancel(db.session.get(User, other), sell.order_id)
+    assert order_row(app, sell.order_id).order_status == "pending"
+    assert position(app, trader).reserved_quantity == 4
+    with app.app_context():
+        cancelled = orders.cancel(db.session.get(User, trader), sell.order_id)
+        assert (cancelled.order_status, cancelled.ticker) == ("cancelled", "AAPL")
+    assert order_row(app, sell.order_id).order_status == "cancelled"
+    assert (position(app, trader).quantity, position(app, trader).reserved_quantity) == (10, 0)
+
+
 def test_day_orders_expire_at_the_session_close(app, market, trader, frozen_time):
     frozen_time(datetime(2026, 3, 2, 15, 0))  # a Monday, before the 21:00 UTC close
     market.set("AAPL", "150.00")

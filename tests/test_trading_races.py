@@ -62,6 +62,32 @@ def test_cancel_against_fill_has_one_outcome(app, market, trader):
             assert status == "filled" and fills == 1 and isinstance(results[0], ServiceError)
 
 
+def test_cancel_of_a_resting_sell_against_its_fill_has_one_outcome(app, market, trader):
+    # The cancel finds the position by the order's ticker inside its locking statement;
+    # it must take its locks in the fixed order like the fill does, or they deadlock.
+    market.set("AAPL", "150.00")
+    with app.app_context():
+        _place(trader, quantity=30)
+    for _ in range(6):
+        with app.app_context():
+            order_id = _place(trader, side="sell", kind="limit", limit=D("160"), quantity=5)
+        market.set("AAPL", "161.00")
+        results = run_together(
+            app,
+            [
+                lambda o=order_id: orders.cancel(_user(trader), o),
+                lambda: matching.on_price("AAPL", D("161.00")),
+            ],
+        )
+        market.set("AAPL", "150.00")
+        status = _status(app, order_id)
+        fills = _count(app, Transaction.order_id == order_id)
+        if status == "cancelled":
+            assert fills == 0 and results[1] == 0
+        else:
+            assert status == "filled" and fills == 1 and isinstance(results[0], ServiceError)
+
+
 def test_two_fills_of_one_order_apply_once(app, market, trader):
     market.set("AAPL", "150.00")
     with app.app_context():
