@@ -29,23 +29,50 @@ from utils.trading import GE, LE, trailing_stop
 log = logging.getLogger("paperdesk.matching")
 
 
+ORD = Order.__table__
+TRIGGERED = (
+    select(ORD.c.order_id, ORD.c.user_id)
+    .where(
+        ORD.c.ticker == bindparam("ticker"),
+        or_(
+            and_(ORD.c.trigger_dir == LE, ORD.c.trigger_price >= bindparam("price")),
+            and_(ORD.c.trigger_dir == GE, ORD.c.trigger_price <= bindparam("price")),
+        ),
+    )
+    .order_by(ORD.c.order_id)
+)
+TRAILING = select(ORD.c.order_id, ORD.c.order_type, ORD.c.trail_amount, ORD.c.trail_percent).where(
+    ORD.c.ticker == bindparam("ticker"),
+    ORD.c.order_execution_type == "trailing_stop",
+    or_(
+        and_(ORD.c.order_type == "sell", ORD.c.water_mark < bindparam("price")),
+        and_(ORD.c.order_type == "buy", ORD.c.water_mark > bindparam("price")),
+    ),
+    ORD.c.stop_triggered.is_(False),
+    ORD.c.trigger_dir.is_not(None),
+)
+MOVE_TRAIL = (
+    update(ORD)
+    .where(
+        ORD.c.order_id == bindparam("oid"),
+        ORD.c.trigger_dir.is_not(None),
+        ORD.c.stop_triggered.is_(False),
+    )
+    .values(
+        water_mark=bindparam("mark"),
+        stop_price=bindparam("stop"),
+        trigger_price=bindparam("stop"),
+    )
+)
+
+
 def triggered(ticker: str, price) -> list[tuple[int, int]]:
     """(order_id, user_id) of the open orders of ``ticker`` that ``price`` crosses, oldest first.
 
     One query: two ranges of the index (ticker, trigger_dir, trigger_price).
     """
-    stmt = (
-        select(Order.order_id, Order.user_id)
-        .where(
-            Order.ticker == ticker,
-            or_(
-                and_(Order.trigger_dir == LE, Order.trigger_price >= price),
-                and_(Order.trigger_dir == GE, Order.trigger_price <= price),
-            ),
-        )
-        .order_by(Order.order_id)
-    )
-    return [tuple(row) for row in db.session.execute(stmt)]
+    rows = db.session.connection().execute(TRIGGERED, {"ticker": ticker, "price": price})
+    return [tuple(row) for row in rows]
 
 
 def triggered_ids(ticker: str, price) -> list[int]:
@@ -59,18 +86,8 @@ def follow_trailing_stops(ticker: str, price) -> int:
     Sells follow a new high, buys a new low: one query on the index
     (ticker, order_execution_type, order_type, water_mark), then one batched UPDATE.
     """
-    rows = db.session.execute(
-        select(Order.order_id, Order.order_type, Order.trail_amount, Order.trail_percent).where(
-            Order.ticker == ticker,
-            Order.order_execution_type == "trailing_stop",
-            or_(
-                and_(Order.order_type == "sell", Order.water_mark < price),
-                and_(Order.order_type == "buy", Order.water_mark > price),
-            ),
-            Order.stop_triggered.is_(False),
-            Order.trigger_dir.is_not(None),
-        )
-    ).all()
+    params = {"ticker": ticker, "price": price}
+    rows = db.session.connection().execute(TRAILING, params).all()
     moved = [
         {
             "oid": r.order_id,
@@ -80,21 +97,8 @@ def follow_trailing_stops(ticker: str, price) -> int:
         for r in rows
     ]
     if moved:
-        stmt = (
-            update(Order.__table__)
-            .where(
-                Order.order_id == bindparam("oid"),
-                Order.trigger_dir.is_not(None),
-                Order.stop_triggered.is_(False),
-            )
-            .values(
-                water_mark=bindparam("mark"),
-                stop_price=bindparam("stop"),
-                trigger_price=bindparam("stop"),
-            )
-        )
         with transaction():
-            db.session.execute(stmt, moved)
+            db.session.connection().execute(MOVE_TRAIL, moved)
     return len(moved)
 
 

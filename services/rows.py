@@ -17,7 +17,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
-from sqlalchemy import case, event, insert, literal, update
+from sqlalchemy import bindparam, case, event, insert, literal, update
 from sqlalchemy.orm import Session
 
 from models import AccountBalance, AuditLog, CashLedger, Order, Portfolio, Transaction
@@ -25,6 +25,7 @@ from models.types import ScaledDecimal
 from utils.clock import utcnow
 
 PENDING = "paperdesk_pending"
+KEY, SET = "row_key", "set_"  # bind names of the prebuilt UPDATEs
 INSERT_ORDER = (Transaction.__table__, CashLedger.__table__, AuditLog.__table__)
 
 
@@ -44,7 +45,8 @@ class Record:
 
     def values(self) -> dict:
         """Every column's current value."""
-        return {c.name: self.__dict__.get(c.name) for c in self.table.columns}
+        found = self.__dict__
+        return {name: found.get(name) for name in _names(self.table)}
 
     def normalize(self) -> None:
         """Round decimals to their column's places, as the database stores them, so the
@@ -72,7 +74,7 @@ class Record:
     @classmethod
     def new(cls, **values) -> "Record":
         """A record not yet in the database: unset columns are None."""
-        return cls({c.name: values.get(c.name) for c in cls.table.columns}, new=True)
+        return cls({name: values.get(name) for name in _names(cls.table)}, new=True)
 
 
 class AccountRecord(Record):
@@ -145,8 +147,11 @@ class Pending:
                 new[record.table].append(record)
             elif changed := record.changes():
                 by_table[record.table].append((record, changed))
+        if not (new or by_table or any(self.rows.values())):
+            return  # nothing to send: no transaction is begun for it
+        conn = session.connection()
         for table, fresh in new.items():  # keys not needed: nothing refers to these rows
-            session.execute(insert(table), [_without_key(r) for r in fresh])
+            conn.execute(inserting(table), [_without_key(r) for r in fresh])
         singles = [changed[0] for changed in by_table.values() if len(changed) == 1]
         one_user = len({r.__dict__.get("user_id") for r, _ in singles}) == 1
         joinable = len(singles) == len(by_table) > 1 and one_user
@@ -158,7 +163,13 @@ class Pending:
         for table in INSERT_ORDER:
             rows = self.rows.pop(table, None)
             if rows:
-                session.execute(insert(table), [_resolved(r) for r in rows])
+                conn.execute(inserting(table), [_resolved(r) for r in rows])
+
+
+@cache
+def _names(table) -> tuple[str, ...]:
+    """The table's column names, in order."""
+    return tuple(c.name for c in table.columns)
 
 
 @cache
@@ -189,9 +200,15 @@ def _defaulted(table) -> frozenset:
     )
 
 
+@cache
+def inserting(table):
+    """The table's INSERT, built once (SQLAlchemy compiles it once per set of columns)."""
+    return insert(table)
+
+
 def insert_now(session, record: Record) -> Record:
     """INSERT a new record at once (its key is set from the database) and track it."""
-    result = session.execute(insert(record.table), _without_key(record))
+    result = session.connection().execute(inserting(record.table), _without_key(record))
     if record.__dict__.get(record.key) is None:
         record.__dict__[record.key] = result.inserted_primary_key[0]
     record.stored()
@@ -204,7 +221,9 @@ def update_many(session, table, changed: list[tuple[Record, dict]]) -> None:
     key = table.c[changed[0][0].key]
     if len(changed) == 1:
         record, values = changed[0]
-        session.execute(update(table).where(key == record.__dict__[record.key]).values(values))
+        params = {SET + name: value for name, value in values.items()}
+        params[KEY] = record.__dict__[record.key]
+        session.connection().execute(updating(table, tuple(sorted(values))), params)
     else:
         columns = sorted({name for _, values in changed for name in values})
         sets = {}
@@ -215,27 +234,57 @@ def update_many(session, table, changed: list[tuple[Record, dict]]) -> None:
             }
             sets[name] = case(whens, value=key, else_=column)
         ids = [r.__dict__[r.key] for r, _ in changed]
-        session.execute(update(table).where(key.in_(ids)).values(sets))
+        session.connection().execute(update(table).where(key.in_(ids)).values(sets))
     for record, _ in changed:
         record.stored()
+
+
+@cache
+def updating(table, columns: tuple[str, ...]):
+    """UPDATE ``columns`` of the row whose key is the bind KEY (a value in SET + name),
+    built once per set of columns."""
+    key = table.c[_key_of(table)]
+    values = {name: bindparam(SET + name, type_=table.c[name].type) for name in columns}
+    return update(table).where(key == bindparam(KEY, type_=key.type)).values(values)
 
 
 def update_joined(session, changed: list[tuple[Record, dict]]) -> None:
     """One multi-table UPDATE (MySQL/MariaDB) for single changed rows of several tables,
     all of one user (the tables are joined on user_id)."""
     now = utcnow()
-    values, where = {}, []
-    first = changed[0][0].table
+    params = {}
     for record, columns in changed:
-        table = record.table
-        where.append(table.c[record.key] == record.__dict__[record.key])
-        if table is not first:
-            where.append(table.c.user_id == first.c.user_id)
-        values.update({table.c[name]: value for name, value in columns.items()})
-        values.update({table.c[name]: now for name in _stamped(table) if name not in columns})
-    session.execute(update(first).values(values).where(*where))
+        name = record.table.name
+        params[f"{name}__{KEY}"] = record.__dict__[record.key]
+        params.update({f"{name}__{column}": value for column, value in columns.items()})
+        stamps = (column for column in _stamped(record.table) if column not in columns)
+        params.update({f"{name}__{column}": now for column in stamps})
+    shape = tuple((record.table, tuple(sorted(columns))) for record, columns in changed)
+    session.connection().execute(updating_joined(shape), params)
     for record, _ in changed:
         record.stored()
+
+
+@cache
+def updating_joined(shape: tuple) -> object:
+    """The multi-table UPDATE of update_joined for ``shape`` ((table, columns) per row),
+    built once per shape; its binds are named table__column (and table__KEY)."""
+    first = shape[0][0]
+    values, where = {}, []
+    for table, columns in shape:
+        key = table.c[_key_of(table)]
+        where.append(key == bindparam(f"{table.name}__{KEY}", type_=key.type))
+        if table is not first:
+            where.append(table.c.user_id == first.c.user_id)
+        for name in (*columns, *(s for s in _stamped(table) if s not in columns)):
+            column = table.c[name]
+            values[column] = bindparam(f"{table.name}__{name}", type_=column.type)
+    return update(first).values(values).where(*where)
+
+
+@cache
+def _key_of(table) -> str:
+    return next(c.name for c in table.primary_key.columns)
 
 
 @cache
