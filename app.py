@@ -17,7 +17,7 @@ import models
 from config import INSTANCE_DIR, config_from_env, load_secret_key
 from extensions import csrf, db, login_manager, migrate
 from routes.helpers import BoundedInt, bearer_token, json_error, wants_json
-from routes.requests import JSONProvider, PaperDeskRequest
+from routes.requests import JSONProvider, PaperDeskRequest, PaperDeskSessionInterface
 from routes.security import register_security_headers
 from services import events
 from services.db import is_lock_contention
@@ -36,6 +36,7 @@ def create_app(config=None, overrides: dict | None = None) -> Flask:
     config = config or config_from_env()
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=True)
     app.request_class = PaperDeskRequest
+    app.session_interface = PaperDeskSessionInterface()
     app.json = JSONProvider(app)
     app.url_map.converters["int"] = BoundedInt
     app.config.from_object(config)
@@ -157,10 +158,6 @@ def register_request_auth(app: Flask) -> None:
             return None
         return account if sessions.is_live(session.get("sid"), kind, account.id) else None
 
-    @login_manager.request_loader
-    def load_from_token(_request):
-        return g.get("token_owner")
-
     @login_manager.unauthorized_handler
     def unauthorized():
         from flask import flash, redirect, url_for
@@ -188,7 +185,9 @@ def register_request_auth(app: Flask) -> None:
         owner = tokens.owner_of(token)
         if owner is None:
             return json_error("Invalid or revoked API token.", 401)
-        g.token_owner = owner
+        # Flask-Login's current user for this request, without login_user() (which writes
+        # the session) or its loaders (which would look at the cookie session first).
+        g._login_user = owner
         return None
 
 

@@ -49,6 +49,7 @@ class Config:
     DB_POOL_SIZE = _env("DB_POOL_SIZE", 10)
     DB_MAX_OVERFLOW = _env("DB_MAX_OVERFLOW", 10)
     PRICE_CACHE_SECONDS = _env("PRICE_CACHE_SECONDS", 0.25)
+    TOKEN_CACHE_SECONDS = _env("TOKEN_CACHE_SECONDS", 2.0)
     FILL_BATCH_SIZE = _env("FILL_BATCH_SIZE", 200)
     PORT = _env("PORT", 5003)
     LOG_DIR = _env("LOG_DIR", str(BASE_DIR / "logs"))

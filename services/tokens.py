@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from extensions import db
 from models import Admin, ApiToken, User
-from services import audit
+from services import audit, token_cache
 from services.db import lock_person, transaction
 from services.errors import NotFound, ServiceError
 from services.pool import autocommit_engine
@@ -78,29 +78,40 @@ def revoke_token(owner, token_id: int, ip: str | None = None) -> ApiToken:
 def owner_of(plaintext: str):
     """Return the enabled User or Admin a live token belongs to, or None.
 
-    One query reads the token and its owner. On MySQL/MariaDB it runs on the
-    autocommit pool (services.pool), so it leaves no transaction for the request to
-    end; the owner is then attached to db.session without a query. The token's
-    last use is written at most once a minute, in a statement of its own.
+    A token resolved in the last TOKEN_CACHE_SECONDS comes from this process's cache
+    (services.token_cache) with no query. Otherwise one query reads the token and its
+    owner; on MySQL/MariaDB it runs on the autocommit pool (services.pool), so it leaves
+    no transaction for the request to end. Either way the owner is attached to
+    db.session without a query. The token's last use is written at most once a minute,
+    in a statement of its own.
     """
     if not plaintext or not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 100:
         return None
-    engine = autocommit_engine()
+    digest, cache = hash_token(plaintext), token_cache.current()
+    entry = cache.get(digest)
+    if entry is None:
+        entry = _look_up(digest, cache)
+        if entry is None:
+            return None
+    _touch(entry)
+    return db.session.merge(entry.owner, load=False)
+
+
+def _look_up(digest: str, cache) -> token_cache.Entry | None:
+    """Read the token and its owner; a live token of an enabled owner is cached."""
+    generation, engine = cache.generation, autocommit_engine()
     if engine is None:
-        found = db.session.execute(_LOOKUP, {"hash": hash_token(plaintext)}).one_or_none()
+        found = db.session.execute(_LOOKUP, {"hash": digest}).one_or_none()
     else:
         with Session(engine) as reader:
-            found = reader.execute(_LOOKUP, {"hash": hash_token(plaintext)}).one_or_none()
+            found = reader.execute(_LOOKUP, {"hash": digest}).one_or_none()
     if found is None:
         return None
     token, user, admin = found
     owner = admin if token.admin_id else user
     if token.is_revoked or owner is None or not owner.is_enabled:
         return None
-    if engine is not None:
-        owner = db.session.merge(owner, load=False)
-    _touch(engine, token)
-    return owner
+    return cache.put(digest, token, owner, generation)
 
 
 _LOOKUP = (
@@ -111,12 +122,14 @@ _LOOKUP = (
 )
 
 
-def _touch(engine, token: ApiToken) -> None:
+def _touch(entry: token_cache.Entry) -> None:
     """Record the token's use, at most one write a minute per token."""
     now = utcnow()
-    if token.last_used_at is not None and now - token.last_used_at <= LAST_USED_RESOLUTION:
+    if entry.last_used_at is not None and now - entry.last_used_at <= LAST_USED_RESOLUTION:
         return
-    stmt = update(ApiToken).where(ApiToken.token_id == token.token_id).values(last_used_at=now)
+    entry.last_used_at = now  # the cached entry too, so the next minute writes nothing
+    stmt = update(ApiToken).where(ApiToken.token_id == entry.token_id).values(last_used_at=now)
+    engine = autocommit_engine()
     if engine is None:
         db.session.execute(stmt)
         db.session.commit()

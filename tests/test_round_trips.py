@@ -4,8 +4,9 @@ Counted with SQLAlchemy's event listeners (utils.dbcount.RoundTrips) on whicheve
 database the suite runs; on MariaDB also at the driver, which sees pings and the
 pool's rollbacks too. SQLite's BEGIN IMMEDIATE is left out (SQLite runs in the
 process: no trip), and its FOR UPDATE is not rendered, so locks count as SELECTs.
-Over the API, a Bearer token adds one SELECT (the token and its owner); on MariaDB it
-runs on the autocommit pool, so no ROLLBACK has to end the request's read.
+Over the API, a Bearer token costs nothing while the process has it cached
+(services.token_cache), else one SELECT (the token and its owner); on MariaDB that runs
+on the autocommit pool, so no ROLLBACK has to end the request's read.
 MariaDB updates the account, position and order of one fill in one multi-table
 UPDATE; SQLite needs one UPDATE per table.
 """
@@ -19,7 +20,7 @@ from sqlalchemy import func, select, update
 
 from extensions import db
 from models import ApiToken, Order, User
-from services import market, matching, orders, tokens
+from services import market, matching, orders, token_cache, tokens
 from services.orders import OrderSpec
 from services.pool import autocommit_engine
 from utils.clock import utcnow
@@ -55,7 +56,7 @@ def _count(work, mysql: bool | None = None, engines=None) -> Counter:
 @pytest.fixture
 def desk(app, trader):
     """The trader holding 1 AAPL, with the AAPL quote cached in the process."""
-    app.config.update(PRICE_CACHE_SECONDS=3600)
+    app.config.update(PRICE_CACHE_SECONDS=3600, TOKEN_CACHE_SECONDS=3600)
     with app.app_context():
         user = db.session.get(User, trader)
         orders.place(user, OrderSpec("AAPL", "buy", "market", quantity=1))
@@ -168,40 +169,55 @@ def _read_ended(app) -> Counter:
         return Counter() if _mysql() else Counter(ROLLBACK=1)
 
 
-def test_price_over_the_api_is_the_token_lookup_alone(desk, token):
+def _forget_tokens(app) -> None:
+    """As when TOKEN_CACHE_SECONDS have passed: the process has no token cached."""
+    with app.app_context():
+        token_ids = set(db.session.scalars(select(ApiToken.token_id)))
+        token_cache.current().forget(set(), token_ids)
+        db.session.remove()
+
+
+def test_price_over_the_api_with_fresh_caches_sends_nothing(desk, token):
     app, _ = desk
+    assert _request(app, "/api/price?ticker=AAPL", headers=token) == Counter()
+    app.config["PRICE_CACHE_SECONDS"] = 0  # the process's copy is too old: one read
     kinds = _request(app, "/api/price?ticker=AAPL", headers=token)
     assert kinds == Counter(SELECT=1) + _read_ended(app)
-    app.config["PRICE_CACHE_SECONDS"] = 0  # the process's copy is too old: one read more
+
+
+def test_price_over_the_api_with_the_token_not_cached(desk, token):
+    app, _ = desk
+    _forget_tokens(app)
     kinds = _request(app, "/api/price?ticker=AAPL", headers=token)
-    assert kinds == Counter(SELECT=2) + _read_ended(app)
+    assert kinds == Counter(SELECT=1) + _read_ended(app)  # the token and its owner
+    assert _request(app, "/api/price?ticker=AAPL", headers=token) == Counter()
 
 
 def test_market_order_over_the_api_is_eight_round_trips(desk, token):
     app, _ = desk
     body = {"ticker": "AAPL", "order_type": "buy", "execution_type": "market", "quantity": 1}
     kinds = _request(app, "/user/api/create_order", method="POST", json=body, headers=token)
-    # the token and its owner; then the order's own 7 (or more UPDATEs on SQLite)
+    # the token is cached; then the order's own 7 (or more UPDATEs on SQLite)
     with app.app_context():
         updates = _updates(2)
-    assert kinds == Counter(SELECT=2, INSERT=4, UPDATE=updates, COMMIT=1)
+    assert kinds == Counter(SELECT=1, INSERT=4, UPDATE=updates, COMMIT=1)
 
 
 def test_token_last_use_is_written_once_a_minute(desk, token):
     app, _ = desk
     price = ("/api/price?ticker=AAPL",)
-    assert _request(app, *price, headers=token) == Counter(SELECT=1) + _read_ended(app)
     a_while_ago = utcnow() - timedelta(minutes=2)
     with app.app_context():
         db.session.execute(update(ApiToken).values(last_used_at=a_while_ago))
         db.session.commit()
         mysql = _mysql()
-    # On SQLite the session commits the write, so the owner is read again (in process)
-    sqlite = Counter(SELECT=1, COMMIT=1, ROLLBACK=1)
-    written = Counter(SELECT=1, UPDATE=1) + (Counter() if mysql else sqlite)
+    _forget_tokens(app)
+    # On SQLite the session commits the write (the owner comes from the cached copy)
+    written = Counter(SELECT=1, UPDATE=1) + (Counter() if mysql else Counter(COMMIT=1))
     assert _request(app, *price, headers=token) == written
     with app.app_context():
         assert db.session.scalar(select(ApiToken.last_used_at)) > a_while_ago
+    _forget_tokens(app)
     assert _request(app, *price, headers=token) == Counter(SELECT=1) + _read_ended(app)
 
 
