@@ -33,13 +33,21 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def register_security_headers(app: Flask) -> None:
-    """Add the headers above to every response (HSTS only with SESSION_COOKIE_SECURE)."""
-    secure = app.config.get("SESSION_COOKIE_SECURE", False)
+    """Add the headers above to every response (HSTS only with SESSION_COOKIE_SECURE).
+
+    The pairs are built once; a response that set none of them itself (nearly all) gets
+    them in one extend, one that set some keeps its own values."""
+    pairs = list(HEADERS.items())
+    if app.config.get("SESSION_COOKIE_SECURE", False):
+        pairs.append(("Strict-Transport-Security", HSTS))
+    names = frozenset(name.lower() for name, _ in pairs)
 
     @app.after_request
     def add_headers(response):
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if secure:
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        headers = response.headers
+        if names.isdisjoint(key.lower() for key, _ in headers.items()):
+            headers.extend(pairs)
+        else:
+            for name, value in pairs:
+                headers.setdefault(name, value)
         return response

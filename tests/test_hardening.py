@@ -134,3 +134,14 @@ def test_a_signed_in_post_without_its_csrf_token_is_still_refused(user_client):
     response = user_client.post("/user/api/deposit", json={"amount": "10.00"})
     assert response.status_code == 400
     assert "security token" in response.get_json()["error"]
+
+
+def test_a_response_keeps_a_security_header_it_set_itself(app):
+    @app.get("/framed-by-itself")
+    def framed_by_itself():
+        return "", 204, {"X-Frame-Options": "SAMEORIGIN"}
+
+    headers = app.test_client().get("/framed-by-itself").headers
+    assert headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert headers["X-Content-Type-Options"] == "nosniff"  # the others are still added
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
