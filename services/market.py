@@ -71,9 +71,13 @@ def check_ticker(raw) -> str:
     return symbol
 
 
-def known_tickers() -> set[str]:
-    """Every symbol the provider can price."""
-    return set(provider().tickers())
+def known_tickers() -> frozenset[str]:
+    """Every symbol the provider can price (built once per provider)."""
+    built, extensions = provider(), current_app.extensions
+    held = extensions.get("paperdesk_known_tickers")
+    if held is None or held[0] is not built:
+        held = extensions["paperdesk_known_tickers"] = (built, frozenset(built.tickers()))
+    return held[1]
 
 
 def search(query: str, limit: int = 10) -> list:

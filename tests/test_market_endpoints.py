@@ -138,3 +138,27 @@ def test_sse_stream_sends_quotes(app, user_client):
     assert text.startswith("retry: 3000")
     assert text.count("event: quote") == 2
     assert '"ticker": "AAPL"' in text and '"ticker": "KO"' in text
+
+
+def test_a_price_is_shaped_once_per_quote_version(app, user_client, frozen_time, monkeypatch):
+    from dataclasses import replace
+    from datetime import datetime, timedelta
+    from decimal import Decimal
+
+    from routes.market import shapes
+    from services import market
+
+    user_client.get("/api/price?ticker=AAPL")  # fetched from the provider and stored
+    shaped, shape = [], shapes._shape
+    monkeypatch.setattr(shapes, "_shape", lambda quote: shaped.append(quote) or shape(quote))
+    start = datetime(2026, 3, 2, 14, 30, 0)
+    first = user_client.get("/api/price?ticker=AAPL").json
+    frozen_time(start + timedelta(seconds=5))
+    later = user_client.get("/api/price?ticker=AAPL").json
+    assert len(shaped) == 1  # the same quote: its shape is reused, only the age moves
+    assert later["age_seconds"] == first["age_seconds"] + 5
+    assert {**later, "age_seconds": 0} == {**first, "age_seconds": 0}
+    with app.app_context():
+        market.store_quotes([replace(market.get_quote("AAPL"), price=Decimal("123.4500"))])
+    moved = user_client.get("/api/price?ticker=AAPL").json
+    assert len(shaped) == 2 and moved["price"] == "123.4500" and moved["success"] is True

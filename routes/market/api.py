@@ -1,9 +1,9 @@
 """Seed 002's live endpoints: /api/price, /api/candles, /api/current-candle."""
 
-from flask import jsonify
+from flask import current_app, jsonify
 
 from routes.market import bp
-from routes.market.shapes import interval_arg, limit_arg, quote_json, ticker_arg
+from routes.market.shapes import interval_arg, limit_arg, price_body, ticker_arg
 from services import candles, market, universe
 
 
@@ -11,7 +11,8 @@ from services import candles, market, universe
 def price():
     ticker = ticker_arg()
     universe.mark_viewed(ticker)
-    return jsonify(success=True, **quote_json(market.get_quote(ticker)))
+    body = price_body(market.get_quote(ticker))
+    return current_app.response_class(body, mimetype="application/json")
 
 
 @bp.get("/api/candles")
