@@ -40,26 +40,31 @@ def _status(app, order_id) -> str:
         return db.session.get(Order, order_id).order_status
 
 
+def _race_cancel_against_fill(app, market, trader, order_id: int, price: str) -> None:
+    """The owner's cancel and a fill at ``price`` at once: exactly one of them happens."""
+    market.set("AAPL", price)
+    results = run_together(
+        app,
+        [
+            lambda: orders.cancel(_user(trader), order_id),
+            lambda: matching.on_price("AAPL", D(price)),
+        ],
+    )
+    market.set("AAPL", "150.00")
+    status = _status(app, order_id)
+    fills = _count(app, Transaction.order_id == order_id)
+    if status == "cancelled":
+        assert fills == 0 and results[1] == 0
+    else:
+        assert status == "filled" and fills == 1 and isinstance(results[0], ServiceError)
+
+
 def test_cancel_against_fill_has_one_outcome(app, market, trader):
     market.set("AAPL", "150.00")
     for _ in range(6):
         with app.app_context():
             order_id = _place(trader, kind="limit", limit=D("140"), quantity=5)
-        market.set("AAPL", "139.00")
-        results = run_together(
-            app,
-            [
-                lambda o=order_id: orders.cancel(_user(trader), o),
-                lambda: matching.on_price("AAPL", D("139.00")),
-            ],
-        )
-        market.set("AAPL", "150.00")
-        status = _status(app, order_id)
-        fills = _count(app, Transaction.order_id == order_id)
-        if status == "cancelled":
-            assert fills == 0 and results[1] == 0
-        else:
-            assert status == "filled" and fills == 1 and isinstance(results[0], ServiceError)
+        _race_cancel_against_fill(app, market, trader, order_id, "139.00")
 
 
 def test_cancel_of_a_resting_sell_against_its_fill_has_one_outcome(app, market, trader):
@@ -71,21 +76,7 @@ def test_cancel_of_a_resting_sell_against_its_fill_has_one_outcome(app, market, 
     for _ in range(6):
         with app.app_context():
             order_id = _place(trader, side="sell", kind="limit", limit=D("160"), quantity=5)
-        market.set("AAPL", "161.00")
-        results = run_together(
-            app,
-            [
-                lambda o=order_id: orders.cancel(_user(trader), o),
-                lambda: matching.on_price("AAPL", D("161.00")),
-            ],
-        )
-        market.set("AAPL", "150.00")
-        status = _status(app, order_id)
-        fills = _count(app, Transaction.order_id == order_id)
-        if status == "cancelled":
-            assert fills == 0 and results[1] == 0
-        else:
-            assert status == "filled" and fills == 1 and isinstance(results[0], ServiceError)
+        _race_cancel_against_fill(app, market, trader, order_id, "161.00")
 
 
 def test_two_fills_of_one_order_apply_once(app, market, trader):
