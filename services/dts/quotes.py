@@ -3,21 +3,23 @@ prices from a CSV file (``symbol,price``).
 
 The walk starts each UTC day from a price drawn for (seed, symbol, day) and moves once
 a minute, so a price depends only on the seed, the symbol and the time: two runs (or
-two processes) with the same clock see the same prices. Each hit carries a
-cryptokey-like quote id derived from the same inputs and the user.
+two processes) with the same clock see the same prices. A symbol's whole day is drawn
+at once, from a generator seeded with (seed, symbol, day), so the first quote of a symbol
+late in the day costs no more than one early in it. Each hit carries a cryptokey-like
+quote id derived from the same inputs and the user.
 """
 
 import base64
 import csv
 import hashlib
 import hmac
-import math
-import random
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 from services.dts.parser import SYMBOL
 from utils.clock import epoch
@@ -25,6 +27,9 @@ from utils.clock import epoch
 CENT = Decimal("0.01")
 STEP_SECONDS = 60
 DAY_SECONDS = 86400
+MINUTES = DAY_SECONDS // STEP_SECONDS
+VOLATILITY = 0.01  # of a one-minute move (log return)
+WALKS_KEPT = 4096  # symbol-days, about 12 KB each
 
 
 class QuoteError(ValueError):
@@ -47,8 +52,6 @@ class QuoteSource:
     def __init__(self, seed: int, fixed: dict[str, Decimal] | None = None):
         self.seed = seed
         self.fixed = fixed
-        self._walks: dict[tuple[str, int], list[Decimal]] = {}
-        self._lock = threading.Lock()  # runs with --users-parallel share one source
 
     def quote(self, symbol: str, user: str, at: datetime) -> Hit:
         """The price of ``symbol`` at ``at`` (naive UTC), as the user asking sees it."""
@@ -59,37 +62,30 @@ class QuoteSource:
                 raise QuoteError(f"No price for {symbol} in the price list.")
             price = self.fixed[symbol]
         else:
-            price = self._walk_price(symbol, seconds)
+            day, second = divmod(seconds, DAY_SECONDS)
+            cents = day_walk(self.seed, symbol, day)[second // STEP_SECONDS]
+            price = Decimal(int(cents)).scaleb(-2)
         key = self._cryptokey(symbol, user, step_start)
         return Hit(symbol, price, step_start * 1000, key)
-
-    def _walk_price(self, symbol: str, seconds: int) -> Decimal:
-        day, minute = divmod(seconds, DAY_SECONDS)
-        minute //= STEP_SECONDS
-        with self._lock:
-            walk = self._walks.get((symbol, day))
-            if walk is None:
-                walk = self._walks[(symbol, day)] = [self._start(symbol, day)]
-            while len(walk) <= minute:
-                walk.append(self._step(symbol, day, len(walk), walk[-1]))
-            return walk[minute]
-
-    def _step(self, symbol: str, day: int, minute: int, price: Decimal) -> Decimal:
-        # One generator per minute, so a price never depends on which minutes were asked
-        # for first (a walk extended in one stretch or minute by minute is the same walk).
-        rng = random.Random(f"{self.seed}:{symbol}:{day}:{minute}")
-        moved = max(Decimal("1.00"), price * Decimal(math.exp(rng.gauss(0, 0.01))))
-        return moved.quantize(CENT, ROUND_HALF_UP)
-
-    def _start(self, symbol: str, day: int) -> Decimal:
-        rng = random.Random(f"{self.seed}:{symbol}:{day}")
-        return Decimal(str(round(rng.uniform(5, 500), 2))).quantize(CENT)
 
     def _cryptokey(self, symbol: str, user: str, step_start: int) -> str:
         digest = hmac.new(
             str(self.seed).encode(), f"{symbol}|{user}|{step_start}".encode(), hashlib.sha256
         ).digest()
         return base64.b64encode(digest)[:44].decode()
+
+
+@lru_cache(maxsize=WALKS_KEPT)
+def day_walk(seed: int, symbol: str, day: int) -> np.ndarray:
+    """A symbol's price in cents for each minute of a UTC day: a start drawn between $5
+    and $500, then a geometric random walk, never below $1.00."""
+    rng = np.random.default_rng([seed % 2**32, day % 2**32, int.from_bytes(symbol.encode())])
+    start = rng.uniform(500, 50000)
+    moves = rng.normal(0.0, VOLATILITY, MINUTES)
+    moves[0] = 0.0
+    cents = np.maximum(100, np.rint(start * np.exp(np.cumsum(moves)))).astype(np.int64)
+    cents.flags.writeable = False  # shared by every caller
+    return cents
 
 
 def read_prices(path: str | Path) -> dict[str, Decimal]:
