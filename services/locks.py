@@ -18,6 +18,7 @@ its position and triggered orders, for the worker's fills of one ticker.
 from sqlalchemy import and_, bindparam, select
 
 from models import AccountBalance, Order, Portfolio
+from services import direct
 from services.rows import AccountRecord, OrderRecord, PositionRecord, pending
 
 A, P, ORD = AccountBalance.__table__, Portfolio.__table__, Order.__table__
@@ -112,7 +113,7 @@ def _split(session, row, layout=PARTS_LAYOUT) -> list:
 
 def _locked(session, stmt, params, layout=PARTS_LAYOUT) -> tuple:
     """(account, position, order) locked by ``stmt``; None for each part not found."""
-    row = session.connection().execute(stmt, params).first()
+    row = direct.run(session.connection(), stmt, params).first()
     if row is None:
         return None, None, None
     found = _split(session, row, layout)
@@ -137,7 +138,7 @@ def lock_own_order(session, user_id: int, order_id: int):
 
 def order_owner(session, order_id: int):
     """(user_id, ticker) of an order, or None (a plain read; they never change)."""
-    return session.connection().execute(OWNER, {"order_id": order_id}).one_or_none()
+    return direct.run(session.connection(), OWNER, {"order_id": order_id}).one_or_none()
 
 
 def lock_batch(session, ticker: str, owners: dict[int, int]):

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from models import AccountBalance, AuditLog, CashLedger, Order, Portfolio, Transaction
 from models.types import ScaledDecimal
+from services import direct
 from utils.clock import utcnow
 
 PENDING = "paperdesk_pending"
@@ -151,7 +152,7 @@ class Pending:
             return  # nothing to send: no transaction is begun for it
         conn = session.connection()
         for table, fresh in new.items():  # keys not needed: nothing refers to these rows
-            conn.execute(inserting(table), [_without_key(r) for r in fresh])
+            direct.run(conn, inserting(table), [_without_key(r) for r in fresh])
         singles = [changed[0] for changed in by_table.values() if len(changed) == 1]
         one_user = len({r.__dict__.get("user_id") for r, _ in singles}) == 1
         joinable = len(singles) == len(by_table) > 1 and one_user
@@ -163,7 +164,7 @@ class Pending:
         for table in INSERT_ORDER:
             rows = self.rows.pop(table, None)
             if rows:
-                conn.execute(inserting(table), [_resolved(r) for r in rows])
+                direct.run(conn, inserting(table), [_resolved(r) for r in rows])
 
 
 @cache
@@ -208,7 +209,7 @@ def inserting(table):
 
 def insert_now(session, record: Record) -> Record:
     """INSERT a new record at once (its key is set from the database) and track it."""
-    result = session.connection().execute(inserting(record.table), _without_key(record))
+    result = direct.run(session.connection(), inserting(record.table), _without_key(record))
     if record.__dict__.get(record.key) is None:
         record.__dict__[record.key] = result.inserted_primary_key[0]
     record.stored()
@@ -223,7 +224,7 @@ def update_many(session, table, changed: list[tuple[Record, dict]]) -> None:
         record, values = changed[0]
         params = {SET + name: value for name, value in values.items()}
         params[KEY] = record.__dict__[record.key]
-        session.connection().execute(updating(table, tuple(sorted(values))), params)
+        direct.run(session.connection(), updating(table, tuple(sorted(values))), params)
     else:
         columns = sorted({name for _, values in changed for name in values})
         sets = {}
@@ -260,7 +261,7 @@ def update_joined(session, changed: list[tuple[Record, dict]]) -> None:
         stamps = (column for column in _stamped(record.table) if column not in columns)
         params.update({f"{name}__{column}": now for column in stamps})
     shape = tuple((record.table, tuple(sorted(columns))) for record, columns in changed)
-    session.connection().execute(updating_joined(shape), params)
+    direct.run(session.connection(), updating_joined(shape), params)
     for record, _ in changed:
         record.stored()
 

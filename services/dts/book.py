@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, case, select, update
 
 from extensions import db
 from models import OPEN_STATUSES, AccountBalance, Order, QuoteHold
-from services import locks
+from services import direct, locks
 from services.errors import ServiceError
 from services.rows import AccountRecord, OrderRecord, pending
 
@@ -65,8 +65,8 @@ def trader(user_id: int) -> SimpleNamespace:
 
 def lock_account(user_id: int) -> AccountRecord:
     """Lock the user's account row (one indexed row: no gap lock)."""
-    row = db.session.execute(LOCK_ACCOUNT, {"user_id": user_id}).mappings().one()
-    return pending(db.session).track(AccountRecord(dict(row)))
+    row = direct.run(db.session.connection(), LOCK_ACCOUNT, {"user_id": user_id}).one()
+    return pending(db.session).track(AccountRecord(row._asdict()))
 
 
 def lock_position(user_id: int, sym: str):
@@ -85,7 +85,7 @@ def lock_trigger(user_id: int, sym: str, side: str) -> OrderRecord | None:
     the fixed order: a locking search would lock index rows of other users' orders.
     """
     params = {"user_id": user_id, "ticker": ticker(sym), "side": side}
-    order_id = db.session.execute(FIND_TRIGGER, params).scalar()
+    order_id = direct.run(db.session.connection(), FIND_TRIGGER, params).scalar()
     if order_id is None:
         return None
     _, _, order = locks.lock_trader(db.session, user_id, ticker(sym), order_id)
@@ -96,7 +96,8 @@ class Held:
     """A user's pending BUYs or SELLs: the most recent live one and those past their time."""
 
     def __init__(self, user_id: int, side: str, now):
-        rows = db.session.execute(HELD, {"user_id": user_id, "side": side}).all()
+        params = {"user_id": user_id, "side": side}
+        rows = direct.run(db.session.connection(), HELD, params).all()
         live = [r for r in rows if r.expires_at > now]
         self.latest = live[0] if live else None
         self.expired = [r.hold_id for r in rows if r.expires_at <= now]

@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import insert
 
 from extensions import db
+from services import direct
 from services.dts import book
 from services.dts.book import free_shares, lock_account, lock_position, lock_trigger
 from services.errors import ServiceError
@@ -103,7 +104,7 @@ def _hold(user_id: int, cmd, side: str, price: Decimal) -> dict:
         "created_at": now,
         "expires_at": now + timedelta(seconds=seconds),
     }
-    db.session.execute(INSERT_HOLD, row)
+    direct.run(db.session.connection(), INSERT_HOLD, row)
     return {"symbol": cmd.symbol, "price": money(price), "amount": money(cmd.amount)}
 
 

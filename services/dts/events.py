@@ -10,11 +10,13 @@ from decimal import Decimal
 from sqlalchemy import insert
 
 from models import DtsEvent
+from services import direct
 from utils.clock import epoch, utcnow
 
 EVENTS = DtsEvent.__table__
 COLUMNS = tuple(c.name for c in EVENTS.columns if c.name != "event_id")
 INSERT_CHUNK = 1000
+INSERT = insert(EVENTS)  # built once
 
 
 class EventLog:
@@ -103,5 +105,5 @@ class EventLog:
         """Insert the kept events, many rows per statement; returns how many."""
         rows, self.rows = self.rows, []
         for start in range(0, len(rows), INSERT_CHUNK):
-            session.execute(insert(EVENTS), rows[start : start + INSERT_CHUNK])
+            direct.run(session.connection(), INSERT, rows[start : start + INSERT_CHUNK])
         return len(rows)

@@ -4,6 +4,7 @@ from sqlalchemy import bindparam, select
 
 from extensions import db
 from models import OPEN_STATUSES, AccountBalance, CashLedger, Order, Portfolio
+from services import direct
 from services.dts.book import symbol
 from utils.money import format_money
 
@@ -56,7 +57,8 @@ HISTORY = (
 def balances(user_id: int) -> dict:
     """Free and reserved cash, free and reserved shares, buy and sell triggers."""
     params = {"user_id": user_id}
-    account = db.session.execute(ACCOUNT, params).one()
+    conn = db.session.connection()
+    account = direct.run(conn, ACCOUNT, params).one()
     out = {
         "cash": money(account.available_balance),
         "reserved_cash": money(account.frozen_balance),
@@ -65,11 +67,11 @@ def balances(user_id: int) -> dict:
         "buy_triggers": {},
         "sell_triggers": {},
     }
-    for p in db.session.execute(HOLDINGS, params):
+    for p in direct.run(conn, HOLDINGS, params):
         out["holdings"][symbol(p.ticker)] = p.quantity - p.reserved_quantity
         if p.reserved_quantity:
             out["reserved_shares"][symbol(p.ticker)] = p.reserved_quantity
-    for o in db.session.execute(TRIGGERS, params):
+    for o in direct.run(conn, TRIGGERS, params):
         entry = {
             "amount": money(o.requested_amount),
             "price": None if o.trigger_dir is None else money(o.order_price),
@@ -84,7 +86,7 @@ def balances(user_id: int) -> dict:
 
 def history(user_id: int, limit: int = 20) -> list[dict]:
     """The user's latest cash movements, newest first."""
-    rows = db.session.execute(HISTORY, {"user_id": user_id, "limit": limit})
+    rows = direct.run(db.session.connection(), HISTORY, {"user_id": user_id, "limit": limit})
     return [
         {
             "kind": r.kind,

@@ -10,7 +10,7 @@ from sqlalchemy import and_, bindparam, or_, select
 
 from extensions import db
 from models import User
-from services import locks
+from services import direct, locks
 from services.db import transaction
 from services.dts import numbers
 from services.dts.book import ORD, TICKER_PREFIX, symbol
@@ -35,7 +35,7 @@ ARMED = (
 
 def armed(user_id: int) -> list:
     """The user's armed DTS triggers, in the order they were placed."""
-    return db.session.execute(ARMED, {"user_id": user_id}).all()
+    return direct.run(db.session.connection(), ARMED, {"user_id": user_id}).all()
 
 
 def due(ctx, rows, name: str) -> bool:

@@ -5,6 +5,7 @@ from sqlalchemy import insert, select
 
 from extensions import db
 from models import AccountBalance, User
+from services import direct
 from services.errors import ServiceError
 from utils.clock import utcnow
 
@@ -26,7 +27,7 @@ class Directory:
         """The PaperDesk user id of DTS user ``name``, or None if there is none yet."""
         found = self.ids.get(name)
         if found is None:
-            row = db.session.execute(FIND, {"name": name}).one_or_none()
+            row = direct.run(db.session.connection(), FIND, {"name": name}).one_or_none()
             if row is None:
                 return None
             if not row.user_email.endswith("@" + EMAIL_DOMAIN):

@@ -1,0 +1,194 @@
+"""Hot-path statements sent straight to the MySQL/MariaDB driver's cursor.
+
+SQLAlchemy Core compiles a statement once and caches it, but every execution still
+builds an execution context, processes each parameter and wraps the cursor in a
+Result: about as much CPU as PyMySQL itself spends on the round trip, and several
+times what mysqlclient does. ``run`` keeps what that work is for and drops the rest:
+
+- the statement is compiled once per dialect (and set of INSERT/UPDATE columns);
+  its SQL, the order of its parameters, their type processors and defaults, and the
+  Python-side column defaults it needs (``default=``, ``onupdate=``) are kept;
+- it runs on the cursor of the connection SQLAlchemy holds, inside that connection's
+  transaction, with the same parameters SQLAlchemy would send;
+- the ``before_cursor_execute`` listeners (round-trip counters, the pool's reset
+  bookkeeping, the DTS runner's write counter) are called as SQLAlchemy calls them;
+- a driver error goes through SQLAlchemy's own handling: it arrives wrapped as a
+  ``DBAPIError`` (IntegrityError, OperationalError ...), and a dead connection is
+  invalidated.
+
+Rows come back as named tuples with the result types SQLAlchemy gives. On any other
+database, or for a statement this cannot send as it is (an expanding IN list, a
+default computed by SQL), ``run`` is ``connection.execute``: the same answer.
+"""
+
+from collections import namedtuple
+from functools import lru_cache
+
+from sqlalchemy.sql import Insert, Select, Update
+
+DIRECT_DRIVERS = frozenset({"pymysql", "mysqldb"})
+
+
+def run(conn, stmt, params=None):
+    """Execute ``stmt`` with ``params`` (a dict, or a list of dicts for many rows) on
+    ``conn`` (a Connection in a transaction); returns a result with ``first``, ``one``,
+    ``one_or_none``, ``all``, ``scalar``, iteration, ``rowcount`` and
+    ``inserted_primary_key``."""
+    many = isinstance(params, list)
+    plan = _plan_for(conn, stmt, params[0] if many else params)
+    if plan is None:
+        return conn.execute(stmt, params)
+    return plan.execute(conn, params, many)
+
+
+def _plan_for(conn, stmt, sample):
+    dialect = conn.dialect
+    if dialect.driver not in DIRECT_DRIVERS or not conn.in_transaction():
+        return None
+    keys = tuple(sorted(sample)) if sample and not isinstance(stmt, Select) else ()
+    return _plan(stmt, dialect, keys)
+
+
+@lru_cache(maxsize=1024)  # statements built once: a module's constants
+def _plan(stmt, dialect, keys: tuple):
+    """The compiled form of ``stmt`` for ``dialect`` and the given column keys, or None
+    when it cannot be sent directly."""
+    compiled = stmt.compile(dialect=dialect, column_keys=list(keys) if keys else None)
+    if compiled.literal_execute_params or compiled.post_compile_params:
+        return None  # an expanding IN: rendered per call by SQLAlchemy
+    if compiled.escaped_bind_names or compiled.returning:
+        return None
+    defaults = _python_defaults(compiled, stmt)
+    if defaults is None:
+        return None
+    return Plan(compiled, dialect, defaults)
+
+
+def _python_defaults(compiled, stmt):
+    """{bind name: default} of the columns SQLAlchemy fills in Python, or None when one
+    of them is not a plain value or callable."""
+    if isinstance(stmt, Insert):
+        columns, attr = compiled.insert_prefetch, "default"
+    elif isinstance(stmt, Update):
+        columns, attr = compiled.update_prefetch, "onupdate"
+    else:
+        return {}
+    found = {}
+    for column in columns:
+        default = getattr(column, attr)
+        if default is None or not (default.is_scalar or default.is_callable):
+            return None
+        found[column.key] = default
+    return found
+
+
+class Plan:
+    """One statement compiled for one dialect, ready to send through the cursor."""
+
+    def __init__(self, compiled, dialect, defaults: dict):
+        self.sql = compiled.string
+        self.names = tuple(compiled.positiontup) if compiled.positional else None
+        given = compiled.construct_params(_check=False)
+        self.fixed = {name: value for name, value in given.items() if value is not None}
+        self.binds = {
+            name: fn for name, fn in compiled._bind_processors.items() if not callable(name)
+        }
+        self.defaults = defaults
+        self.columns = [(c[0], c[3]) for c in compiled._result_columns]
+        self.dialect = dialect
+        self._rows = None  # (row class, result processors), on the first rows read
+
+    def parameters(self, params: dict | None):
+        """The values to send, in the driver's parameter style."""
+        values = {**self.fixed, **params} if params else dict(self.fixed)
+        for name, default in self.defaults.items():
+            if name not in values:
+                values[name] = default.arg(None) if default.is_callable else default.arg
+        for name, process in self.binds.items():
+            if name in values:
+                values[name] = process(values[name])
+        if self.names is None:
+            return values
+        return tuple(values[name] for name in self.names)
+
+    def execute(self, conn, params, many: bool):
+        """Send the statement; a driver error is raised as SQLAlchemy raises it."""
+        sent = [self.parameters(p) for p in params] if many else self.parameters(params)
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            for listener in conn.dispatch.before_cursor_execute:
+                listener(conn, cursor, self.sql, sent, None, many)
+            if many:
+                cursor.executemany(self.sql, sent)
+            else:
+                cursor.execute(self.sql, sent)
+            rows = cursor.fetchall() if cursor.description is not None else None
+        except Exception as exc:
+            conn._handle_dbapi_exception(exc, self.sql, sent, cursor, None)
+        finally:
+            cursor.close()
+        return Answer(self._shape(cursor, rows), cursor.rowcount, cursor.lastrowid)
+
+    def _shape(self, cursor, rows):
+        if rows is None:
+            return None
+        if self._rows is None:
+            self._rows = self._row_shape(cursor.description)
+        row_class, processors = self._rows
+        if processors:
+            return [
+                row_class._make(p(v) if p else v for p, v in zip(processors, row, strict=True))
+                for row in rows
+            ]
+        return [row_class._make(row) for row in rows]
+
+    def _row_shape(self, description):
+        names = [name for name, _ in self.columns] or [d[0] for d in description]
+        processors = [
+            type_._cached_result_processor(self.dialect, d[1])
+            for (_, type_), d in zip(self.columns, description, strict=True)
+        ]
+        row_class = namedtuple("Row", names, rename=True)
+        return row_class, processors if any(processors) else None
+
+
+class Answer:
+    """What a directly sent statement gave: its rows (None for a write), the rows it
+    matched, and the key of the row it inserted."""
+
+    __slots__ = ("lastrowid", "rowcount", "rows")
+
+    def __init__(self, rows, rowcount: int, lastrowid):
+        self.rows, self.rowcount, self.lastrowid = rows, rowcount, lastrowid
+
+    @property
+    def inserted_primary_key(self) -> tuple:
+        """(the key of the inserted row,), as SQLAlchemy gives it."""
+        return (self.lastrowid,)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def all(self) -> list:
+        """Every row."""
+        return self.rows
+
+    def first(self):
+        """The first row, or None."""
+        return self.rows[0] if self.rows else None
+
+    def one_or_none(self):
+        """The only row, or None; more than one is an error."""
+        if len(self.rows) > 1:
+            raise ValueError("More than one row where at most one was expected.")
+        return self.first()
+
+    def one(self):
+        """The only row; none or more than one is an error."""
+        if len(self.rows) != 1:
+            raise ValueError(f"{len(self.rows)} rows where exactly one was expected.")
+        return self.rows[0]
+
+    def scalar(self):
+        """The first column of the first row, or None."""
+        return self.rows[0][0] if self.rows else None

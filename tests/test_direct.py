@@ -1,0 +1,140 @@
+"""services.direct: hot-path statements straight through the MySQL driver's cursor give
+what SQLAlchemy's own execution gives (rows, types, defaults, errors, listeners), and
+on SQLite (or for a statement it cannot send) they are SQLAlchemy's execution."""
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from extensions import db
+from models import AccountBalance, CashLedger, Order, User
+from services import direct, locks
+from utils.dbcount import RoundTrips
+
+A, LEDGER, ORD, USERS = (
+    AccountBalance.__table__,
+    CashLedger.__table__,
+    Order.__table__,
+    User.__table__,
+)
+ACCOUNT = select(A.c.user_id, A.c.available_balance, A.c.updated_at).where(
+    A.c.user_id == bindparam("user_id")
+)
+ENTRIES = (
+    select(LEDGER.c.amount, LEDGER.c.kind, LEDGER.c.created_at)
+    .where(LEDGER.c.user_id == bindparam("user_id"))
+    .order_by(LEDGER.c.entry_id)
+)
+ADD_ENTRY = insert(LEDGER)
+ADD_USER = insert(USERS)
+SET_AVAILABLE = (
+    update(A)
+    .where(A.c.user_id == bindparam("key"))
+    .values(
+        available_balance=bindparam("cash", type_=A.c.available_balance.type),
+        total_balance=bindparam("cash", type_=A.c.total_balance.type),
+    )
+)
+SOME_USERS = select(USERS.c.user_name).where(USERS.c.user_id.in_(bindparam("ids", expanding=True)))
+
+
+def _mysql() -> bool:
+    return db.engine.dialect.name == "mysql"
+
+
+def _direct() -> bool:
+    return db.engine.dialect.driver in direct.DIRECT_DRIVERS
+
+
+def _entry(user_id: int, amount: str, kind: str = "deposit") -> dict:
+    return {
+        "user_id": user_id,
+        "amount": Decimal(amount),
+        "kind": kind,
+        "reference_type": "test",
+        "reference_id": 1,
+        "balance_after": Decimal(amount),
+    }
+
+
+@pytest.fixture
+def user_id(app, make_user):
+    found = make_user("directuser")
+    with app.app_context():
+        yield found
+        db.session.rollback()
+
+
+def test_reads_give_the_rows_and_types_sqlalchemy_gives(app, user_id):
+    conn = db.session.connection()
+    ours = direct.run(conn, ACCOUNT, {"user_id": user_id}).one()
+    theirs = conn.execute(ACCOUNT, {"user_id": user_id}).one()
+    assert tuple(ours) == tuple(theirs)
+    assert ours.user_id == user_id and isinstance(ours.available_balance, Decimal)
+    assert type(ours.updated_at) is type(theirs.updated_at)
+    if _direct():
+        assert direct._plan_for(conn, ACCOUNT, {"user_id": user_id}) is not None
+    assert direct.run(conn, ACCOUNT, {"user_id": -1}).one_or_none() is None
+
+
+def test_many_rows_are_inserted_with_python_defaults_filled_in(app, user_id):
+    conn = db.session.connection()
+    result = direct.run(conn, ADD_ENTRY, [_entry(user_id, "10.50"), _entry(user_id, "2.25")])
+    assert result.rowcount == 2
+    rows = direct.run(conn, ENTRIES, {"user_id": user_id}).all()
+    assert [r.amount for r in rows] == [Decimal("10.50"), Decimal("2.25")]
+    assert all(r.created_at is not None for r in rows)  # the column's default=utcnow
+    db.session.commit()
+    assert db.session.scalar(select(LEDGER.c.amount).where(LEDGER.c.kind == "deposit")) == (
+        Decimal("10.50")
+    )
+
+
+def test_an_insert_gives_its_key_and_an_update_its_matched_rows(app, user_id):
+    conn = db.session.connection()
+    row = _entry(user_id, "1.00")
+    key = direct.run(conn, ADD_ENTRY, row).inserted_primary_key[0]
+    assert conn.execute(select(LEDGER.c.user_id).where(LEDGER.c.entry_id == key)).scalar() == (
+        user_id
+    )
+    changed = direct.run(conn, SET_AVAILABLE, {"key": user_id, "cash": Decimal("7.00")})
+    assert changed.rowcount == 1
+    assert direct.run(conn, ACCOUNT, {"user_id": user_id}).one().available_balance == Decimal(
+        "7.00"
+    )
+    assert direct.run(conn, SET_AVAILABLE, {"key": -1, "cash": Decimal("1")}).rowcount == 0
+
+
+def test_a_driver_error_arrives_as_sqlalchemys_and_the_transaction_can_roll_back(app, user_id):
+    conn = db.session.connection()
+    taken = {
+        "user_name": "directuser",
+        "user_email": "directuser@example.com",
+        "user_password": "x",
+        "is_enabled": True,
+    }
+    with pytest.raises(IntegrityError):
+        direct.run(conn, ADD_USER, taken)
+    db.session.rollback()
+    assert db.session.scalar(select(USERS.c.user_id).where(USERS.c.user_id == user_id))
+
+
+def test_listeners_see_each_statement(app, user_id):
+    with RoundTrips(db.engine) as trips:
+        conn = db.session.connection()
+        direct.run(conn, ACCOUNT, {"user_id": user_id}).one()
+        direct.run(conn, locks.HOLDING, {"user_id": user_id, "ticker": "AAPL"}).first()
+        direct.run(conn, SET_AVAILABLE, {"key": user_id, "cash": Decimal("3.00")})
+    locked = {"SELECT": 1, "SELECT FOR UPDATE": 1} if _mysql() else {"SELECT": 2}
+    assert {kind: trips.counts[kind] for kind in locked} == locked
+    assert trips.counts["UPDATE"] == 1
+
+
+def test_an_expanding_in_list_falls_back_to_sqlalchemy(app, user_id, make_user):
+    other = make_user("directother")
+    conn = db.session.connection()
+    assert direct._plan_for(conn, SOME_USERS, {"ids": [user_id]}) is None
+    names = direct.run(conn, SOME_USERS, {"ids": [user_id, other]}).all()
+    assert sorted(n.user_name for n in names) == ["directother", "directuser"]
