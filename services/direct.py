@@ -122,18 +122,20 @@ class Plan:
                 cursor.executemany(self.sql, sent)
             else:
                 cursor.execute(self.sql, sent)
-            rows = cursor.fetchall() if cursor.description is not None else None
+            description = cursor.description
+            rows = cursor.fetchall() if description is not None else None
+            answer = Answer(self._shape(description, rows), cursor.rowcount, cursor.lastrowid)
         except Exception as exc:
             conn._handle_dbapi_exception(exc, self.sql, sent, cursor, None)
         finally:
             cursor.close()
-        return Answer(self._shape(cursor, rows), cursor.rowcount, cursor.lastrowid)
+        return answer
 
-    def _shape(self, cursor, rows):
+    def _shape(self, description, rows):
         if rows is None:
             return None
         if self._rows is None:
-            self._rows = self._row_shape(cursor.description)
+            self._rows = self._row_shape(description)
         row_class, processors = self._rows
         if processors:
             return [
