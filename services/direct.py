@@ -54,14 +54,21 @@ def _plan(stmt, dialect, keys: tuple):
     """The compiled form of ``stmt`` for ``dialect`` and the given column keys, or None
     when it cannot be sent directly."""
     compiled = stmt.compile(dialect=dialect, column_keys=list(keys) if keys else None)
-    if compiled.literal_execute_params or compiled.post_compile_params:
-        return None  # an expanding IN: rendered per call by SQLAlchemy
     if compiled.escaped_bind_names or compiled.returning:
         return None
     defaults = _python_defaults(compiled, stmt)
     if defaults is None:
         return None
-    return Plan(compiled, dialect, defaults)
+    expanded = None
+    lists = compiled.post_compile_params | compiled.literal_execute_params
+    if lists:
+        if any(p.value is None or p.callable is not None for p in lists):
+            return None  # a list the caller gives: SQLAlchemy renders it per call
+        # A list written in the statement (IN of constants) is rendered once.
+        expanded = compiled._process_parameters_for_postcompile(
+            compiled.construct_params(_check=False)
+        )
+    return Plan(compiled, dialect, defaults, expanded)
 
 
 def _python_defaults(compiled, stmt):
@@ -85,14 +92,17 @@ def _python_defaults(compiled, stmt):
 class Plan:
     """One statement compiled for one dialect, ready to send through the cursor."""
 
-    def __init__(self, compiled, dialect, defaults: dict):
-        self.sql = compiled.string
-        self.names = tuple(compiled.positiontup) if compiled.positional else None
-        given = compiled.construct_params(_check=False)
+    def __init__(self, compiled, dialect, defaults: dict, expanded=None):
+        shown = expanded or compiled
+        self.sql = expanded.statement if expanded else compiled.string
+        self.names = tuple(shown.positiontup) if compiled.positional else None
+        given = expanded.parameters if expanded else compiled.construct_params(_check=False)
         self.fixed = {name: value for name, value in given.items() if value is not None}
         self.binds = {
             name: fn for name, fn in compiled._bind_processors.items() if not callable(name)
         }
+        if expanded:
+            self.binds.update(expanded.processors)
         self.defaults = defaults
         self.columns = [(c[0], c[3]) for c in compiled._result_columns]
         self.dialect = dialect

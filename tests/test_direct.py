@@ -138,3 +138,26 @@ def test_an_expanding_in_list_falls_back_to_sqlalchemy(app, user_id, make_user):
     assert direct._plan_for(conn, SOME_USERS, {"ids": [user_id]}) is None
     names = direct.run(conn, SOME_USERS, {"ids": [user_id, other]}).all()
     assert sorted(n.user_name for n in names) == ["directother", "directuser"]
+
+
+NAMED_USERS = (
+    select(USERS.c.user_name)
+    .where(USERS.c.user_name.in_(["directother", "directuser"]))
+    .order_by(USERS.c.user_name)
+)
+
+
+def test_an_in_list_of_constants_is_sent_directly(app, user_id, make_user):
+    make_user("directother")
+    conn = db.session.connection()
+    if _direct():
+        assert direct._plan_for(conn, NAMED_USERS, {}) is not None
+    ours = [r.user_name for r in direct.run(conn, NAMED_USERS, {})]
+    assert (
+        ours
+        == [r.user_name for r in conn.execute(NAMED_USERS)]
+        == [
+            "directother",
+            "directuser",
+        ]
+    )
