@@ -304,6 +304,17 @@ def test_display_summary_changes_nothing(desk):
     assert [h["kind"] for h in result["history"]] == ["buy", "deposit"]
 
 
+def test_display_summary_in_a_batch_shows_its_cash_movements_not_yet_stored(desk):
+    desk.now = desk.now.replace(microsecond=500000)  # a time no database column keeps whole
+    lines = ("ADD,u9,100.00", "BUY,u9,ABC,25.00", "COMMIT_BUY,u9", "DISPLAY_SUMMARY,u9")
+    inside = desk.run(*lines)[-1].result["history"]
+    assert [(h["kind"], h["amount"], h["balance_after"]) for h in inside] == [
+        ("buy", "-20.00", "80.00"),
+        ("deposit", "100.00", "100.00"),
+    ]
+    assert desk.ok("DISPLAY_SUMMARY,u9")["history"] == inside  # the same, once stored
+
+
 def test_dumplog_of_everything_is_for_admins(app, desk):
     funded(desk)
     visitor = Desk({"ABC": "10.00"}, admin=False)

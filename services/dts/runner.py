@@ -229,8 +229,7 @@ def run_one(ctx, item: Item) -> Outcome:
 def _display(ctx, cmd) -> Outcome:
     try:
         user_id = ctx.users.need(cmd.user)
-        pending(db.session).flush(db.session)  # the history reads the group's ledger rows
-        result = summary.display(user_id)
+        result = summary.display(user_id)  # with the group's ledger rows not yet inserted
     except ServiceError as exc:
         ctx.log.fail(cmd, exc.message)
         return Outcome(False, error=exc.message, user=cmd.user)

@@ -6,6 +6,7 @@ from extensions import db
 from models import OPEN_STATUSES, AccountBalance, CashLedger, Order, Portfolio
 from services import direct
 from services.dts.book import symbol
+from services.rows import pending
 from utils.money import format_money
 
 A, P, ORD, LEDGER = (
@@ -85,17 +86,24 @@ def balances(user_id: int) -> dict:
 
 
 def history(user_id: int, limit: int = 20) -> list[dict]:
-    """The user's latest cash movements, newest first."""
-    rows = direct.run(db.session.connection(), HISTORY, {"user_id": user_id, "limit": limit})
-    return [
-        {
-            "kind": r.kind,
-            "amount": money(r.amount),
-            "balance_after": money(r.balance_after),
-            "at": r.created_at.isoformat(),
-        }
-        for r in rows
-    ]
+    """The user's latest cash movements, newest first: those of the current transaction
+    that are still waiting for its multi-row INSERT (services.rows), then the stored ones."""
+    waiting = pending(db.session).rows.get(LEDGER, ())
+    unsent = [_entry(**r) for r in reversed(waiting) if r["user_id"] == user_id][:limit]
+    if len(unsent) == limit:
+        return unsent
+    params = {"user_id": user_id, "limit": limit - len(unsent)}
+    rows = direct.run(db.session.connection(), HISTORY, params)
+    return unsent + [_entry(**r._asdict()) for r in rows]
+
+
+def _entry(kind, amount, balance_after, created_at, **_other) -> dict:
+    return {
+        "kind": kind,
+        "amount": money(amount),
+        "balance_after": money(balance_after),
+        "at": created_at.replace(microsecond=0).isoformat(),  # as every database stores it
+    }
 
 
 def display(user_id: int) -> dict:
