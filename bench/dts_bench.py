@@ -175,24 +175,24 @@ def items_for(lines, sim_clock):
     return read_items(lines, clock=clock(sim_clock))
 
 
-def per_command(app, items, quotes, _args) -> list:
+def per_command(app, items, quotes, _args):
     """The baseline: one command, one transaction, a fresh context each time."""
     from services.dts.context import Context
-    from services.dts.runner import run_items
+    from services.dts.runner import Tally, run_items
 
-    outcomes = []
+    tally = Tally()
     for item in items:
-        outcomes += run_items(Context(quotes, admin=True), [item], 1)
-    return outcomes
+        tally.count(run_items(Context(quotes, admin=True), [item], 1))
+    return tally
 
 
-def grouped(app, items, quotes, args) -> list:
+def grouped(app, items, quotes, args):
     from services.dts import parallel
 
     return parallel.run(app, items, quotes, 1, args.group_size)
 
 
-def grouped_parallel(app, items, quotes, args) -> list:
+def grouped_parallel(app, items, quotes, args):
     from services.dts import parallel
 
     return parallel.run(app, items, quotes, args.parallel, args.group_size)
@@ -233,20 +233,20 @@ def timed_run(app, name, run, lines, args) -> dict:
         if not args.no_prewarm:
             prewarm(quotes, items)
         started, cpu = time.perf_counter(), cpu_seconds()
-        outcomes = run(app, items, quotes, args)
+        tally = run(app, items, quotes, args)
         seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
         db.session.remove()
         names = list(dict.fromkeys(i.user for i in items if i.user))
-        document = parallel.summary(outcomes, names)
+        document = parallel.summary(tally, names)
         db.session.remove()
     return {
         "name": name,
-        "commands": len(outcomes),
+        "commands": tally.commands,
         "errors": document["errors"],
         "users": len(names),
         "seconds": seconds,
-        "rate": len(outcomes) / seconds if seconds else 0.0,
-        "cpu_ms": cpu / max(len(outcomes), 1) * 1000,
+        "rate": tally.commands / seconds if seconds else 0.0,
+        "cpu_ms": cpu / max(tally.commands, 1) * 1000,
         "balances": document["users"],
         "verify": audit_verify(app),
     }

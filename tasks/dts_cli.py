@@ -83,17 +83,16 @@ def run_command(file, users_parallel, prices, sim_clock, summary_json, group_siz
     started = time.perf_counter()
     with Progress(*columns, TimeElapsedColumn(), transient=True) as progress:
         task = progress.add_task("DTS commands", total=len(items))
-        outcomes = parallel.run(
+        tally = parallel.run(
             app, items, quotes, users_parallel, size, lambda n: progress.advance(task, n)
         )
     seconds = time.perf_counter() - started
-    errors = sum(not o.success for o in outcomes)
     if summary_json:
         names = list(dict.fromkeys(i.user for i in items if i.user))
-        document = parallel.summary(outcomes, names)
+        document = parallel.summary(tally, names)
         Path(summary_json).write_text(json.dumps(document, indent=1, sort_keys=True))
-    rate = len(outcomes) / seconds if seconds else 0.0
+    rate = tally.commands / seconds if seconds else 0.0
     click.echo(
-        f"commands: {len(outcomes)}, errors: {errors}, seconds: {seconds:.2f}, "
+        f"commands: {tally.commands}, errors: {tally.errors}, seconds: {seconds:.2f}, "
         f"commands/s: {rate:.0f}"
     )

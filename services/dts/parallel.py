@@ -10,7 +10,7 @@ from queue import Empty, SimpleQueue
 from extensions import db
 from services.dts import processes
 from services.dts.context import Context
-from services.dts.runner import run_items
+from services.dts.runner import Tally, run_items
 from services.dts.summary import balances
 from services.dts.users import Directory
 
@@ -37,21 +37,21 @@ def by_user(items) -> tuple[list[list], list]:
 
 
 def run(app, items, quotes, workers: int = 1, group_size: int = 200, progress=None):
-    """Run the items; returns the outcomes (in no particular order across users)."""
+    """Run the items; returns the Tally of commands and errors."""
     if workers <= 1:
         ctx = Context(quotes, admin=True)
-        return run_items(ctx, items, group_size, progress)
+        return Tally().count(run_items(ctx, items, group_size, progress))
     streams, rest = by_user(items)
     if processes.available(app):
-        outcomes = processes.run(app, streams, quotes, workers, group_size, progress)
+        tally = processes.run(app, streams, quotes, workers, group_size, progress)
     else:
-        outcomes = _threads(app, streams, quotes, workers, group_size, progress)
+        tally = _threads(app, streams, quotes, workers, group_size, progress)
     ctx = Context(quotes, admin=True)
-    return outcomes + run_items(ctx, rest, group_size, progress)
+    return tally.count(run_items(ctx, rest, group_size, progress))
 
 
-def _threads(app, streams, quotes, workers: int, group_size: int, progress=None) -> list:
-    queue, outcomes, failures, lock = SimpleQueue(), [], [], threading.Lock()
+def _threads(app, streams, quotes, workers: int, group_size: int, progress=None) -> Tally:
+    queue, tally, failures, lock = SimpleQueue(), Tally(), [], threading.Lock()
     for stream in streams:
         queue.put(stream)
 
@@ -66,7 +66,7 @@ def _threads(app, streams, quotes, workers: int, group_size: int, progress=None)
                         return
                     done = run_items(ctx, stream, group_size, progress)
                     with lock:
-                        outcomes.extend(done)
+                        tally.count(done)
             except BaseException as exc:  # reported by the caller's thread
                 failures.append(exc)
             finally:
@@ -79,10 +79,10 @@ def _threads(app, streams, quotes, workers: int, group_size: int, progress=None)
         thread.join()
     if failures:
         raise failures[0]
-    return outcomes
+    return tally
 
 
-def summary(outcomes, names) -> dict:
+def summary(tally: Tally, names) -> dict:
     """The ``--summary-json`` document for the users ``names``."""
     directory = Directory()
     users = {}
@@ -91,7 +91,7 @@ def summary(outcomes, names) -> dict:
         if user_id is not None:
             users[name] = balances(user_id)
     return {
-        "commands": len(outcomes),
-        "errors": sum(not o.success for o in outcomes),
+        "commands": tally.commands,
+        "errors": tally.errors,
         "users": users,
     }

@@ -2,7 +2,8 @@
 core runs commands, not only the database's.
 
 The workers are forked from the running app, so the parsed items and the quote source
-come along as they are; only stream numbers go to them and outcomes come back. Each
+come along as they are; only stream numbers go to them and counts come back (a million
+outcomes pickled to the parent would cost a core and gigabytes there). Each
 worker takes whole users from a shared queue and runs each user's commands in order
 on its own connection, exactly as a thread of services.dts.parallel would. Users with few
 commands are handed out several at a time, so that a worker's transactions still hold a
@@ -15,7 +16,7 @@ import traceback
 
 from extensions import db
 from services.dts.context import Context
-from services.dts.runner import run_items
+from services.dts.runner import Tally, run_items
 
 POLL_SECONDS = 1.0
 
@@ -30,7 +31,7 @@ def available(app) -> bool:
 
 
 def run(app, streams: list[list], quotes, workers: int, group_size: int, progress=None):
-    """Run every stream (one user's items) in ``workers`` processes; returns the outcomes.
+    """Run every stream (one user's items) in ``workers`` processes; returns their Tally.
 
     A worker that fails stops the others after their current users, and the error is
     raised here, with the worker's traceback.
@@ -76,7 +77,7 @@ def handouts(streams: list[list], group_size: int) -> list[list[int]]:
 
 
 def _collect(children, results, stop, progress) -> list:
-    outcomes, running, failure = [], len(children), None
+    tally, running, failure = Tally(), len(children), None
     while running:
         try:
             kind, value = results.get(timeout=POLL_SECONDS)
@@ -87,8 +88,8 @@ def _collect(children, results, stop, progress) -> list:
             continue
         if kind == "progress" and progress:
             progress(value)
-        elif kind == "outcomes":
-            outcomes.extend(value)
+        elif kind == "tally":
+            tally.add(value)
         elif kind == "failed":
             stop.set()
             failure, running = failure or value, running - 1
@@ -96,7 +97,7 @@ def _collect(children, results, stop, progress) -> list:
             running -= 1
     if failure:
         raise RuntimeError(f"A DTS worker process failed:\n{failure}")
-    return outcomes
+    return tally
 
 
 def _work(app, streams, quotes, group_size, tasks, results, stop) -> None:
@@ -110,7 +111,7 @@ def _work(app, streams, quotes, group_size, tasks, results, stop) -> None:
                     break
                 items = [item for number in numbers for item in streams[number]]
                 done = run_items(ctx, items, group_size, _reporter(results))
-                results.put(("outcomes", done))
+                results.put(("tally", Tally().count(done)))
         except BaseException:
             results.put(("failed", traceback.format_exc()))
             return

@@ -17,7 +17,7 @@ takes no gap lock that another user's insert could deadlock on.
 import logging
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import event
@@ -81,11 +81,22 @@ class Outcome:
 
 @dataclass
 class Tally:
-    """Commands and errors counted over a run."""
+    """Commands and errors counted over a run (a workload run keeps no outcomes)."""
 
     commands: int = 0
     errors: int = 0
-    users: list = field(default_factory=list)
+
+    def count(self, outcomes: list[Outcome]) -> "Tally":
+        """Add these outcomes to the counts; returns the tally."""
+        self.commands += len(outcomes)
+        self.errors += sum(not o.success for o in outcomes)
+        return self
+
+    def add(self, other: "Tally") -> "Tally":
+        """Add another tally's counts; returns this one."""
+        self.commands += other.commands
+        self.errors += other.errors
+        return self
 
 
 def read_items(lines, first_number: int = 1, clock=None) -> list[Item]:
