@@ -13,13 +13,17 @@ names only the order: its ticker, which never changes, comes from a plain
 
 The batch form locks the accounts of several users in ascending user_id, each with
 its position and triggered orders, for the worker's fills of one ticker.
+
+Rows already locked in the transaction are not read again: services.rows keeps their
+stored values until it ends (a DTS group locks the same user's rows command after
+command).
 """
 
 from sqlalchemy import and_, bindparam, select
 
 from models import AccountBalance, Order, Portfolio
 from services import direct
-from services.rows import AccountRecord, OrderRecord, PositionRecord, pending
+from services.rows import AccountRecord, OrderRecord, PositionRecord, held_key, pending
 
 A, P, ORD = AccountBalance.__table__, Portfolio.__table__, Order.__table__
 HOLDER = ((A, AccountRecord), (P, PositionRecord))  # account and position
@@ -97,18 +101,47 @@ def _layout(parts) -> list[tuple]:
 
 
 HOLDER_LAYOUT, PARTS_LAYOUT = _layout(HOLDER), _layout(PARTS)
+ACCOUNT = _locking(select(*_read(A)).where(THE_USER))
+NO_ROW = object()  # not among the rows locked so far
 
 
 def _split(session, row, layout=PARTS_LAYOUT) -> list:
-    """The row's records, in lock order (None for a missing part), tracked."""
+    """The row's records, in lock order (None for a missing part), tracked; their
+    values are kept as locked (services.rows.Pending.held)."""
     found, tracked = [], pending(session)
     for cls, names, start, key in layout:
         if row[key] is None:
             found.append(None)
         else:
             values = dict(zip(names, row[start : start + len(names)], strict=True))
-            found.append(tracked.track(cls(values)))
+            record = cls(values)
+            tracked.held[held_key(record)] = values
+            found.append(tracked.track(record))
     return found
+
+
+def _from_held(session, user_id: int, ticker: str | None, order_id: int | None):
+    """(account, position or None, order or None) from the rows this transaction has
+    locked already, or None when one of those asked for has not been locked yet."""
+    tracked = pending(session)
+    held = tracked.held
+    account = held.get(("account", user_id))
+    if account is None:
+        return None
+    position = order = None
+    if ticker is not None:
+        position = held.get(("position", user_id, ticker), NO_ROW)
+        if position is NO_ROW:
+            return None
+    if order_id is not None:
+        order = held.get((ORD.name, order_id))
+        if order is None or order["user_id"] != user_id:
+            return None
+    return (
+        tracked.track(AccountRecord(account)),
+        None if position is None else tracked.track(PositionRecord(position)),
+        None if order is None else tracked.track(OrderRecord(order)),
+    )
 
 
 def _locked(session, stmt, params, layout=PARTS_LAYOUT) -> tuple:
@@ -122,12 +155,29 @@ def _locked(session, stmt, params, layout=PARTS_LAYOUT) -> tuple:
 
 def lock_trader(session, user_id: int, ticker: str, order_id: int | None = None):
     """Lock (account, position or None, order or None) of ``user_id`` in one statement;
-    without ``order_id`` no order columns are read."""
+    without ``order_id`` no order columns are read. Rows this transaction has locked
+    already come from memory."""
+    found = _from_held(session, user_id, ticker, order_id)
+    if found is not None:
+        return found
     if order_id is None:
         params = {"user_id": user_id, "ticker": ticker}
-        return _locked(session, HOLDING, params, HOLDER_LAYOUT)
-    params = {"user_id": user_id, "ticker": ticker, "order_id": order_id}
-    return _locked(session, TRADER, params)
+        found = _locked(session, HOLDING, params, HOLDER_LAYOUT)
+    else:
+        params = {"user_id": user_id, "ticker": ticker, "order_id": order_id}
+        found = _locked(session, TRADER, params)
+    if found[0] is not None and found[1] is None:
+        pending(session).held[("position", user_id, ticker)] = None  # none yet
+    return found
+
+
+def lock_account(session, user_id: int) -> AccountRecord | None:
+    """Lock the account row of ``user_id`` (or None), from memory if already locked."""
+    found = _from_held(session, user_id, None, None)
+    if found is not None:
+        return found[0]
+    row = direct.run(session.connection(), ACCOUNT, {"user_id": user_id}).first()
+    return None if row is None else _split(session, row, HOLDER_LAYOUT[:1])[0]
 
 
 def lock_own_order(session, user_id: int, order_id: int):

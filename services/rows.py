@@ -11,6 +11,12 @@ the caller answers with.
 Pending writes live in ``session.info`` and are written by a ``before_commit``
 hook, so every commit path (services.db.transaction or a plain commit) writes
 them, and every rollback drops them.
+
+Rows locked in a transaction stay locked until it ends, so nobody else can change
+them: ``Pending.held`` keeps the values each one has in the database (as locked, then
+as last written), and services.locks answers a second lock of the same rows in the
+same transaction from it, without a query. A savepoint's end forgets them all (a
+rollback to it may have undone a write).
 """
 
 from collections import defaultdict
@@ -115,6 +121,7 @@ class Pending:
     def __init__(self):
         self.records: dict[tuple, Record] = {}
         self.rows: dict = defaultdict(list)
+        self.held: dict[tuple, dict | None] = {}  # held_key -> stored values (None: no row)
 
     def track(self, record: Record) -> Record:
         """Write ``record``'s changes at commit; the same row loaded twice is one record."""
@@ -165,6 +172,28 @@ class Pending:
             rows = self.rows.pop(table, None)
             if rows:
                 direct.run(conn, inserting(table), [_resolved(r) for r in rows])
+        self._keep_stored(records)
+
+    def _keep_stored(self, records: list[Record]) -> None:
+        """Note the values just written of the locked rows among ``records``."""
+        held = self.held
+        for record in records:
+            ident = held_key(record)
+            if record.is_new:
+                held.pop(ident, None)  # a row now exists where none was
+            elif ident in held:
+                held[ident] = record._loaded
+
+
+def held_key(record: Record) -> tuple:
+    """What services.locks looks a locked row up by: the user's account, the user's
+    position in a ticker, an order by its key."""
+    found = record.__dict__
+    if isinstance(record, AccountRecord):
+        return ("account", found["user_id"])
+    if isinstance(record, PositionRecord):
+        return ("position", found["user_id"], found["ticker"])
+    return (record.table.name, found.get(record.key))
 
 
 @cache
@@ -313,3 +342,5 @@ def _drop_pending(session, transaction) -> None:
     # Committed (written above), rolled back or closed: nothing carries over.
     if transaction.parent is None:
         session.info.pop(PENDING, None)
+    elif transaction.nested and PENDING in session.info:
+        session.info[PENDING].held.clear()  # a rollback to the savepoint undid its writes

@@ -14,7 +14,6 @@ from services.rows import AccountRecord, OrderRecord, pending
 TICKER_PREFIX = "~"  # DTS symbols are not market tickers: the price worker never sees them
 A, ORD, HOLDS = AccountBalance.__table__, Order.__table__, QuoteHold.__table__
 
-LOCK_ACCOUNT = select(A).where(A.c.user_id == bindparam("user_id")).with_for_update()
 FIND_TRIGGER = (
     select(ORD.c.order_id)
     .where(
@@ -65,8 +64,10 @@ def trader(user_id: int) -> SimpleNamespace:
 
 def lock_account(user_id: int) -> AccountRecord:
     """Lock the user's account row (one indexed row: no gap lock)."""
-    row = direct.run(db.session.connection(), LOCK_ACCOUNT, {"user_id": user_id}).one()
-    return pending(db.session).track(AccountRecord(row._asdict()))
+    account = locks.lock_account(db.session, user_id)
+    if account is None:
+        raise ServiceError("That DTS user has no account.")
+    return account
 
 
 def lock_position(user_id: int, sym: str):
