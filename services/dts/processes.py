@@ -76,7 +76,7 @@ def handouts(streams: list[list], group_size: int) -> list[list[int]]:
     return [*shares, share] if share else shares
 
 
-def _collect(children, results, stop, progress) -> list:
+def _collect(children, results, stop, progress) -> Tally:
     tally, running, failure = Tally(), len(children), None
     while running:
         try:
