@@ -8,9 +8,10 @@ import pytest
 
 from extensions import db
 from models import User
-from services import matching, orders
+from services import market_clock, matching, orders
 from services.orders import OrderSpec
 from tests.browser.test_stock_page import sign_in
+from utils.clock import utcnow
 
 pytestmark = pytest.mark.browser
 
@@ -111,7 +112,9 @@ def test_watch_button_updates_the_watchlist_card_at_once(live_server, page, mark
     assert page.locator('#watchlist [data-ticker="MSFT"]').count() == 0
 
 
-def test_big_price_takes_the_days_colour_and_todays_bar_grows(live_server, page, market, trader):
+def test_big_price_takes_the_days_colour_and_todays_bar_grows(
+    app, live_server, page, market, trader
+):
     market.set("AAPL", "95.00")  # the scripted close is $100: down on the day
     sign_in(page, live_server, "trader")
     page.goto(f"{live_server}/user/stock_chart?ticker=AAPL")
@@ -120,7 +123,9 @@ def test_big_price_takes_the_days_colour_and_todays_bar_grows(live_server, page,
     assert page.inner_text("#live-price") == "$95.00"
     assert page.inner_text("#live-change") == "-$5.00 (-5.00%)"
     page.wait_for_function("PaperDeskCharts.daily.data.datasets[0].data.length > 20")
-    today = "Date.parse(new Date().toISOString().slice(0, 10))"
+    with app.app_context():  # the quote's trading day: after the cut-off, the next one
+        day = market_clock.trading_day(utcnow()).isoformat()
+    today = f"Date.parse('{day}')"
     page.wait_for_function(
         f"PaperDeskCharts.daily.data.datasets[0].data.slice(-1)[0].x === {today}", timeout=15000
     )
