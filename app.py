@@ -22,7 +22,7 @@ from routes.security import register_security_headers
 from services import events
 from services.db import is_lock_contention
 from services.errors import ServiceError
-from services.pool import configure_autocommit, configure_pool
+from services.pool import accept_batches, configure_autocommit, configure_pool
 from utils.assistant.redact import protect
 from utils.money import format_money
 
@@ -116,6 +116,8 @@ def register_extensions(app: Flask) -> None:
             configure_sqlite(db.engine)
         elif options.get("pool_reset_on_return", "rollback") is None:
             configure_pool(db.engine)
+        if db.engine.dialect.name == "mysql" and app.config["DB_BATCH_WRITES"]:
+            accept_batches(db.engine)
     if uri.startswith("mysql"):
         configure_autocommit(app, uri, options)
 

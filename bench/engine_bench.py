@@ -349,6 +349,9 @@ def start_gunicorn(args, url: str, log_dir: str, app_dir: str, port: int):
     gunicorn = Path(sys.executable).parent / "gunicorn"
     command = [str(gunicorn), "-w", str(args.workers), "--threads", str(args.threads)]
     command += ["-k", "gthread", "-b", f"127.0.0.1:{port}", "--backlog", "256"]
+    # gunicorn.conf.py is read too (it is in app_dir): its access log goes nowhere here,
+    # and no process is recycled mid-run (that would reset its CPU count in /proc)
+    command += ["--access-logfile", os.devnull, "--max-requests", "0"]
     command += ["--log-level", "warning", "app:create_app()"]
     proc = subprocess.Popen(command, cwd=app_dir, env=env)
     deadline = time.time() + 30

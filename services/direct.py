@@ -16,6 +16,11 @@ times what mysqlclient does. ``run`` keeps what that work is for and drops the r
   ``DBAPIError`` (IntegrityError, OperationalError ...), and a dead connection is
   invalidated.
 
+``Batch`` sends several writes in one round trip where the connection accepts
+several statements in one request (services.pool.accept_batches): each statement is
+rendered with the driver's own escaping, they go together, and the first one that
+fails stops the rest and raises as it would alone.
+
 Rows come back as named tuples with the result types SQLAlchemy gives. On any other
 database, or for a statement this cannot send as it is (an expanding IN list, a
 default computed by SQL), ``run`` is ``connection.execute``: the same answer.
@@ -27,6 +32,8 @@ from functools import lru_cache
 from sqlalchemy.sql import Insert, Select, Update
 
 DIRECT_DRIVERS = frozenset({"pymysql", "mysqldb"})
+BATCHES = "paperdesk_batches"  # connection record info: several statements per request
+SEPARATOR = ";\n"  # escaped literals never hold a newline, so this only ends statements
 
 
 def run(conn, stmt, params=None):
@@ -89,6 +96,74 @@ def _python_defaults(compiled, stmt):
     return found
 
 
+class Batch:
+    """Writes to send together on ``conn`` (a Connection in a transaction), in order.
+
+    ``send`` makes one round trip of them where the connection accepts batches, and
+    one ``run`` each elsewhere (SQLite, or a statement that cannot be sent directly,
+    which goes alone between the batches before and after it)."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.steps: list[tuple] = []
+
+    def add(self, stmt, params, built_once: bool = True) -> None:
+        """Queue ``stmt`` with ``params`` (a dict, or a list of dicts for many rows).
+        A statement built for this call only (``built_once=False``) goes through
+        SQLAlchemy, alone: it is not worth compiling for the direct path."""
+        self.steps.append((stmt, params, built_once))
+
+    def send(self) -> None:
+        """Send every queued write."""
+        steps, self.steps = self.steps, []
+        if len(steps) < 2 or not accepts_batches(self.conn):
+            for stmt, params, built_once in steps:
+                _run_step(self.conn, stmt, params, built_once)
+            return
+        together = []
+        for stmt, params, built_once in steps:
+            many = isinstance(params, list)
+            plan = _plan_for(self.conn, stmt, params[0] if many else params) if built_once else None
+            if plan is None:
+                _send_together(self.conn, together)
+                together = []
+                _run_step(self.conn, stmt, params, built_once)
+            else:
+                together.append((plan, params, many))
+        _send_together(self.conn, together)
+
+
+def _run_step(conn, stmt, params, built_once: bool):
+    return run(conn, stmt, params) if built_once else conn.execute(stmt, params)
+
+
+def accepts_batches(conn) -> bool:
+    """True when ``conn`` may send several statements in one request."""
+    return conn.dialect.driver in DIRECT_DRIVERS and conn.connection.info.get(BATCHES, False)
+
+
+def _send_together(conn, steps: list[tuple]) -> None:
+    if len(steps) == 1:
+        plan, params, many = steps[0]
+        plan.execute(conn, params, many)
+        return
+    if not steps:
+        return
+    cursor = conn.connection.dbapi_connection.cursor()
+    sql = ""
+    try:
+        sql = SEPARATOR.join(plan.rendered(cursor, params, many) for plan, params, many in steps)
+        for listener in conn.dispatch.before_cursor_execute:
+            listener(conn, cursor, sql, (), None, False)
+        cursor.execute(sql)
+        while cursor.nextset():
+            pass  # each statement's answer, in order: an error stops the batch here
+    except Exception as exc:
+        conn._handle_dbapi_exception(exc, sql, (), cursor, None)
+    finally:
+        cursor.close()
+
+
 class Plan:
     """One statement compiled for one dialect, ready to send through the cursor."""
 
@@ -140,6 +215,17 @@ class Plan:
         finally:
             cursor.close()
         return answer
+
+    def rendered(self, cursor, params, many: bool) -> str:
+        """The statement with its values written in by the driver's escaping; many rows
+        of an INSERT become one multi-row INSERT, as the driver's executemany makes."""
+        if not many:
+            return cursor.mogrify(self.sql, self.parameters(params))
+        head, values, row = self.sql.rpartition(" VALUES ")
+        if not (values and row.startswith("(") and row.endswith(")")):
+            return SEPARATOR.join(cursor.mogrify(self.sql, self.parameters(p)) for p in params)
+        rows = ", ".join(cursor.mogrify(row, self.parameters(p)) for p in params)
+        return f"{head}{values}{rows}"
 
     def _shape(self, description, rows):
         if rows is None:

@@ -15,7 +15,22 @@ connection, a statement after the commit) is rolled back on return as before.
 from flask import current_app
 from sqlalchemy import create_engine, event
 
+from services.direct import BATCHES
+
 ENDED = "paperdesk_transaction_ended"
+MULTI_STATEMENTS = 1 << 16  # CLIENT_MULTI_STATEMENTS, a capability of the MySQL protocol
+
+
+def accept_batches(engine) -> None:
+    """Connect so that one request may carry several statements (services.direct.Batch).
+
+    Only the hot paths' prepared writes are sent that way: every value in them is
+    escaped by the driver, as in any other statement."""
+
+    @event.listens_for(engine, "do_connect")
+    def with_batches(_dialect, record, _cargs, cparams):
+        cparams["client_flag"] = cparams.get("client_flag", 0) | MULTI_STATEMENTS
+        record.info[BATCHES] = True
 
 
 def configure_pool(engine) -> None:

@@ -157,21 +157,22 @@ class Pending:
                 by_table[record.table].append((record, changed))
         if not (new or by_table or any(self.rows.values())):
             return  # nothing to send: no transaction is begun for it
-        conn = session.connection()
-        for table, fresh in new.items():  # keys not needed: nothing refers to these rows
-            direct.run(conn, inserting(table), [_without_key(r) for r in fresh])
+        batch = direct.Batch(session.connection())  # one round trip where it can be
         singles = [changed[0] for changed in by_table.values() if len(changed) == 1]
         one_user = len({r.__dict__.get("user_id") for r, _ in singles}) == 1
         joinable = len(singles) == len(by_table) > 1 and one_user
         if joinable and session.get_bind().dialect.name == "mysql":
-            update_joined(session, singles)
-        else:
-            for table, changed in by_table.items():
-                update_many(session, table, changed)
+            update_joined(batch, singles)
+        else:  # the CASE updates of several rows go alone: first, then the batch
+            for table, changed in sorted(by_table.items(), key=lambda t: len(t[1]) == 1):
+                update_many(batch, table, changed)
+        for table, fresh in new.items():  # keys not needed: nothing refers to these rows
+            batch.add(inserting(table), [_without_key(r) for r in fresh])
         for table in INSERT_ORDER:
             rows = self.rows.pop(table, None)
             if rows:
-                direct.run(conn, inserting(table), [_resolved(r) for r in rows])
+                batch.add(inserting(table), [_resolved(r) for r in rows])
+        batch.send()
         self._keep_stored(records)
 
     def _keep_stored(self, records: list[Record]) -> None:
@@ -246,14 +247,14 @@ def insert_now(session, record: Record) -> Record:
     return record
 
 
-def update_many(session, table, changed: list[tuple[Record, dict]]) -> None:
+def update_many(batch: direct.Batch, table, changed: list[tuple[Record, dict]]) -> None:
     """One UPDATE for the changed records of ``table``: a CASE on the key for several."""
     key = table.c[changed[0][0].key]
     if len(changed) == 1:
         record, values = changed[0]
         params = {SET + name: value for name, value in values.items()}
         params[KEY] = record.__dict__[record.key]
-        direct.run(session.connection(), updating(table, tuple(sorted(values))), params)
+        batch.add(updating(table, tuple(sorted(values))), params)
     else:
         columns = sorted({name for _, values in changed for name in values})
         sets = {}
@@ -264,7 +265,7 @@ def update_many(session, table, changed: list[tuple[Record, dict]]) -> None:
             }
             sets[name] = case(whens, value=key, else_=column)
         ids = [r.__dict__[r.key] for r, _ in changed]
-        session.connection().execute(update(table).where(key.in_(ids)).values(sets))
+        batch.add(update(table).where(key.in_(ids)).values(sets), None, built_once=False)
     for record, _ in changed:
         record.stored()
 
@@ -278,7 +279,7 @@ def updating(table, columns: tuple[str, ...]):
     return update(table).where(key == bindparam(KEY, type_=key.type)).values(values)
 
 
-def update_joined(session, changed: list[tuple[Record, dict]]) -> None:
+def update_joined(batch: direct.Batch, changed: list[tuple[Record, dict]]) -> None:
     """One multi-table UPDATE (MySQL/MariaDB) for single changed rows of several tables,
     all of one user (the tables are joined on user_id)."""
     now = utcnow()
@@ -290,7 +291,7 @@ def update_joined(session, changed: list[tuple[Record, dict]]) -> None:
         stamps = (column for column in _stamped(record.table) if column not in columns)
         params.update({f"{name}__{column}": now for column in stamps})
     shape = tuple((record.table, tuple(sorted(columns))) for record, columns in changed)
-    direct.run(session.connection(), updating_joined(shape), params)
+    batch.add(updating_joined(shape), params)
     for record, _ in changed:
         record.stored()
 

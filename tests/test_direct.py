@@ -2,19 +2,23 @@
 what SQLAlchemy's own execution gives (rows, types, defaults, errors, listeners), and
 on SQLite (or for a statement it cannot send) they are SQLAlchemy's execution."""
 
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app import create_app
+from config import TestConfig
 from extensions import db
-from models import AccountBalance, CashLedger, Order, User
+from models import AccountBalance, AuditLog, CashLedger, Order, User
 from services import direct, locks
 from utils.dbcount import RoundTrips
 
-A, LEDGER, ORD, USERS = (
+A, AUDIT, LEDGER, ORD, USERS = (
     AccountBalance.__table__,
+    AuditLog.__table__,
     CashLedger.__table__,
     Order.__table__,
     User.__table__,
@@ -28,6 +32,7 @@ ENTRIES = (
     .order_by(LEDGER.c.entry_id)
 )
 ADD_ENTRY = insert(LEDGER)
+ADD_AUDIT = insert(AUDIT)
 ADD_USER = insert(USERS)
 SET_AVAILABLE = (
     update(A)
@@ -161,3 +166,95 @@ def test_an_in_list_of_constants_is_sent_directly(app, user_id, make_user):
             "directuser",
         ]
     )
+
+
+# --- batches: several writes in one round trip ---------------------------------------------
+
+TRICKY = "a 'quote', a \"double\", a back\\slash,\na newline;\nand a ; semicolon %s %(x)s"
+
+
+def _batched() -> bool:
+    return _direct() and direct.accepts_batches(db.session.connection())
+
+
+def test_a_batch_writes_every_statement_in_one_round_trip(app, user_id):
+    conn = db.session.connection()
+    batch = direct.Batch(conn)
+    batch.add(SET_AVAILABLE, {"key": user_id, "cash": Decimal("4.25")})
+    batch.add(ADD_ENTRY, [_entry(user_id, "1.10", "a"), _entry(user_id, "2.20", "b")])
+    batch.add(ADD_AUDIT, {"actor_type": "system", "action": "test.tricky", "detail": TRICKY})
+    with RoundTrips(db.engine) as trips:
+        batch.send()
+    sent = {kind: n for kind, n in trips.counts.items() if kind != "checkout"}
+    assert sent == ({"BATCH": 1} if _batched() else {"UPDATE": 1, "INSERT": 2})
+    rows = direct.run(conn, ENTRIES, {"user_id": user_id}).all()
+    assert [(r.amount, r.kind) for r in rows] == [(Decimal("1.10"), "a"), (Decimal("2.20"), "b")]
+    assert all(r.created_at is not None for r in rows)  # Python defaults filled in
+    stored = conn.execute(select(AUDIT.c.detail).where(AUDIT.c.action == "test.tricky"))
+    assert stored.scalar() == TRICKY  # escaped by the driver, and stored exactly
+    assert direct.run(conn, ACCOUNT, {"user_id": user_id}).one().available_balance == Decimal(
+        "4.25"
+    )
+
+
+def test_a_failing_statement_stops_the_batch_and_raises(app, user_id):
+    conn = db.session.connection()
+    taken = {
+        "user_name": "directuser",
+        "user_email": "directuser@example.com",
+        "user_password": "x",
+        "is_enabled": True,
+    }
+    batch = direct.Batch(conn)
+    batch.add(ADD_ENTRY, _entry(user_id, "1.00", "before"))
+    batch.add(ADD_USER, taken)  # a duplicate name: refused
+    batch.add(ADD_ENTRY, _entry(user_id, "2.00", "after"))
+    with pytest.raises(IntegrityError):
+        batch.send()
+    kinds = select(LEDGER.c.kind).where(LEDGER.c.user_id == user_id)
+    assert conn.execute(kinds).scalars().all() == ["before"]  # the rest was not run
+    db.session.rollback()
+    assert db.session.scalars(kinds).all() == []
+    conn = db.session.connection()  # the connection is usable again
+    assert direct.run(conn, ACCOUNT, {"user_id": user_id}).one().user_id == user_id
+
+
+def test_a_statement_built_for_one_call_goes_alone_between_batches(app, user_id):
+    conn = db.session.connection()
+    batch = direct.Batch(conn)
+    batch.add(ADD_ENTRY, _entry(user_id, "1.00", "first"))
+    batch.add(ADD_ENTRY, _entry(user_id, "2.00", "second"))
+    once = update(A).where(A.c.user_id == user_id).values(updated_at=datetime(2020, 1, 2, 3, 4))
+    batch.add(once, None, built_once=False)
+    batch.add(ADD_ENTRY, _entry(user_id, "3.00", "third"))
+    with RoundTrips(db.engine) as trips:
+        batch.send()
+    sent = {kind: n for kind, n in trips.counts.items() if kind != "checkout"}
+    # the third entry is alone after the update, so it is sent as an INSERT of its own
+    assert sent == (
+        {"BATCH": 1, "UPDATE": 1, "INSERT": 1}
+        if _batched()
+        else {
+            "INSERT": 3,
+            "UPDATE": 1,
+        }
+    )
+    rows = direct.run(conn, ENTRIES, {"user_id": user_id}).all()
+    assert [r.kind for r in rows] == ["first", "second", "third"]
+    stamped = direct.run(conn, ACCOUNT, {"user_id": user_id}).one().updated_at
+    assert stamped == datetime(2020, 1, 2, 3, 4)
+
+
+def test_batches_can_be_switched_off(app_settings):
+    app = create_app(TestConfig, {**app_settings, "DB_BATCH_WRITES": False})
+    with app.app_context():
+        conn = db.session.connection()
+        assert not direct.accepts_batches(conn)
+        batch = direct.Batch(conn)
+        batch.add(SET_AVAILABLE, {"key": -1, "cash": Decimal("1")})
+        batch.add(SET_AVAILABLE, {"key": -2, "cash": Decimal("1")})
+        with RoundTrips(db.engine) as trips:
+            batch.send()
+        assert trips.counts["UPDATE"] == 2 and "BATCH" not in trips.counts
+        db.session.rollback()
+        db.engine.dispose()

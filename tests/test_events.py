@@ -187,3 +187,13 @@ def test_a_notification_published_in_another_process_reaches_an_open_stream(
     else:
         pytest.fail("the event never reached the stream")
     reply.close()  # it is in no table: only the Redis stream could have carried it
+
+
+def test_memory_backend_hands_out_the_events_after_any_cursor():
+    bus = MemoryBackend(maxlen=5)
+    bus.publish([events.event("a", {"n": i}) for i in range(8)])  # ids 1..8, ring keeps 4..8
+    cases = {0: [4, 5, 6, 7, 8], 3: [4, 5, 6, 7, 8], 5: [6, 7, 8], 7: [8], 8: []}
+    for cursor, ids in cases.items():
+        assert [int(e["id"]) for e in bus.read(cursor, timeout=0)[1]] == ids
+    assert [int(e["id"]) for e in bus.read(4, timeout=0, count=2)[1]] == [5, 6]
+    assert bus.read(8, timeout=0)[0] == 8

@@ -16,7 +16,10 @@ from sqlalchemy import event
 
 
 def statement_kind(sql: str) -> str:
-    """The statement's first word, upper-cased (SELECT, INSERT, BEGIN, ...)."""
+    """The statement's first word, upper-cased (SELECT, INSERT, BEGIN, ...), or BATCH for
+    several statements sent in one round trip (services.direct.Batch)."""
+    if ";\n" in sql:
+        return "BATCH"
     words = sql.lstrip().split(None, 1)
     kind = words[0].upper() if words else "?"
     if kind == "SELECT" and "FOR UPDATE" in sql.upper():

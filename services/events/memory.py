@@ -7,6 +7,7 @@ is why REDIS_URL switches to services.events.redis_stream.
 
 import threading
 from collections import deque
+from itertools import islice
 
 
 class MemoryBackend:
@@ -38,8 +39,17 @@ class MemoryBackend:
         with self._changed:
             if timeout > 0:
                 self._changed.wait_for(lambda: self._seq > cursor, timeout=timeout)
-            found = [item for seq, item in self._events if seq > cursor][:count]
+            found = self._after(cursor, count)
             return (int(found[-1]["id"]) if found else max(cursor, 0)), found
+
+    def _after(self, cursor: int, count: int) -> list[dict]:
+        """Up to ``count`` events after ``cursor``, walking back from the newest only as
+        far as the cursor (sequence numbers are consecutive), not over the whole ring."""
+        waiting = min(self._seq - cursor, len(self._events))
+        if waiting <= 0:
+            return []
+        newest = list(islice(reversed(self._events), waiting))
+        return [item for _, item in reversed(newest[-count:])]
 
     def read_group(self, group: str, consumer: str, timeout: float, count: int = 1000):
         """Events this consumer group has not yet been handed (one reader per group here)."""
