@@ -225,6 +225,9 @@ class Trader(FastHttpUser):
 
     @task(1)
     def resign_in(self):
+        """Back on another browser: no cookie, so the sign-in page and then the form
+        (signing in again over a live session would only redirect to the dashboard)."""
+        self.client.cookiejar.clear()
         self.sign_in()
 
     @task(4)
