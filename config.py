@@ -87,6 +87,7 @@ class Config:
     QUOTE_TTL = _env("QUOTE_TTL", 60)
     YFINANCE_TIMEOUT = _env("YFINANCE_TIMEOUT", 10.0)
     HISTORY_MAX_AGE = _env("HISTORY_MAX_AGE", 86400)
+    HISTORY_CACHE_SECONDS = _env("HISTORY_CACHE_SECONDS", 10.0)
     VIEW_WINDOW = _env("VIEW_WINDOW", 300)
     WATCHLIST_MAX = _env("WATCHLIST_MAX", 50)
 
@@ -167,6 +168,7 @@ class TestConfig(Config):
     STREAM_SLOTS_PER_USER = 64
     RISK_PRICE_BAND_PERCENT = Decimal("0")  # tests place far limits; tests/test_risk.py sets it
     ANALYSIS_CACHE_SECONDS = 0  # a test that checks the cache turns it on
+    HISTORY_CACHE_SECONDS = 0  # likewise
     GEMINI_API_KEY = ""  # a test that uses Gemini sets a key and a fake or stub server
     GEMINI_RETRY_DELAY = 0.01
 

@@ -1,6 +1,13 @@
-"""Daily bars in the market_data table: synced from the provider, served by period."""
+"""Daily bars in the market_data table: synced from the provider, served by period.
+
+The JSON answer of a ticker and period is kept by the process for
+HISTORY_CACHE_SECONDS: stored bars change only when a sync replaces them, a sync in
+this process drops its ticker's answers at once, and one in another process is seen
+here at most that much later.
+"""
 
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -36,6 +43,7 @@ def sync(tickers: list[str], progress: Callable[[str], None] | None = None) -> d
             upsert(MarketData, [_row(ticker, bar) for bar in bars], ["ticker", "date"])
             upsert(MarketTicker, [{"ticker": ticker, "history_synced_at": utcnow()}], ["ticker"])
         stored[ticker] = len(bars)
+        _answers().forget(ticker)
         if progress:
             progress(ticker)
     return stored
@@ -129,3 +137,57 @@ def bar_json(row: MarketData) -> dict:
         "adj_close": str(row.adj_close),
         "volume": row.volume,
     }
+
+
+def bars_answer(ticker: str, period: str) -> tuple[list[dict], bool]:
+    """The JSON shapes of ``bars(ticker, period)`` and whether they are stale; a fresh
+    answer is served again from this process's memory for HISTORY_CACHE_SECONDS.
+    The list is shared between requests: read it, never change it."""
+    answers = _answers()
+    found = answers.get((ticker, period))
+    if found is not None:
+        return found, False
+    rows, stale = bars(ticker, period)
+    shaped = [bar_json(r) for r in rows]
+    if not stale:
+        answers.put((ticker, period), shaped)
+    return shaped, stale
+
+
+class Answers:
+    """(ticker, period) -> shaped bars, each kept for ``seconds`` after it was read."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._entries: dict[tuple, tuple[float, list]] = {}
+
+    def get(self, key: tuple) -> list | None:
+        """The answer stored for ``key`` less than ``seconds`` ago, else None."""
+        hit = self._entries.get(key)
+        if hit is None or time.monotonic() - hit[0] >= self.seconds:
+            return None
+        return hit[1]
+
+    def put(self, key: tuple, shaped: list) -> None:
+        """Keep ``shaped`` for ``key`` (nothing is kept when ``seconds`` is 0)."""
+        if self.seconds > 0:
+            with self._lock:
+                self._entries[key] = (time.monotonic(), shaped)
+
+    def forget(self, ticker: str) -> None:
+        """Drop every answer for ``ticker``."""
+        with self._lock:
+            for key in [k for k in self._entries if k[0] == ticker]:
+                del self._entries[key]
+
+
+def _answers() -> Answers:
+    found = current_app.extensions.get(ANSWERS)
+    if found is None:
+        seconds = current_app.config["HISTORY_CACHE_SECONDS"]
+        found = current_app.extensions.setdefault(ANSWERS, Answers(seconds))
+    return found
+
+
+ANSWERS = "paperdesk_history_answers"

@@ -12,6 +12,7 @@ from models import FundamentalData, LatestQuote, MarketData
 from services import fundamentals, history, market
 from services.errors import ServiceError, Unavailable
 from tests.fixtures.market.fake_yf import FakeYF
+from utils.dbcount import RoundTrips
 from utils.market_data import SimProvider, YFinanceProvider
 from utils.market_data.days import SIM_START
 from utils.market_data.hours import trading_days_between
@@ -179,3 +180,29 @@ def test_yahoo_fundamentals_are_stored_and_served_stale_when_yahoo_fails(app, ya
     stale = fundamentals.fundamentals("AAPL")
     assert stale.stale is True and stale.source == "stored"
     assert stale.pe_ratio == result.pe_ratio.quantize(stale.pe_ratio)
+
+
+def test_a_periods_bars_are_answered_from_memory_until_a_sync(app, counting, frozen_time):
+    frozen_time(T0)
+    app.config["HISTORY_CACHE_SECONDS"] = 3600
+    history.sync(["AAPL"])
+    first, stale = history.bars_answer("AAPL", "1mo")
+    assert not stale and first[-1]["date"] == "2026-02-27"
+    assert first == [history.bar_json(r) for r in history.bars("AAPL", "1mo")[0]]
+    with RoundTrips(db.engine) as trips:
+        again, _ = history.bars_answer("AAPL", "1mo")
+    assert again == first and not trips.counts  # no query
+    assert history.bars_answer("AAPL", "3mo")[0] != first  # another period, its own read
+
+    frozen_time(T0 + timedelta(days=1))
+    history.sync(["AAPL"])  # a sync in this process is seen at once
+    assert history.bars_answer("AAPL", "1mo")[0][-1]["date"] == "2026-03-02"
+
+
+def test_the_bars_answer_is_read_every_time_when_the_cache_is_off(app, counting, frozen_time):
+    frozen_time(T0)
+    history.sync(["AAPL"])
+    history.bars_answer("AAPL", "1mo")
+    with RoundTrips(db.engine) as trips:
+        history.bars_answer("AAPL", "1mo")
+    assert trips.counts["SELECT"] >= 2  # freshness, then the bars

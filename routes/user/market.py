@@ -43,14 +43,14 @@ def _unknown_ticker(raw: str, message: str):
 def api_market_data():
     ticker = ticker_arg()
     period = market.check_period_arg(request.args.get("period"))
-    rows, stale = history.bars(ticker, period)
+    data, stale = history.bars_answer(ticker, period)
     return jsonify(
         success=True,
         ticker=ticker,
         period=period,
         source=market.provider().name,
         stale=stale,
-        data=[history.bar_json(r) for r in rows],
+        data=data,
     )
 
 
