@@ -155,10 +155,7 @@ def register_request_auth(app: Flask) -> None:
         model = {"user": models.User, "admin": models.Admin}.get(kind)
         if model is None or not raw_id.isdigit():
             return None
-        account = db.session.get(model, int(raw_id))
-        if account is None or not account.is_enabled:
-            return None
-        return account if sessions.is_live(session.get("sid"), kind, account.id) else None
+        return sessions.signed_in(model, session.get("sid"), int(raw_id))
 
     @login_manager.unauthorized_handler
     def unauthorized():

@@ -11,10 +11,11 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, or_, update
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from extensions import db
-from models import LoginSession
+from models import LoginSession, User
 from services.db import transaction
 from utils.clock import utcnow
 
@@ -41,14 +42,34 @@ def start(account, ip: str, user_agent: str) -> str:
     return sid
 
 
-def is_live(sid: str | None, kind: str, owner_id: int) -> bool:
-    """True when ``sid`` is an open, unexpired session of that owner (and keep it alive)."""
+def signed_in(model, sid: str | None, owner_id: int):
+    """The enabled ``model`` (User or Admin) ``owner_id`` when ``sid`` is one of its open,
+    unexpired sessions (kept alive), else None. One query reads the account, its session
+    and, for a user, the balances every signed-in page shows."""
     if not sid:
-        return False
-    row = db.session.get(LoginSession, _hash(sid))
+        return None
+    key, kind = model.__mapper__.primary_key[0], model.role
+    on_session = and_(
+        LoginSession.sid_hash == _hash(sid),
+        LoginSession.owner_kind == kind,
+        LoginSession.owner_id == key,
+    )
+    stmt = select(model, LoginSession).outerjoin(LoginSession, on_session).where(key == owner_id)
+    if model is User:
+        stmt = stmt.options(joinedload(User.account))
+    found = db.session.execute(stmt).one_or_none()
+    if found is None:
+        return None
+    account, row = found
+    if not account.is_enabled or not _still_open(sid, row):
+        return None
+    return account
+
+
+def _still_open(sid: str, row: LoginSession | None) -> bool:
+    """True when the session ``row`` has not ended or expired; a live one is touched at
+    most once a minute."""
     if row is None or row.ended_at is not None:
-        return False
-    if (row.owner_kind, row.owner_id) != (kind, owner_id):
         return False
     now, cfg = utcnow(), current_app.config
     idle = now - row.last_seen_at > timedelta(seconds=cfg["SESSION_IDLE_TIMEOUT"])

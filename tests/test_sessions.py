@@ -10,6 +10,7 @@ from services import accounts
 from tests.conftest import PASSWORD, AuthActions, csrf_token
 from tests.helpers import count, post_json
 from utils.clock import utcnow
+from utils.dbcount import RoundTrips
 
 NEW_PASSWORD = "battery-staple-77"
 
@@ -134,3 +135,14 @@ def test_old_sessions_are_pruned_and_live_ones_kept(app, make_user, frozen_time)
         assert sessions.prune() == 1
         assert db.session.query(LoginSession).count() == 1
     assert _signed_in(live)
+
+
+def test_a_signed_in_request_reads_its_user_session_and_balances_in_one_query(app, user_client):
+    user_client.get("/user/api/balance")  # any session touch is done by now
+    with app.app_context():
+        engine = db.engine
+    with RoundTrips(engine) as trips:
+        answer = user_client.get("/user/api/balance")
+    assert answer.status_code == 200 and answer.json["data"]["total_balance"] == "0.00"
+    assert trips.counts["SELECT"] == 1
+    assert trips.counts["INSERT"] == trips.counts["UPDATE"] == 0
