@@ -42,6 +42,12 @@ SET_AVAILABLE = (
         total_balance=bindparam("cash", type_=A.c.total_balance.type),
     )
 )
+TAKEN = {  # the name of the fixture's user: refused as a duplicate
+    "user_name": "directuser",
+    "user_email": "directuser@example.com",
+    "user_password": "x",
+    "is_enabled": True,
+}
 SOME_USERS = select(USERS.c.user_name).where(USERS.c.user_id.in_(bindparam("ids", expanding=True)))
 
 
@@ -114,14 +120,8 @@ def test_an_insert_gives_its_key_and_an_update_its_matched_rows(app, user_id):
 
 def test_a_driver_error_arrives_as_sqlalchemys_and_the_transaction_can_roll_back(app, user_id):
     conn = db.session.connection()
-    taken = {
-        "user_name": "directuser",
-        "user_email": "directuser@example.com",
-        "user_password": "x",
-        "is_enabled": True,
-    }
     with pytest.raises(IntegrityError):
-        direct.run(conn, ADD_USER, taken)
+        direct.run(conn, ADD_USER, TAKEN)
     db.session.rollback()
     assert db.session.scalar(select(USERS.c.user_id).where(USERS.c.user_id == user_id))
 
@@ -199,15 +199,9 @@ def test_a_batch_writes_every_statement_in_one_round_trip(app, user_id):
 
 def test_a_failing_statement_stops_the_batch_and_raises(app, user_id):
     conn = db.session.connection()
-    taken = {
-        "user_name": "directuser",
-        "user_email": "directuser@example.com",
-        "user_password": "x",
-        "is_enabled": True,
-    }
     batch = direct.Batch(conn)
     batch.add(ADD_ENTRY, _entry(user_id, "1.00", "before"))
-    batch.add(ADD_USER, taken)  # a duplicate name: refused
+    batch.add(ADD_USER, TAKEN)  # a duplicate name: refused
     batch.add(ADD_ENTRY, _entry(user_id, "2.00", "after"))
     with pytest.raises(IntegrityError):
         batch.send()
