@@ -143,11 +143,9 @@ def accepts_batches(conn) -> bool:
 
 
 def _send_together(conn, steps: list[tuple]) -> None:
-    if len(steps) == 1:
-        plan, params, many = steps[0]
-        plan.execute(conn, params, many)
-        return
-    if not steps:
+    if len(steps) < 2:
+        for plan, params, many in steps:
+            plan.execute(conn, params, many)
         return
     cursor = conn.connection.dbapi_connection.cursor()
     sql = ""

@@ -24,6 +24,8 @@ from utils.clock import utcnow
 from utils.market_data import MarketDataError, UnknownTicker
 from utils.market_data.base import period_start
 
+ANSWERS = "paperdesk_history_answers"  # app.extensions key of the process's Answers
+
 
 def sync(tickers: list[str], progress: Callable[[str], None] | None = None) -> dict[str, int]:
     """Replace each ticker's stored bars with the provider's full history.
@@ -188,6 +190,3 @@ def _answers() -> Answers:
         seconds = current_app.config["HISTORY_CACHE_SECONDS"]
         found = current_app.extensions.setdefault(ANSWERS, Answers(seconds))
     return found
-
-
-ANSWERS = "paperdesk_history_answers"

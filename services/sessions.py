@@ -9,9 +9,10 @@ SESSION_IDLE_TIMEOUT seconds, and SESSION_MAX_AGE seconds after sign-in at the l
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, bindparam, delete, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from extensions import db
@@ -48,22 +49,29 @@ def signed_in(model, sid: str | None, owner_id: int):
     and, for a user, the balances every signed-in page shows."""
     if not sid:
         return None
-    key, kind = model.__mapper__.primary_key[0], model.role
-    on_session = and_(
-        LoginSession.sid_hash == _hash(sid),
-        LoginSession.owner_kind == kind,
-        LoginSession.owner_id == key,
-    )
-    stmt = select(model, LoginSession).outerjoin(LoginSession, on_session).where(key == owner_id)
-    if model is User:
-        stmt = stmt.options(joinedload(User.account))
-    found = db.session.execute(stmt).one_or_none()
+    params = {"sid_hash": _hash(sid), "owner_id": owner_id}
+    found = db.session.execute(_signed_in_query(model), params).one_or_none()
     if found is None:
         return None
     account, row = found
     if not account.is_enabled or not _still_open(sid, row):
         return None
     return account
+
+
+@cache
+def _signed_in_query(model):
+    """The account ``owner_id`` and its session ``sid_hash`` (None if not its own), built
+    once per model."""
+    key = model.__mapper__.primary_key[0]
+    on_session = and_(
+        LoginSession.sid_hash == bindparam("sid_hash"),
+        LoginSession.owner_kind == model.role,
+        LoginSession.owner_id == key,
+    )
+    stmt = select(model, LoginSession).outerjoin(LoginSession, on_session)
+    stmt = stmt.where(key == bindparam("owner_id"))
+    return stmt.options(joinedload(User.account)) if model is User else stmt
 
 
 def _still_open(sid: str, row: LoginSession | None) -> bool:
