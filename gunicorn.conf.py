@@ -8,12 +8,20 @@ Every value can be overridden from the environment (see the README's settings ta
 """
 
 import os
+import sys
 
 wsgi_app = "app:create_app()"
 bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT') or '5003'}"
 worker_class = "gthread"
 workers = int(os.environ.get("GUNICORN_WORKERS") or 4)
 threads = int(os.environ.get("GUNICORN_THREADS") or 8)
+# Each process listens on a socket of its own (SO_REUSEPORT) and the kernel spreads new
+# connections over them. On one shared socket, the process that wakes first accepts most
+# of a burst of keep-alive connections (nginx's upstream pool, API clients) and keeps
+# them, so their requests queue behind each other while the other processes idle.
+# Linux balances such sockets; other systems may not, so it is off there by default.
+_reuse_default = "true" if sys.platform.startswith("linux") else "false"
+reuse_port = (os.environ.get("GUNICORN_REUSE_PORT") or _reuse_default).lower() in ("1", "true")
 
 # A request (not a stream: streams end by STREAM_MAX_SECONDS and free their slot) that
 # blocks a process's threads this long gets the process restarted.
