@@ -10,7 +10,8 @@ a new position, a limit order placed and cancelled, worker fills) it prints:
 - the app's CPU per operation (process time of that serial run) and its serial rate;
 - the rate and p50/p99 latency under --clients concurrent keep-alive clients against
   gunicorn (--workers x --threads, gthread), the servers' CPU per request read from
-  /proc, and the ratio to GET /about measured in the same run;
+  /proc, the ratio to GET /about measured in the same run, the slowest client's mean
+  latency and how many of the connections each gunicorn process held (from /proc);
 - the floor: a bare transaction of 8 statements (2 SELECT ... FOR UPDATE, 2 UPDATE,
   3 INSERT, COMMIT) on one raw DBAPI connection, serial and over 8 connections.
 
@@ -66,12 +67,17 @@ def parse_args():
     return p.parse_args()
 
 
-def load_counters():
-    """utils/dbcount.py of this checkout, whatever --app-dir points at."""
-    spec = importlib.util.spec_from_file_location("bench_dbcount", HERE.parent / "utils/dbcount.py")
+def load_util(name: str):
+    """utils/<name>.py of this checkout, whatever --app-dir points at."""
+    path = HERE.parent / f"utils/{name}.py"
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
+
+
+PROCNET = load_util("procnet")
 
 
 def driver_url(url: str, driver: str) -> str:
@@ -405,8 +411,9 @@ def request_bytes(method: str, path: str, token: str | None, body: dict | None) 
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
 
 
-async def _client(port, make, stop_at, warm_until, latencies, errors, index):
+async def _client(port, make, stop_at, warm_until, latencies, errors, index, ports):
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    ports.add(writer.get_extra_info("sockname")[1])
     request = make(index)
     while time.perf_counter() < stop_at:
         started = time.perf_counter()
@@ -419,51 +426,61 @@ async def _client(port, make, stop_at, warm_until, latencies, errors, index):
                 length = int(line.split(b":", 1)[1])
         await reader.readexactly(length)
         if started >= warm_until:
-            latencies.append(time.perf_counter() - started)
+            latencies[index].append(time.perf_counter() - started)
             if status != 200:
                 errors.append(status)
         if b"connection: close" in head.lower():
             writer.close()
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            ports.add(writer.get_extra_info("sockname")[1])
     writer.close()
 
 
 def concurrent(port, make, clients: int, seconds: float, pids: list[int]) -> dict:
-    """Raw figures of one run: latencies, errors, server CPU seconds, measured seconds."""
-    latencies, errors = [], []
+    """Raw figures of one run: latencies by client, errors, server CPU seconds, and the
+    connections each gunicorn process held once the clients were all connected."""
+    latencies, errors, ports = {i: [] for i in range(clients)}, [], set()
     warm = 1.0
 
     async def main():
         now = time.perf_counter()
         tasks = [
-            _client(port, make, now + warm + seconds, now + warm, latencies, errors, i)
+            _client(port, make, now + warm + seconds, now + warm, latencies, errors, i, ports)
             for i in range(clients)
         ]
         await asyncio.gather(*tasks)
 
-    cpu_before = None
+    cpu_before, spread = None, []
 
     def sample():
-        nonlocal cpu_before
+        nonlocal cpu_before, spread
         time.sleep(warm)
         cpu_before = _cpu_seconds(pids)
+        if PROCNET.available():
+            share = PROCNET.port_share(set(pids[1:]), port, set(ports))
+            spread = sorted(share.connections.values(), reverse=True)
 
     sampler = threading.Thread(target=sample)
     sampler.start()
     asyncio.run(main())
     sampler.join()
-    return {"latencies": latencies, "errors": errors, "cpu": _cpu_seconds(pids) - cpu_before}
+    cpu = _cpu_seconds(pids) - cpu_before
+    return {"latencies": latencies, "errors": errors, "cpu": cpu, "spread": spread}
 
 
 def summary(runs: list[dict], seconds: float) -> dict:
-    """Rate, p50/p99 and server CPU per request over several runs of one path."""
-    latencies = sorted(x for run in runs for x in run["latencies"])
+    """Rate, p50/p99, the slowest client's mean latency, server CPU per request and the
+    connections per process over several runs of one path."""
+    latencies = sorted(x for run in runs for v in run["latencies"].values() for x in v)
+    client_means = [statistics.mean(v) for run in runs for v in run["latencies"].values() if v]
     count, cpu = len(latencies), sum(run["cpu"] for run in runs)
     return {
         "rate": count / (seconds * len(runs)),
         "p50_ms": statistics.median(latencies) * 1000 if count else None,
         "p99_ms": latencies[max(int(count * 0.99) - 1, 0)] * 1000 if count else None,
+        "slowest_ms": max(client_means) * 1000 if client_means else None,
         "server_cpu_ms": cpu / count * 1000 if count else None,
+        "spread": ", ".join("/".join(map(str, run["spread"])) for run in runs if run["spread"]),
         "errors": sum(len(run["errors"]) for run in runs),
     }
 
@@ -510,6 +527,10 @@ def http_paths(args, url: str, users, log_dir: str) -> dict:
 # --- report ------------------------------------------------------------------------------------
 
 
+def _ms(value: float | None) -> str:
+    return f"{value:.0f}" if value is not None else "-"
+
+
 def _kinds(kinds: dict) -> str:
     return ", ".join(f"{v:g} {k}" for k, v in kinds.items() if k != "checkout" and v)
 
@@ -545,6 +566,10 @@ def report(driver: str, rows: list[dict], http: dict, floor: dict) -> None:
     print("\nround trips by kind (SQLAlchemy events | driver):")
     for row in rows:
         print(f"  {row['path']:<42} {_kinds(row['kinds'])} | {_kinds(row['driver_kinds'])}")
+    if http:
+        print("\nconcurrent: the slowest client's mean latency; connections per gunicorn process")
+    for name, h in http.items():
+        print(f"  {name:<42} {_ms(h['slowest_ms']):>5} ms; {h['spread'] or '-'}")
     for name, h in http.items():
         if h["errors"]:
             print(f"  {name}: {h['errors']} non-200 answers under load")
@@ -553,20 +578,25 @@ def report(driver: str, rows: list[dict], http: dict, floor: dict) -> None:
 def compare(other: str, this: dict, compared: dict) -> None:
     """The concurrent figures of --compare-dir, measured in turns with this checkout's."""
     print(f"\nconcurrent, interleaved with {other} (same database, same load):")
-    columns = f"{'p99 ms':>7} {'x about':>7}"
+    columns = f"{'p99 ms':>7} {'slowest':>7} {'x about':>7}"
     print(f"{'path':<44} {'this /s':>8} {columns}   {'other /s':>8} {columns}")
     for name, mine in this.items():
         theirs = compared[name]
         cells = []
         for h, about in ((mine, this["GET /about"]), (theirs, compared["GET /about"])):
-            p99 = f"{h['p99_ms']:.0f}" if h["p99_ms"] is not None else "-"
-            cells.append(f"{h['rate']:>8.0f} {p99:>7} {h['rate'] / about['rate']:>7.2f}")
+            ratio = h["rate"] / about["rate"]
+            cells.append(
+                f"{h['rate']:>8.0f} {_ms(h['p99_ms']):>7} {_ms(h['slowest_ms']):>7} {ratio:>7.2f}"
+            )
         print(f"{name:<44} {cells[0]}   {cells[1]}")
+    print("connections per gunicorn process in each run, this | other:")
+    for name, mine in this.items():
+        print(f"  {name:<42} {mine['spread'] or '-'} | {compared[name]['spread'] or '-'}")
 
 
 def main() -> None:
     args = parse_args()
-    counters = load_counters()
+    counters = load_util("dbcount")
     sys.path.insert(0, args.app_dir)
     os.chdir(args.app_dir)
     from app import create_app
