@@ -29,6 +29,7 @@ default computed by SQL), ``run`` is ``connection.execute``: the same answer.
 from collections import namedtuple
 from functools import lru_cache
 
+from sqlalchemy.exc import MultipleResultsFound, NoResultFound
 from sqlalchemy.sql import Insert, Select, Update
 
 DIRECT_DRIVERS = frozenset({"pymysql", "mysqldb"})
@@ -274,15 +275,18 @@ class Answer:
         return self.rows[0] if self.rows else None
 
     def one_or_none(self):
-        """The only row, or None; more than one is an error."""
+        """The only row, or None; more than one raises MultipleResultsFound, as
+        SQLAlchemy's result does."""
         if len(self.rows) > 1:
-            raise ValueError("More than one row where at most one was expected.")
+            raise MultipleResultsFound("Multiple rows were found when one or none was required")
         return self.first()
 
     def one(self):
-        """The only row; none or more than one is an error."""
-        if len(self.rows) != 1:
-            raise ValueError(f"{len(self.rows)} rows where exactly one was expected.")
+        """The only row; none raises NoResultFound and more than one
+        MultipleResultsFound, as SQLAlchemy's result does."""
+        if not self.rows:
+            raise NoResultFound("No row was found when one was required")
+        self.one_or_none()
         return self.rows[0]
 
     def scalar(self):

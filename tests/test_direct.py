@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, MultipleResultsFound, NoResultFound
 
 from app import create_app
 from config import TestConfig
@@ -166,6 +166,19 @@ def test_an_in_list_of_constants_is_sent_directly(app, user_id, make_user):
             "directuser",
         ]
     )
+
+
+def test_one_raises_what_sqlalchemy_raises(app, user_id, make_user):
+    make_user("directother")
+    conn = db.session.connection()
+    if _direct():
+        assert direct._plan_for(conn, NAMED_USERS, {}) is not None
+    with pytest.raises(MultipleResultsFound):
+        direct.run(conn, NAMED_USERS, {}).one()
+    with pytest.raises(MultipleResultsFound):
+        direct.run(conn, NAMED_USERS, {}).one_or_none()
+    with pytest.raises(NoResultFound):
+        direct.run(conn, ACCOUNT, {"user_id": -1}).one()
 
 
 # --- batches: several writes in one round trip ---------------------------------------------
