@@ -23,7 +23,16 @@ from sqlalchemy import and_, bindparam, select
 
 from models import AccountBalance, Order, Portfolio
 from services import direct
-from services.rows import AccountRecord, OrderRecord, PositionRecord, held_key, pending
+from services.rows import (
+    AccountRecord,
+    OrderRecord,
+    PositionRecord,
+    account_key,
+    held_key,
+    pending,
+    position_key,
+    row_key,
+)
 
 A, P, ORD = AccountBalance.__table__, Portfolio.__table__, Order.__table__
 HOLDER = ((A, AccountRecord), (P, PositionRecord))  # account and position
@@ -125,16 +134,16 @@ def _from_held(session, user_id: int, ticker: str | None, order_id: int | None):
     locked already, or None when one of those asked for has not been locked yet."""
     tracked = pending(session)
     held = tracked.held
-    account = held.get(("account", user_id))
+    account = held.get(account_key(user_id))
     if account is None:
         return None
     position = order = None
     if ticker is not None:
-        position = held.get(("position", user_id, ticker), NO_ROW)
+        position = held.get(position_key(user_id, ticker), NO_ROW)
         if position is NO_ROW:
             return None
     if order_id is not None:
-        order = held.get((ORD.name, order_id))
+        order = held.get(row_key(ORD, order_id))
         if order is None or order["user_id"] != user_id:
             return None
     return (
@@ -167,7 +176,7 @@ def lock_trader(session, user_id: int, ticker: str, order_id: int | None = None)
         params = {"user_id": user_id, "ticker": ticker, "order_id": order_id}
         found = _locked(session, TRADER, params)
     if found[0] is not None and found[1] is None:
-        pending(session).held[("position", user_id, ticker)] = None  # none yet
+        pending(session).held[position_key(user_id, ticker)] = None  # none yet
     return found
 
 

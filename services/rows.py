@@ -191,10 +191,25 @@ def held_key(record: Record) -> tuple:
     position in a ticker, an order by its key."""
     found = record.__dict__
     if isinstance(record, AccountRecord):
-        return ("account", found["user_id"])
+        return account_key(found["user_id"])
     if isinstance(record, PositionRecord):
-        return ("position", found["user_id"], found["ticker"])
-    return (record.table.name, found.get(record.key))
+        return position_key(found["user_id"], found["ticker"])
+    return row_key(record.table, found.get(record.key))
+
+
+def account_key(user_id: int) -> tuple:
+    """The held key of a user's account row."""
+    return ("account", user_id)
+
+
+def position_key(user_id: int, ticker: str) -> tuple:
+    """The held key of a user's position in a ticker (held as None while none exists)."""
+    return ("position", user_id, ticker)
+
+
+def row_key(table, key) -> tuple:
+    """The held key of any other row: its table and primary key."""
+    return (table.name, key)
 
 
 @cache
