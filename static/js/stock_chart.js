@@ -29,16 +29,16 @@
   }
 
   // One time format on every axis: "MMM yyyy" for months, "MMM d" for days, "HH:mm:ss" live.
-  // Up to two years every month is labelled; a month's days are thinned to fit; longer
-  // periods label years.
+  // Up to two years months are labelled (each one where there is room); a month's days
+  // are thinned to fit; longer periods label years.
   function dailyAxis(period) {
     if (period === "1mo" || period === "5d") return { unit: "day", displayFormats: { day: "MMM d" } };
     if (period === "5y" || period === "max") return { unit: "year", displayFormats: { year: "yyyy" } };
     return { unit: "month", displayFormats: { month: "MMM yyyy" } };
   }
 
-  // Bars sit at UTC midnight of their trading day; a label marks the first bar of each
-  // month (or year), so every month is labelled once.
+  // Bars sit at UTC midnight of their trading day; a label marks the first bar of a
+  // month (or year), so no month is labelled twice.
   var LABEL = {
     day: { month: "short", day: "numeric", timeZone: "UTC" },
     month: { month: "short", year: "numeric", timeZone: "UTC" },
@@ -49,14 +49,33 @@
     return unit === "year" ? d.getUTCFullYear() : unit === "month" ? d.getUTCFullYear() * 12 + d.getUTCMonth() : ms;
   }
 
+  // The room a label needs ("Sep 2018", "2018"): on a narrow chart (a phone) only every
+  // second or third month gets one, so that no two labels run into each other.
+  var LABEL_ROOM = { month: 64, year: 40 };
+  function labelledTicks(ticks, unit, width) {
+    var starts = [];
+    ticks.forEach(function (tick, i) {
+      if (i === 0 || periodKey(ticks[i - 1].value, unit) !== periodKey(tick.value, unit)) starts.push(i);
+    });
+    var step = Math.max(1, Math.ceil((starts.length * LABEL_ROOM[unit]) / Math.max(width, 1)));
+    return starts.filter(function (_, n) { return n % step === 0; });
+  }
+
   function setDailyAxis(period) {
     var x = charts.daily.options.scales.x;
     x.time = dailyAxis(period);
     var unit = x.time.unit;
     x.ticks.autoSkip = unit === "day";
+    var shown = { ticks: null, width: 0, at: null };  // worked out once per layout
     x.ticks.callback = function (value, index, ticks) {
-      var first = index === 0 || periodKey(ticks[index - 1].value, unit) !== periodKey(ticks[index].value, unit);
-      return first ? new Date(ticks[index].value).toLocaleString("en-US", LABEL[unit]) : null;
+      if (unit === "day") return new Date(ticks[index].value).toLocaleString("en-US", LABEL.day);
+      var width = this.maxWidth || this.width;
+      if (shown.ticks !== ticks || shown.width !== width) {
+        shown.ticks = ticks;
+        shown.width = width;
+        shown.at = new Set(labelledTicks(ticks, unit, width));
+      }
+      return shown.at.has(index) ? new Date(ticks[index].value).toLocaleString("en-US", LABEL[unit]) : null;
     };
   }
 

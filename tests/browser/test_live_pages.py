@@ -2,6 +2,7 @@
 dashboard and portfolio follow prices and fills, the Watch button updates the watchlist
 card at once, and the stock page's big price and today's bar follow the quotes."""
 
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -156,6 +157,34 @@ def test_daily_axis_labels_every_month(live_server, page, market, trader):
         t for t in page.evaluate("PaperDeskCharts.daily.scales.x.ticks.map(t => t.label)") if t
     ]
     assert len(years) >= 5 and all(y.isdigit() for y in years)
+
+
+# The labelled ticks of the daily chart's x axis: their text, their x in pixels and the
+# width their text takes in the axis's font.
+_MONTH_LABELS = """() => {
+  const s = PaperDeskCharts.daily.scales.x, ctx = document.createElement("canvas").getContext("2d");
+  ctx.font = Chart.helpers.toFont(s.options.ticks.font).string;
+  return s.ticks.map((t, i) => [t.label, s.getPixelForTick(i)]).filter(([l]) => l)
+    .map(([l, x]) => [l, x, ctx.measureText(l).width]);
+}"""
+
+
+def test_month_labels_do_not_run_into_each_other_on_a_phone(
+    live_server, page, market, trader, screenshot
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, "trader")
+    page.goto(f"{live_server}/user/stock_chart?ticker=AAPL")
+    for period, bars in (("6mo", 100), ("1y", 200), ("2y", 400)):
+        page.click(f'#periods [data-period="{period}"]')
+        page.wait_for_function(f"PaperDeskCharts.daily.data.datasets[0].data.length > {bars}")
+        page.wait_for_timeout(300)  # the axis laid out for the period's bars
+        labels = page.evaluate(_MONTH_LABELS)
+        assert len(labels) >= 2, (period, labels)
+        assert len({label for label, _, _ in labels}) == len(labels)  # none twice
+        for (left, x1, w1), (right, x2, w2) in itertools.pairwise(labels):
+            assert x2 - x1 > (w1 + w2) / 2, (period, left, right)  # centred: no overlap
+    screenshot("2y")
 
 
 def test_orders_page_says_an_administrator_decided(app, live_server, page, market, trader, admin):
