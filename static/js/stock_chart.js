@@ -98,6 +98,12 @@
     unit: "second",
     displayFormats: { millisecond: CLOCK, second: CLOCK, minute: CLOCK, hour: CLOCK, day: CLOCK },
   }, { maxTicksLimit: 8, major: { enabled: false } });
+  // No time axis until there is a candle to place on it: empty, it reads 00:00:00.
+  charts.live.options.scales.x.display = false;
+  function drawLive() {
+    charts.live.options.scales.x.display = charts.live.data.datasets[0].data.length > 0;
+    charts.live.update();
+  }
 
   var dailyRows = [];
 
@@ -157,7 +163,7 @@
     .then(function (body) {
       if (body.success) {
         charts.live.data.datasets[0].data = body.candles.map(candle);
-        charts.live.update();
+        drawLive();
       }
     });
 
@@ -182,7 +188,7 @@
       if (data.length && data[data.length - 1].x === point.x) data[data.length - 1] = point;
       else data.push(point);
       if (data.length > 90) data.shift();
-      charts.live.update();
+      drawLive();
       document.getElementById("live-note").textContent = data.length + (data.length === 1 ? " candle" : " candles");
     }
   }

@@ -100,6 +100,16 @@ def test_portfolio_follows_the_price(app, live_server, page, market, trader):
     page.wait_for_function("PaperDeskCharts.allocation.data.datasets[0].data[1] === 1550")
 
 
+def test_the_live_chart_has_no_time_axis_before_its_first_candle(live_server, page, market, trader):
+    market.set("MSFT", "310.00")
+    sign_in(page, live_server, "trader")
+    page.goto(f"{live_server}/user/stock_chart?ticker=MSFT")
+    page.wait_for_function("document.getElementById('live-price').dataset.price !== ''")
+    assert page.evaluate("PaperDeskCharts.live.data.datasets[0].data.length") == 0
+    assert page.evaluate("PaperDeskCharts.live.options.scales.x.display") is False
+    assert "Waiting for the market" in page.inner_text("#live-note")
+
+
 def test_watch_button_updates_the_watchlist_card_at_once(live_server, page, market, trader):
     market.set("MSFT", "310.00")
     sign_in(page, live_server, "trader")

@@ -50,6 +50,7 @@ def test_chart_draws_and_live_badge_changes(
     assert page.get_attribute("#live-price", "data-price") != first
     assert "source: sim" in page.inner_text("#live-source")
     page.wait_for_function("PaperDeskCharts.live.getDatasetMeta(0).data.length >= 1")
+    assert page.evaluate("PaperDeskCharts.live.options.scales.x.display") is True
     screenshot("stock-page")
 
     page.click('#periods [data-period="1mo"]')
