@@ -10,7 +10,7 @@ from extensions import db
 from models import Portfolio, QuoteHold
 from services import audit, market, market_clock
 from services.db import lock_one, transaction
-from services.errors import Conflict, NotFound, ServiceError
+from services.errors import Conflict, NotFound, ServiceError, Unavailable
 from services.execution import costs
 from services.orders import OrderSpec, lock_trader, place_locked
 from utils.clock import utcnow
@@ -27,7 +27,8 @@ def hold(
     ip: str | None = None,
 ) -> QuoteHold:
     """Quote a market order and hold the price; refuse at once what the user cannot afford,
-    and refuse while the exchange is closed (a market order placed then waits for the open)."""
+    and refuse while the exchange is closed (a market order placed then waits for the open)
+    or while the price is stale (the provider is down: a market order is refused then too)."""
     ticker = market.check_ticker(ticker)
     if not market_clock.is_open():
         opens = market_clock.status()["et"]
@@ -37,6 +38,8 @@ def hold(
             field="ticker",
         )
     quote = market.get_quote(ticker)
+    if quote.stale:
+        raise Unavailable(f"No current price for {ticker}; try again shortly.")
     price = costs().slipped(quote.price, side)
     shares = quantity or shares_for_amount(amount, price, costs(), side)
     if shares < 1:

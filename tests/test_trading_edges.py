@@ -54,6 +54,21 @@ def test_a_stale_price_never_fills_a_resting_order(app, market, trader, monkeypa
         place(app, trader, side="sell", kind="trailing_stop", trail_amount=D("5"), quantity=1)
 
 
+def test_no_price_is_held_while_the_quote_is_stale(app, market, trader, monkeypatch):
+    market.set("AAPL", "150.00")
+    place(app, trader, quantity=1)  # stores a quote at 150
+
+    def down(_tickers):
+        raise ProviderUnavailable("down")
+
+    monkeypatch.setattr(market, "quotes", down)
+    with app.app_context():
+        user = db.session.get(User, trader)
+        with pytest.raises(Unavailable, match="No current price for AAPL"):
+            holds.hold(user, "AAPL", "buy", 1, None)
+    assert count(app, QuoteHold) == 0
+
+
 def test_a_day_order_does_not_fill_after_the_close(app, market, trader, frozen_time):
     frozen_time(datetime(2026, 3, 2, 20, 59, 0))
     market.set("AAPL", "150.00")
