@@ -13,6 +13,7 @@ from pydantic import (
     model_validator,
 )
 
+from routes.helpers import MAX_ID
 from utils.money import to_decimal
 
 MAX_PRICE = Decimal("1000000")
@@ -105,4 +106,4 @@ class HoldRequest(BaseModel):
 class HoldIdRequest(BaseModel):
     """POST /user/api/quote_hold/commit and /cancel."""
 
-    hold_id: StrictInt = Field(gt=0)
+    hold_id: StrictInt = Field(gt=0, le=MAX_ID)

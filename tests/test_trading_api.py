@@ -229,6 +229,12 @@ def test_bad_quote_requests(app, market, trader_client, body, field):
     assert response.status_code == 400 and response.json["field"] == field
 
 
+@pytest.mark.parametrize("path", ["/user/api/quote_hold/commit", "/user/api/quote_hold/cancel"])
+def test_a_hold_id_beyond_any_column_is_a_400_naming_it(app, market, trader_client, path):
+    response = post_json(trader_client, path, {"hold_id": 2**64})
+    assert response.status_code == 400 and response.json["field"] == "hold_id"
+
+
 def test_quote_for_more_than_the_cash_is_refused(app, market, trader_client):
     market.set("AAPL", "150.00")
     response = post_json(
