@@ -81,9 +81,31 @@ class OrderRequest(BaseModel):
             raise ValueError(f"stop_price: a {kind} order needs a stop price")
         if kind == "trailing_stop" and (self.trail_percent is None) == (self.trail_amount is None):
             raise ValueError("trail_percent: a trailing stop needs trail_percent or trail_amount")
+        _refuse_strays(self)
         if self.time_in_force in ("ioc", "fok") and kind not in ("market", "limit"):
             raise ValueError("time_in_force: ioc and fok apply to market and limit orders")
         return self
+
+
+# Which execution types take each price field: a market order given a "limit" price
+# would fill at the market all the same, so a stray price is refused, not ignored.
+TAKES = {
+    "price": ("limit", "stop_limit"),
+    "stop_price": ("stop", "stop_limit"),
+    "trail_percent": ("trailing_stop",),
+    "trail_amount": ("trailing_stop",),
+}
+
+
+def _refuse_strays(order: "OrderRequest") -> None:
+    kind = order.execution_type
+    for name, kinds in TAKES.items():
+        if getattr(order, name) is not None and kind not in kinds:
+            takers = " and ".join(k.replace("_", "-") for k in kinds)
+            raise ValueError(
+                f"{name}: a {kind.replace('_', ' ')} order takes no {name.replace('_', ' ')}"
+                f" (only {takers} orders do)"
+            )
 
 
 class HoldRequest(BaseModel):

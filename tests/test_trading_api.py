@@ -59,6 +59,8 @@ BASE = {"ticker": "AAPL", "order_type": "buy", "execution_type": "market", "quan
             "ioc and fok",
         ),
         ({"time_in_force": "forever"}, "time_in_force", "Input should be"),
+        ({"execution_type": "limit", "price": 1, "stop_price": 5}, "stop_price", "takes no"),
+        ({"trail_percent": 2}, "trail_percent", "market order takes no trail percent"),
         ({"quantity": None, "amount": "10.001"}, "amount", "2 decimal places"),
         (
             {
