@@ -3,7 +3,8 @@ traded per user per day, and a band around the market outside which a limit pric
 taken for a typing slip ("fat finger"). Each is a setting; 0 turns it off.
 
 Called once, from services.orders.place_locked, with the account already locked, so two
-orders at once cannot both slip under the daily limit.
+orders at once cannot both slip under the daily limit. The daily limit counts the orders
+still open with the day's fills: the worker fills them later without another check.
 """
 
 from datetime import datetime, time
@@ -13,7 +14,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from extensions import db
-from models import Transaction
+from models import OPEN_STATUSES, LatestQuote, Order, Transaction
 from services.errors import ServiceError
 from utils.clock import utcnow
 from utils.money import format_money
@@ -35,23 +36,46 @@ def check(user_id: int, spec, market_price: Decimal, fill_price: Decimal | None 
         )
     daily = Decimal(cfg["RISK_MAX_DAILY_VALUE"])
     if daily:
-        done = traded_today(user_id)
-        if done + value > daily:
-            left = max(daily - done, Decimal("0"))
-            raise ServiceError(
-                f"Daily trading limit: you have traded ${format_money(done)} today of "
-                f"${format_money(daily)}; this order (about ${format_money(value)}) needs more "
-                f"than the ${format_money(left)} left.",
-                field="amount" if spec.amount is not None else "quantity",
-            )
+        _check_daily(user_id, spec, value, daily)
+
+
+def _check_daily(user_id: int, spec, value: Decimal, daily: Decimal) -> None:
+    """The day's fills, the orders still open (which may fill later without another
+    check) and this order must fit in the daily limit together."""
+    done, waiting = traded_today(user_id), open_order_value(user_id)
+    if done + waiting + value <= daily:
+        return
+    left = max(daily - done - waiting, Decimal("0"))
+    open_part = f" (and ${format_money(waiting)} in open orders)" if waiting else ""
+    raise ServiceError(
+        f"Daily trading limit: you have traded ${format_money(done)} today{open_part} of "
+        f"${format_money(daily)}; this order (about ${format_money(value)}) needs more than "
+        f"the ${format_money(left)} left.",
+        field="amount" if spec.amount is not None else "quantity",
+    )
 
 
 def order_value(spec, market_price: Decimal) -> Decimal:
-    """The order's value: its dollar amount, or its shares at its limit (else the market)."""
+    """The order's value: its dollar amount, or its shares at the price it can fill at
+    as far as is known now (see ``expected_price``)."""
     if spec.amount is not None:
         return Decimal(spec.amount)
-    price = spec.limit or spec.stop or market_price
+    price = expected_price(spec, market_price)
     return (Decimal(spec.quantity) * price).quantize(CENT, ROUND_HALF_UP)
+
+
+def expected_price(spec, market_price: Decimal) -> Decimal:
+    """The price an order fills at, given the market now: a limit or a stop that the
+    market already crosses fills at the market, a resting one at its limit or stop, a
+    stop-limit at its limit; market and trailing orders at the market."""
+    buy = spec.side == "buy"
+    if spec.kind == "stop_limit":
+        return spec.limit
+    if spec.kind == "limit":
+        return min(spec.limit, market_price) if buy else max(spec.limit, market_price)
+    if spec.kind == "stop":
+        return max(spec.stop, market_price) if buy else min(spec.stop, market_price)
+    return market_price
 
 
 def traded_today(user_id: int) -> Decimal:
@@ -63,6 +87,25 @@ def traded_today(user_id: int) -> Decimal:
         )
     )
     return Decimal(total or 0)
+
+
+def open_order_value(user_id: int) -> Decimal:
+    """What the user's open orders may still trade: the shares left of each at its limit
+    or stop price, else at the last price of its ticker."""
+    rows = db.session.execute(
+        select(
+            Order.order_quantity - Order.filled_quantity,
+            Order.order_price,
+            Order.stop_price,
+            LatestQuote.price,
+        )
+        .outerjoin(LatestQuote, LatestQuote.ticker == Order.ticker)
+        .where(Order.user_id == user_id, Order.order_status.in_(OPEN_STATUSES))
+    )
+    total = sum(
+        (left * (limit or stop or last or 0) for left, limit, stop, last in rows), Decimal("0")
+    )
+    return total.quantize(CENT, ROUND_HALF_UP)
 
 
 def _check_band(spec, market_price: Decimal, percent: Decimal) -> None:

@@ -48,6 +48,39 @@ def test_an_order_worth_more_than_the_limit_is_refused(app, market, trader):
     assert _place(app, trader, quantity=6) == "filled"  # $900 fits
 
 
+def test_an_order_is_valued_at_the_price_it_fills_at(app, market, trader):
+    app.config["RISK_MAX_ORDER_VALUE"] = D("1000.00")
+    market.set("AAPL", "150.00")
+    with pytest.raises(ServiceError, match=r"worth about \$1,200.00"):  # fills now, at 150
+        _place(app, trader, kind="stop", stop=D("1.00"), quantity=8)
+    assert _place(app, trader, quantity=6) == "filled"
+    with pytest.raises(ServiceError, match=r"worth about \$1,050.00"):  # sells now, at 150
+        _place(app, trader, side="sell", kind="limit", limit=D("100"), quantity=7)
+    assert _place(app, trader, kind="limit", limit=D("200"), quantity=6) == "filled"  # $900
+    assert _orders(app) == 2
+
+
+def test_a_stray_price_on_a_market_order_is_a_400_naming_it(app, market, user_client):
+    app.config["RISK_MAX_ORDER_VALUE"] = D("1000.00")
+    market.set("AAPL", "150.00")
+    body = {"ticker": "AAPL", "order_type": "buy", "execution_type": "market", "quantity": 8}
+    response = post_json(user_client, "/user/api/create_order", {**body, "price": "113.00"})
+    assert response.status_code == 400 and response.json["field"] == "price"
+    assert "market order takes no price" in response.json["error"]
+    assert _orders(app) == 0
+
+
+def test_open_orders_count_toward_the_daily_limit(app, market, trader):
+    app.config["RISK_MAX_DAILY_VALUE"] = D("2000.00")
+    market.set("AAPL", "150.00")
+    assert _place(app, trader, kind="limit", limit=D("140"), quantity=10) == "pending"
+    with pytest.raises(ServiceError, match=r"\(and \$1,400.00 in open orders\)") as exc:
+        _place(app, trader, kind="limit", limit=D("140"), quantity=10)
+    assert "needs more than the $600.00 left" in exc.value.message
+    assert _place(app, trader, kind="limit", limit=D("140"), quantity=4) == "pending"  # $560
+    assert _orders(app) == 2
+
+
 def test_the_daily_traded_value_counts_buys_and_sells_and_resets_at_midnight(
     app, market, trader, frozen_time
 ):
