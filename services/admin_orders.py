@@ -14,6 +14,8 @@ def execute(admin, order_id: int, ip: str | None = None):
     found = db.session.get(Order, order_id)
     if found is None:
         raise NotFound("No such order.")
+    if found.source == "dts":
+        raise Conflict("A Day Trading System order fills at its own quotes: reject it instead.")
     quote = market.get_quote(found.ticker)
     owner = (found.user_id, found.ticker)
     if quote.stale:

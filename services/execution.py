@@ -48,7 +48,10 @@ def costs() -> Costs:
 def holds_shares(order) -> bool:
     """Whether a sell reserved its shares: every sell that waits does (resting orders and
     market orders placed while the exchange is closed); a market order that fills at
-    once (time in force IOC) does not."""
+    once (time in force IOC) does not, nor a DTS sell trigger until it is armed
+    (SET_SELL_TRIGGER)."""
+    if order.source == "dts" and order.trigger_dir is None:
+        return False
     return order.order_execution_type != "market" or order.time_in_force != "ioc"
 
 

@@ -402,3 +402,38 @@ def test_dts_keeps_no_exchange_hours(app, desk):
     desk.ok("SET_BUY_AMOUNT,u1,ABC,20.00")
     desk.ok("SET_BUY_TRIGGER,u1,ABC,10.00")  # the quote is 10.00: fires at once
     assert desk.state("u1")["holdings"] == {"ABC": 7}
+
+
+def _unarmed_sell_trigger(desk) -> Order:
+    """10 ABC held with 2 of them reserved by an armed trigger, and a second trigger on XYZ
+    given its amount but not armed: that one reserves nothing."""
+    funded(desk, "2000.00")
+    for line in ("BUY,u1,ABC,100.00", "COMMIT_BUY,u1", "BUY,u1,XYZ,100.00", "COMMIT_BUY,u1"):
+        desk.ok(line)
+    desk.ok("SET_SELL_AMOUNT,u1,ABC,40.00")
+    desk.ok("SET_SELL_TRIGGER,u1,ABC,20.00")  # floor(40 / 20) = 2 shares
+    desk.ok("SET_SELL_AMOUNT,u1,XYZ,50.00")
+    db.session.remove()
+    return db.session.scalar(select(Order).where(Order.source == "dts", Order.ticker.like("%XYZ")))
+
+
+def test_an_admin_rejecting_an_unarmed_sell_trigger_releases_no_shares(desk, admin):
+    from models import Admin, Portfolio
+    from services import admin_orders
+
+    trigger = _unarmed_sell_trigger(desk)
+    assert trigger.order_status == "pending" and trigger.trigger_dir is None
+    admin_orders.reject(db.session.get(Admin, admin), trigger.order_id, "not on this desk")
+    db.session.remove()
+    reserved = dict(db.session.execute(select(Portfolio.ticker, Portfolio.reserved_quantity)).all())
+    assert sorted(reserved.values()) == [0, 2]  # XYZ none, ABC the armed trigger's 2
+
+
+def test_an_admin_cannot_execute_a_dts_trigger(desk, admin):
+    from models import Admin
+    from services import admin_orders
+    from services.errors import Conflict
+
+    trigger = _unarmed_sell_trigger(desk)
+    with pytest.raises(Conflict, match="reject it instead"):
+        admin_orders.execute(db.session.get(Admin, admin), trigger.order_id)
