@@ -25,7 +25,7 @@ def execute(admin, order_id: int, ip: str | None = None):
         account, position, order = lock_for_order(order_id, owner)
         if not order.is_open:
             raise Conflict(f"This order is already {order.order_status}.")
-        quantity = fill_quantity(order, price, None)
+        quantity = fill_quantity(order, position, price, None)
         if quantity < 1:
             raise ServiceError(f"The order's amount buys no whole share at ${price}.")
         apply_fill(account, position, order, price, quantity)

@@ -16,7 +16,7 @@ from services import audit, locks, market, market_clock
 from services.db import transaction
 from services.errors import Conflict, NotFound, ServiceError, Unavailable
 from services.events import trading as trading_events
-from services.execution import apply_fill, costs, release
+from services.execution import apply_fill, costs, holds_shares, release
 from services.rows import OrderRecord, insert_now
 from utils.clock import utcnow
 from utils.money import format_money
@@ -260,7 +260,7 @@ def act(
     if kind == "market":
         order.remark = None  # it no longer waits for the open
     fill_price = costs().slipped(price, order.order_type) if as_market else price
-    quantity = fill_quantity(order, fill_price, budget)
+    quantity = fill_quantity(order, position, fill_price, budget)
     if quantity < 1 and order.filled_quantity == 0 and order.requested_amount is not None:
         reason = f"${order.requested_amount} buys no whole share at ${fill_price}."
         release(account, position, order, "rejected", reason)
@@ -276,16 +276,28 @@ def act(
     return quantity
 
 
-def fill_quantity(order, price: Decimal, budget: int | None) -> int:
+def fill_quantity(order, position, price: Decimal, budget: int | None) -> int:
     """Shares to fill now: the rest, within the tick's budget. A dollar order is sized at
     this price and fills in one piece, so it never spends more than its amount."""
     if sized_at_fill(order):
         shares = shares_for_amount(order.requested_amount, price, costs(), order.order_type)
         if shares < 1:
             return 0
+        if order.order_type == "sell" and holds_shares(order):
+            shares = _resize_reserved(order, position, shares)
         order.order_quantity = shares
         return shares
     return order.remaining if budget is None else min(order.remaining, budget)
+
+
+def _resize_reserved(order, position, shares: int) -> int:
+    """A dollar sell that waited for the open, sized again at the opening price: its
+    reservation follows (shares it no longer needs are freed), and it sells no more than
+    it reserved and the shares still free."""
+    free = position.quantity - position.reserved_quantity
+    shares = min(shares, order.order_quantity + free)
+    position.reserved_quantity += shares - order.order_quantity
+    return shares
 
 
 def sized_at_fill(order) -> bool:

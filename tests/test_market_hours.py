@@ -18,6 +18,7 @@ from services.orders import OrderSpec
 from tasks.tick import TickState, run_tick
 from tests.fixtures.market.fake_yf import Clock
 from tests.helpers import balances
+from tests.test_trading import position
 from utils.market_data import SimProvider
 from utils.market_data.bars import load_bars, series_stats
 from utils.market_data.hours import MarketHours, is_trading_day
@@ -442,3 +443,47 @@ def test_the_api_accepts_a_market_order_while_closed_and_says_it_waits(
     assert "Waits for the market to open (Mon 09:30 ET)" in answer.json["message"]
     page = client.get("/user/dashboard").get_data(as_text=True)
     assert "Waiting for the open" in page
+
+
+def _dollar_sell_waiting_for_the_open(app, market, trader, exchange) -> int:
+    """20 AAPL held, then on Saturday a $1,000 market sell: 10 shares reserved at $100."""
+    exchange(WEDNESDAY)
+    market.set("AAPL", "100.00")
+    _place(app, trader, quantity=20)
+    exchange(SATURDAY)
+    sell_id = _place(app, trader, side="sell", amount=D("1000.00"))
+    assert position(app, trader).reserved_quantity == 10
+    with app.app_context():
+        from services import universe
+
+        universe.seed_universe(["AAPL"])
+    return sell_id
+
+
+@pytest.mark.usefixtures("books_balance")
+def test_a_dollar_sell_opening_higher_frees_the_shares_it_no_longer_needs(
+    app, market, trader, exchange
+):
+    sell_id = _dollar_sell_waiting_for_the_open(app, market, trader, exchange)
+    market.set("AAPL", "200.00")
+    exchange(MONDAY_OPEN)
+    assert _tick(app, TickState())["fills"] == 1
+    assert _order(app, sell_id).filled_quantity == 5  # $1,000 at $200
+    held = position(app, trader)
+    assert (held.quantity, held.reserved_quantity) == (15, 0)
+
+
+@pytest.mark.usefixtures("books_balance")
+def test_a_dollar_sell_opening_lower_sells_more_but_only_shares_that_are_free(
+    app, market, trader, exchange
+):
+    sell_id = _dollar_sell_waiting_for_the_open(app, market, trader, exchange)
+    other = _place(app, trader, side="sell", kind="limit", limit=D("300"), quantity=6)
+    market.set("AAPL", "50.00")  # $1,000 would be 20 shares; 10 are reserved, 4 free
+    exchange(MONDAY_OPEN)
+    assert _tick(app, TickState())["fills"] == 1
+    sold = _order(app, sell_id)
+    assert (sold.order_status, sold.filled_quantity) == ("filled", 14)
+    held = position(app, trader)
+    assert (held.quantity, held.reserved_quantity) == (6, 6)  # the limit sell keeps its 6
+    assert _order(app, other).order_status == "pending"
