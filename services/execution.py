@@ -89,7 +89,8 @@ def apply_fill(account, position, order, price: Decimal, quantity: int) -> dict:
     fill row (inserted when the transaction commits).
     """
     value = gross(price, quantity)
-    commission = costs().commission(value, first_fill=order.filled_quantity == 0)
+    before = gross(order.average_fill_price or Decimal("0"), order.filled_quantity)
+    commission = costs().fill_commission(before, value, order.total_commission)
     if order.order_type == "buy":
         position = _buy(account, position, order, value, commission, quantity)
         realized = None

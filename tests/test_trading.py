@@ -300,6 +300,21 @@ def test_partial_fills_are_capped_by_tick_volume(app, market, trader):
     )
 
 
+def test_an_orders_fills_together_pay_the_commission_of_one(app, market, trader):
+    app.config.update(PARTIAL_FILLS=True, PARTIAL_FILL_SHARE=0.5)
+    app.config.update(COMMISSION_FIXED=D("0"), COMMISSION_BPS=D("10"), COMMISSION_MIN=D("5.00"))
+    market.set("AAPL", "1100.00")
+    order = place(app, trader, kind="limit", limit=D("999"), quantity=10)
+    assert order.reserved_cash == D("9999.99")  # $9,990 and 10 bps: all the cash but 1 cent
+    tick(app, market, "999.00", volume=2)  # 1 share: the minimum, $5.00
+    assert order_row(app, order.order_id).total_commission == D("5.00")
+    tick(app, market, "999.00", volume=100)  # 9 more: $9,990 in all at 10 bps is $9.99
+    done = order_row(app, order.order_id)
+    assert (done.order_status, done.filled_quantity) == ("filled", 10)
+    assert done.total_commission == D("9.99")
+    assert balances(app, trader) == (D("0.01"), D("0.00"), D("0.01"))
+
+
 def test_a_stop_that_gaps_past_the_cash_is_rejected_and_released(app, market, trader):
     market.set("AAPL", "100.00")
     order = place(app, trader, kind="stop", stop=D("105"), quantity=90)

@@ -24,10 +24,18 @@ class Costs:
     slippage_bps: Decimal = Decimal("0")
     collar_bps: Decimal = Decimal("500")
 
-    def commission(self, gross: Decimal, first_fill: bool = True) -> Decimal:
-        """Commission on a fill of ``gross`` dollars; the fixed part is charged once an order."""
-        fee = (self.fixed if first_fill else Decimal("0")) + gross * self.bps / BPS
-        return max(fee, self.minimum if first_fill else Decimal("0")).quantize(CENT, ROUND_HALF_UP)
+    def commission(self, gross: Decimal) -> Decimal:
+        """Commission on an order's fills of ``gross`` dollars in all."""
+        fee = self.fixed + gross * self.bps / BPS
+        return max(fee, self.minimum).quantize(CENT, ROUND_HALF_UP)
+
+    def fill_commission(self, before: Decimal, value: Decimal, charged: Decimal) -> Decimal:
+        """Commission on a fill of ``value`` dollars of an order whose earlier fills came
+        to ``before`` and were charged ``charged``: the order's fills together pay the
+        commission of one fill of their total, no more than its reservation held."""
+        if not before:
+            return self.commission(value)
+        return max(self.commission(before + value) - charged, Decimal("0.00"))
 
     def slipped(self, price: Decimal, side: str) -> Decimal:
         """A market fill price: the quote moved against the trader by slippage_bps."""
@@ -44,10 +52,10 @@ def gross(price: Decimal, quantity: int) -> Decimal:
     return (price * quantity).quantize(CENT, ROUND_HALF_UP)
 
 
-def buy_cost(price: Decimal, quantity: int, costs: Costs, first_fill: bool = True) -> Decimal:
+def buy_cost(price: Decimal, quantity: int, costs: Costs) -> Decimal:
     """What a buy of ``quantity`` at ``price`` takes from cash, commission included."""
     value = gross(price, quantity)
-    return value + costs.commission(value, first_fill)
+    return value + costs.commission(value)
 
 
 def shares_for_amount(amount: Decimal, price: Decimal, costs: Costs, side: str) -> int:
