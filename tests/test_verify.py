@@ -17,6 +17,7 @@ from extensions import db
 from models import (
     AccountBalance,
     CashLedger,
+    FundTransaction,
     Order,
     Portfolio,
     QuoteHold,
@@ -73,6 +74,12 @@ def _problems(app) -> list[Problem]:
 
 def _position(user):
     return update(Portfolio).where(Portfolio.user_id == user, Portfolio.ticker == "AAPL")
+
+
+def _deposit(user):
+    return update(FundTransaction).where(
+        FundTransaction.user_id == user, FundTransaction.transaction_type == "deposit"
+    )
 
 
 def _account_row(user):
@@ -153,6 +160,20 @@ CORRUPTIONS = {
         ],
         "orders",
         "does not match order",
+    ),
+    "a credited deposit shown as still pending (it could be approved again)": (
+        lambda ids: [_deposit(ids["user"]).values(status="pending", decided_at=None)],
+        "cash",
+        "pending deposit",
+    ),
+    "an approved deposit whose money came from elsewhere": (
+        lambda ids: [
+            update(CashLedger)
+            .where(CashLedger.reference_type == "fund_transaction")
+            .values(reference_type="adjustment")
+        ],
+        "cash",
+        "moved 0.00 in 0 ledger rows",
     ),
     "a committed hold with no order": (
         lambda ids: [

@@ -3,7 +3,8 @@
 The checks, each in its own module:
 
 - cash (``cash``): cash equals the sum of its ledger; available + frozen = total; frozen
-  equals the open buy reservations plus the pending withdrawals; no balance is negative.
+  equals the open buy reservations plus the pending withdrawals; no balance is negative;
+  each approved fund request moved its amount in one ledger row, and no other one moved any.
 - positions (``positions``): each position equals the sum of its fills since the
   account's latest reset, its cost and average follow from them replayed in order, its
   realised P&L is the sum of its sales', reserved shares equal the open resting sells

@@ -1,4 +1,5 @@
-"""Cash checks: ledger, the total's split and the frozen part's reasons."""
+"""Cash checks: ledger, the total's split, the frozen part's reasons, and each fund
+request against the ledger row it moved (or did not)."""
 
 from decimal import Decimal
 
@@ -36,6 +37,42 @@ def check() -> list[Problem]:
     out = []
     for account in db.session.scalars(select(AccountBalance)):
         out += _account(account, ledger, reserved, withdrawals)
+    return out + _fund_requests()
+
+
+def _fund_requests() -> list[Problem]:
+    """An approved request moved its amount in exactly one ledger row (in for a deposit,
+    out for a withdrawal); a pending or rejected one moved nothing."""
+    moved = (
+        select(
+            CashLedger.reference_id,
+            func.count().label("rows"),
+            func.sum(CashLedger.amount).label("amount"),
+        )
+        .where(CashLedger.reference_type == "fund_transaction")
+        .group_by(CashLedger.reference_id)
+        .subquery()
+    )
+    stmt = select(
+        FundTransaction.transaction_id,
+        FundTransaction.user_id,
+        FundTransaction.transaction_type,
+        FundTransaction.status,
+        FundTransaction.amount,
+        moved.c.rows,
+        moved.c.amount,
+    ).outerjoin(moved, moved.c.reference_id == FundTransaction.transaction_id)
+    out = []
+    for request_id, user, kind, status, amount, rows, total in db.session.execute(stmt):
+        signed = amount if kind == "deposit" else -amount
+        want = (1, signed) if status == "approved" else (0, ZERO)
+        got = (rows or 0, Decimal(total or 0).quantize(ZERO))
+        if got != want:
+            message = (
+                f"user {user}: {status} {kind} #{request_id} of {amount} moved "
+                f"{got[1]} in {got[0]} ledger rows"
+            )
+            out.append(Problem("cash", message, user))
     return out
 
 
