@@ -41,15 +41,21 @@ TRIGGERED = (
     )
     .order_by(ORD.c.order_id)
 )
-TRAILING = select(ORD.c.order_id, ORD.c.order_type, ORD.c.trail_amount, ORD.c.trail_percent).where(
-    ORD.c.ticker == bindparam("ticker"),
-    ORD.c.order_execution_type == "trailing_stop",
-    or_(
-        and_(ORD.c.order_type == "sell", ORD.c.water_mark < bindparam("price")),
-        and_(ORD.c.order_type == "buy", ORD.c.water_mark > bindparam("price")),
-    ),
-    ORD.c.stop_triggered.is_(False),
-    ORD.c.trigger_dir.is_not(None),
+# Moved in ascending order_id, the order in which every transaction that locks several
+# orders (an account reset, a batch of fills) takes them, so they cannot deadlock.
+TRAILING = (
+    select(ORD.c.order_id, ORD.c.order_type, ORD.c.trail_amount, ORD.c.trail_percent)
+    .where(
+        ORD.c.ticker == bindparam("ticker"),
+        ORD.c.order_execution_type == "trailing_stop",
+        or_(
+            and_(ORD.c.order_type == "sell", ORD.c.water_mark < bindparam("price")),
+            and_(ORD.c.order_type == "buy", ORD.c.water_mark > bindparam("price")),
+        ),
+        ORD.c.stop_triggered.is_(False),
+        ORD.c.trigger_dir.is_not(None),
+    )
+    .order_by(ORD.c.order_id)
 )
 MOVE_TRAIL = (
     update(ORD)

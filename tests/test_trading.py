@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from extensions import db
 from models import CashLedger, Order, Portfolio, Transaction, User
@@ -209,6 +209,29 @@ def test_trailing_stop_follows_the_high_water_mark(app, market, trader):
     assert order_row(app, order.order_id).trigger_price == D("105.0000")
     assert tick(app, market, "104.90") == 1
     assert order_row(app, order.order_id).average_fill_price == D("104.9000")
+
+
+def test_trailing_stops_move_in_the_lock_order_of_their_ids(app, market, trader):
+    market.set("AAPL", "100.00")
+    place(app, trader, quantity=20)
+    ids = []
+    for mark in ("150.00", "140.00", "130.00"):  # later orders, lower water marks
+        market.set("AAPL", mark)
+        ids.append(place(app, trader, side="sell", kind="trailing_stop", trail_amount=D("5"),
+                         quantity=5).order_id)  # fmt: skip
+    moved = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many):
+        if statement.startswith("UPDATE orders SET") and "water_mark" in statement:
+            moved.extend(p[-1] if isinstance(p, tuple) else p["oid"] for p in parameters)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            matching.follow_trailing_stops("AAPL", D("160.00"))
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+    assert moved == ids
 
 
 def test_trailing_buy_follows_the_low_water_mark_by_percent(app, market, trader):
