@@ -175,6 +175,22 @@ CORRUPTIONS = {
         "cash",
         "moved 0.00 in 0 ledger rows",
     ),
+    "a fill whose amount is not its price times its shares": (
+        lambda ids: [
+            update(Transaction)
+            .where(Transaction.order_id == ids["sold"])
+            .values(transaction_amount=Transaction.transaction_amount + 1)
+        ],
+        "orders",
+        "!= 4 x 150",
+    ),
+    "a cancelled order still reserving cash": (
+        lambda ids: [
+            update(Order).where(Order.order_id == ids["cancelled"]).values(reserved_cash=5)
+        ],
+        "orders",
+        "cancelled but still reserves 5",
+    ),
     "a committed hold with no order": (
         lambda ids: [
             update(QuoteHold).where(QuoteHold.hold_id == ids["hold"]).values(order_id=None)

@@ -10,8 +10,9 @@ The checks, each in its own module:
   realised P&L is the sum of its sales', reserved shares equal the open resting sells
   and armed DTS sell triggers, and nothing is negative.
 - orders (``orders``): every order's fills add up to its filled quantity and match its
-  side, ticker and owner; a filled order has all its shares and a ledger that matches its
-  fills; no fill comes after a cancelled, rejected or expired order ended; no quote hold
+  side, ticker and owner; each fill's amount is its price times its shares; a filled
+  order has all its shares and a ledger that matches its fills; a closed order reserves
+  no cash; no fill comes after a cancelled, rejected or expired order ended; no quote hold
   is used twice and no committed hold lacks its order.
 """
 

@@ -6,8 +6,9 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select
 
 from extensions import db
-from models import CashLedger, Order, QuoteHold, Transaction
+from models import OPEN_STATUSES, CashLedger, Order, QuoteHold, Transaction
 from services.verify import Problem
+from utils.trading import gross
 
 ENDED = ("cancelled", "rejected", "expired")
 # Times are stored to the second on MySQL/MariaDB, and a fill written in the same
@@ -21,18 +22,20 @@ def check() -> list[Problem]:
     ledger = _ledger_by_order()
     out = []
     columns = (Order.order_id, Order.user_id, Order.order_status, Order.order_quantity)
-    for order_id, user, status, quantity, done in db.session.execute(
-        select(*columns, Order.filled_quantity)
+    for order_id, user, status, quantity, done, reserved in db.session.execute(
+        select(*columns, Order.filled_quantity, Order.reserved_cash)
     ):
         shares, cash = fills.get(order_id, (0, Decimal("0.00")))
         if shares != done:
             out.append(_fail(user, f"order {order_id}: filled {done} != its fills {shares}"))
         if status == "filled" and done != quantity:
             out.append(_fail(user, f"order {order_id}: filled but {quantity - done} shares remain"))
+        if reserved and status not in OPEN_STATUSES:
+            out.append(_fail(user, f"order {order_id}: {status} but still reserves {reserved}"))
         if ledger.get(order_id, Decimal("0.00")) != cash:
             booked = ledger.get(order_id, Decimal("0.00"))
             out.append(_fail(user, f"order {order_id}: ledger {booked} != its fills' cash {cash}"))
-    return out + _mismatched_fills() + _late_fills() + _holds()
+    return out + _mismatched_fills() + _misvalued_fills() + _late_fills() + _holds()
 
 
 def _fail(user: int | None, message: str) -> Problem:
@@ -86,6 +89,22 @@ def _mismatched_fills() -> list[Problem]:
     return [
         _fail(user, f"fill {fill} does not match order {order} (owner, ticker or side)")
         for fill, order, user in db.session.execute(stmt)
+    ]
+
+
+def _misvalued_fills() -> list[Problem]:
+    """Every fill's amount is its price times its shares, in cents."""
+    stmt = select(
+        Transaction.transaction_id,
+        Transaction.user_id,
+        Transaction.transaction_price,
+        Transaction.transaction_quantity,
+        Transaction.transaction_amount,
+    )
+    return [
+        _fail(user, f"fill {fill}: {amount} != {quantity} x {price}")
+        for fill, user, price, quantity, amount in db.session.execute(stmt)
+        if gross(price, quantity) != amount
     ]
 
 
