@@ -2,7 +2,7 @@
 
 from extensions import db
 from models import Order
-from services import audit, market
+from services import audit, market, market_clock
 from services.db import transaction
 from services.errors import Conflict, NotFound, ServiceError, Unavailable
 from services.execution import apply_fill, lock_for_order, release
@@ -10,12 +10,16 @@ from services.orders import fill_quantity
 
 
 def execute(admin, order_id: int, ip: str | None = None):
-    """Fill the rest of an open order at the current quote (no slippage)."""
+    """Fill the rest of an open order at the current quote (no slippage), while the
+    exchange is open."""
     found = db.session.get(Order, order_id)
     if found is None:
         raise NotFound("No such order.")
     if found.source == "dts":
         raise Conflict("A Day Trading System order fills at its own quotes: reject it instead.")
+    if not market_clock.is_open():
+        opens = market_clock.status()["et"]
+        raise ServiceError(f"The market is closed until {opens}: nothing can fill now.")
     quote = market.get_quote(found.ticker)
     owner = (found.user_id, found.ticker)
     if quote.stale:

@@ -487,3 +487,22 @@ def test_a_dollar_sell_opening_lower_sells_more_but_only_shares_that_are_free(
     held = position(app, trader)
     assert (held.quantity, held.reserved_quantity) == (6, 6)  # the limit sell keeps its 6
     assert _order(app, other).order_status == "pending"
+
+
+@pytest.mark.usefixtures("books_balance")
+def test_an_admin_cannot_execute_an_order_while_the_market_is_closed(
+    app, market, trader, admin, exchange
+):
+    from models import Admin
+    from services import admin_orders
+
+    exchange(SATURDAY)
+    market.set("AAPL", "150.00")
+    order_id = _place(app, trader, quantity=10)  # waits for the open
+    with app.app_context(), pytest.raises(ServiceError, match="market is closed until Mon"):
+        admin_orders.execute(db.session.get(Admin, admin), order_id)
+    assert _order(app, order_id).order_status == "pending"
+    exchange(MONDAY_OPEN)
+    with app.app_context():
+        executed = admin_orders.execute(db.session.get(Admin, admin), order_id)
+        assert (executed.order_status, executed.filled_quantity) == ("filled", 10)
