@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
 from models import AccountBalance, Admin, LoginAttempt, User
-from services import audit, sessions
+from services import audit, events, sessions
 from services.db import transaction
 from services.errors import Conflict, NotFound, ServiceError, Throttled
 from utils.clock import utcnow
@@ -209,4 +209,5 @@ def set_user_enabled(admin: Admin, user_id: int, enabled: bool, ip: str | None =
             sessions.mark_all_ended(user)
         action = "user.enable" if enabled else "user.disable"
         audit.record(admin, action, ("user", user_id), ip=ip)
+        events.emit("rule.changed", {"rule_id": None, "user_id": user_id})  # rules on or off
     return user

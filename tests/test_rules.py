@@ -4,6 +4,7 @@ cooldown, each limit, paused rules, reserved cash, no double trade."""
 import threading
 from datetime import datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +16,7 @@ from services.errors import ServiceError
 from services.orders import OrderSpec
 from services.rules import store, trade
 from tasks.tick import TickState, run_tick
-from utils.streams.signals import read
+from utils.streams.signals import Signal, read
 
 T0 = datetime(2026, 3, 2, 14, 30, 0)
 RULE = {
@@ -166,6 +167,37 @@ def test_a_paused_rule_does_nothing(app, trader, path):
     with app.app_context():
         store.set_active(db.session.get(User, trader), rule_id, False)
     path("100", "100", "97", "96", "104")
+    assert _decisions(app, rule_id) == [] and _shares(app, trader) == 0
+
+
+def test_a_disabled_users_rules_do_not_trade_until_enabled_again(app, trader, admin, path):
+    from models import Admin
+    from services import accounts
+
+    rule_id = _rule(app, trader)
+    path("100", "100")  # the worker has the rule in its index
+
+    def enable(on: bool):
+        with app.app_context():
+            accounts.set_user_enabled(db.session.get(Admin, admin), trader, on)
+            db.session.remove()
+
+    enable(False)
+    path("97", "96")
+    assert _decisions(app, rule_id) == [] and _shares(app, trader) == 0
+    enable(True)
+    path("93", "92")  # below the average of the last 5 s; the index reloads on the way
+    assert _decisions(app, rule_id)[0] == ("buy", "traded", "buy 10 at market")
+
+
+def test_a_decision_for_a_disabled_user_does_nothing(app, trader, market):
+    rule_id = _rule(app, trader)
+    market.set("AAPL", "97.00")
+    with app.app_context():
+        user = db.session.get(User, trader)
+        user.is_enabled = False
+        quote = SimpleNamespace(ticker="AAPL", price=Decimal("97.00"))
+        assert trade.decide(rule_id, user, Signal("buy", 97.0, 100.0, -3.0), quote) is None
     assert _decisions(app, rule_id) == [] and _shares(app, trader) == 0
 
 

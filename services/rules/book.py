@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from extensions import db
-from models import AutoRule
+from models import AutoRule, User
 from utils.clock import epoch
 from utils.streams.moving import Averages, MovingAverage
 from utils.streams.signals import Signal
@@ -95,9 +95,14 @@ class RuleBook:
         self.loaded_at, self.stale = time.monotonic(), False
 
     def reload_if_due(self) -> None:
-        """Reload the active rules when one changed or RELOAD_SECONDS passed."""
+        """Reload the active rules of enabled users when one changed or RELOAD_SECONDS
+        passed."""
         if self.stale or time.monotonic() - self.loaded_at > RELOAD_SECONDS:
-            stmt = select(AutoRule).where(AutoRule.active.is_(True))
+            stmt = (
+                select(AutoRule)
+                .join(User, User.user_id == AutoRule.user_id)
+                .where(AutoRule.active.is_(True), User.is_enabled.is_(True))
+            )
             self.set_rules([view(r) for r in db.session.scalars(stmt)])
 
     def tickers(self) -> set[str]:

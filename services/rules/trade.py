@@ -35,7 +35,9 @@ class Decided:
 
 def decide(rule_id: int, user, signal: Signal, quote) -> Decided | None:
     """Act on ``signal`` for rule ``rule_id``; what was decided (None if the rule is gone
-    or switched off)."""
+    or switched off, or its owner's account is disabled)."""
+    if not user.is_enabled:
+        return None
     now = utcnow()
     try:
         with transaction():
