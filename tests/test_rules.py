@@ -162,6 +162,14 @@ def test_an_ended_rule_switches_itself_off(app, trader, path):
         assert db.session.get(AutoRule, rule_id).active is False
 
 
+def test_an_end_given_with_an_offset_is_stored_in_utc(app, trader, path):
+    rule_id = _rule(app, trader, ends_at="2026-03-02T19:30:02+05:00")  # 14:30:02 UTC
+    with app.app_context():
+        assert db.session.get(AutoRule, rule_id).ends_at == datetime(2026, 3, 2, 14, 30, 2)
+    path("100", "100", "97", "96")
+    assert _decisions(app, rule_id)[0][2].startswith("the rule ended")
+
+
 def test_a_paused_rule_does_nothing(app, trader, path):
     rule_id = _rule(app, trader)
     with app.app_context():
@@ -263,6 +271,7 @@ def test_concurrent_decisions_on_one_rule_trade_once(app, trader, market, frozen
         ("cooldown_seconds", "0"),
         ("ticker", "NOPE"),
         ("ends_at", "tomorrow"),
+        ("ends_at", "9999-12-31T23:00:00-05:00"),  # past the last date there is, in UTC
     ],
 )
 def test_bad_settings_are_refused_and_nothing_is_stored(app, trader, field, value):

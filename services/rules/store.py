@@ -1,6 +1,6 @@
 """Rules as the user edits them: validated, capped per user, audited."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from flask import current_app
@@ -53,12 +53,16 @@ def _decimal(data: dict, name: str, low: Decimal, high: Decimal, required=True):
 
 
 def _ends_at(raw) -> datetime | None:
+    """A naive UTC time: one with an offset is converted, one without is taken as UTC."""
     if raw in (None, ""):
         return None
     try:
-        return datetime.fromisoformat(str(raw)).replace(tzinfo=None)
-    except ValueError:
+        value = datetime.fromisoformat(str(raw))
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise ServiceError("ends_at must be a date or date-time.", field="ends_at") from None
+    return value.replace(tzinfo=None)
 
 
 def parse(data: dict) -> dict:
