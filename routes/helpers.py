@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -67,6 +67,33 @@ def require_role(role: str, login_endpoint: str):
         return None
 
     return guard
+
+
+# The blueprints open to admins alone (guard_admin): tests walk every endpoint of them.
+ADMIN_BLUEPRINTS: set[str] = set()
+
+
+def guard_admin(bp) -> None:
+    """Open ``bp`` to signed-in admins alone, enrolled in two-factor sign-in first when
+    TWO_FACTOR_REQUIRED_FOR_ADMINS says so."""
+    bp.before_request(require_role("admin", "auth.admin_login"))
+    bp.before_request(require_admin_two_factor)
+    ADMIN_BLUEPRINTS.add(bp.name)
+
+
+def require_admin_two_factor():
+    """With TWO_FACTOR_REQUIRED_FOR_ADMINS, an admin without it enrols before anything else."""
+    from services import two_factor
+
+    if not current_app.config["TWO_FACTOR_REQUIRED_FOR_ADMINS"]:
+        return None
+    if two_factor.is_enabled(current_user):
+        return None
+    message = "Two-factor sign-in is required for admins: turn it on at /auth/two-factor."
+    if wants_json():
+        return json_error(message, 403)
+    flash(message, "warning")
+    return redirect(url_for("auth.two_factor"))
 
 
 def require_any_role():

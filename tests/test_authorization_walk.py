@@ -3,7 +3,8 @@
 Every endpoint outside /admin that takes an id (in its path or in its JSON body) is
 called by another user, with a session and with an API token, using the ids of
 alice's order, quote hold and token: each must answer 404 or 403 and leave alice's
-rows as they were. Every /admin URL, whatever its arguments, answers 403 to a user.
+rows as they were. Every admin URL (under /admin, or of a blueprint guarded as admin-only,
+such as the DTS API), whatever its arguments, answers 403 to a user.
 """
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import AccountBalance, ApiToken, Order, QuoteHold, User, WatchlistItem
+from routes.helpers import ADMIN_BLUEPRINTS
 from services import holds, orders, tokens
 from services.alerts import store as alerts_store
 from services.assistant import chat
@@ -29,10 +31,14 @@ BODY_IDS = ("hold_id", "order_id", "token_id", "transaction_id", "user_id")
 
 def _rules(app, admin: bool):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in SKIP or rule.rule.startswith("/admin") != admin:
+        if rule.endpoint in SKIP or _admin_only(rule) != admin:
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule, method
+
+
+def _admin_only(rule) -> bool:
+    return rule.rule.startswith("/admin") or rule.endpoint.split(".")[0] in ADMIN_BLUEPRINTS
 
 
 ALERT = {"ticker": "AAPL", "kind": "above", "threshold": "200"}

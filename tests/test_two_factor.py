@@ -163,6 +163,27 @@ def test_admins_can_be_required_to_enrol(app, admin, clock):
     assert client.get("/admin/dashboard").status_code == 200
 
 
+def test_every_admin_endpoint_needs_two_factor_when_it_is_required(app, admin):
+    from models import Admin
+    from routes.helpers import ADMIN_BLUEPRINTS
+
+    app.config["TWO_FACTOR_REQUIRED_FOR_ADMINS"] = True
+    with app.app_context():
+        _, plaintext = tokens.create_token(db.session.get(Admin, admin), "console script")
+    client, bearer = app.test_client(), {"Authorization": f"Bearer {plaintext}"}
+    walked = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] not in ADMIN_BLUEPRINTS:
+            continue
+        url = rule.build(dict.fromkeys(rule.arguments, 1), append_unknown=False)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            answer = client.open(url, method=method, headers=bearer, json={})
+            assert answer.status_code == 403, (method, url, answer.status_code)
+            assert "required for admins" in answer.json["error"]
+            walked.add(rule.endpoint.split(".")[0])
+    assert walked >= {"admin", "dts"}
+
+
 def test_turning_it_off_needs_the_password_and_a_code(app, user_client, auth, clock):
     secret, _ = _enrol(user_client, clock)
     token = csrf_token(user_client, "/auth/two-factor")

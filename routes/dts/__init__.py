@@ -3,12 +3,12 @@
 from flask import Blueprint, jsonify
 from pydantic import BaseModel, ConfigDict, Field
 
-from routes.helpers import json_error, require_role
+from routes.helpers import guard_admin, json_error
 from routes.schemas import parse_body
 from services.dts import api
 
 bp = Blueprint("dts", __name__)
-bp.before_request(require_role("admin", "auth.admin_login"))
+guard_admin(bp)
 BATCH_MAX = 10000
 
 
