@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from services.errors import ServiceError
+from utils.parsing import whole_number
 
 
 def wants_json() -> bool:
@@ -176,9 +177,10 @@ def int_arg(name: str, default: int | None, low: int = 1, high: int = MAX_ID) ->
     raw = request.args.get(name, "").strip()
     if not raw:
         return default
-    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+    value = whole_number(raw, low, high)
+    if value is None:
         raise ServiceError(f"{name} must be a whole number from {low} to {high}.", field=name)
-    return int(raw)
+    return value
 
 
 MAX_PAGE = 100_000

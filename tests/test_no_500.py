@@ -1,6 +1,7 @@
 """No input gets a 500: every endpoint of the URL map, as a user and as an admin, with
 each known class of bad input (huge ids and page numbers, nested, malformed and odd
-JSON, oversized bodies, over-long text, lone surrogates, non-ASCII digits)."""
+JSON, oversized bodies, over-long text, lone surrogates, non-ASCII digits, digits that
+str.isdigit() takes and int() refuses)."""
 
 import json
 from dataclasses import replace
@@ -34,7 +35,10 @@ FIELDS = [
     "hold_id", "reason", "name", "line", "tickers", "q", "page", "limit",
 ]  # fmt: skip
 QUERY_ARGS = ["page", "limit", "ticker", "tickers", "period", "interval", "status", "type"]
-QUERY_ARGS += ["side", "user", "user_id", "q", "start", "since", "days", "window"]
+QUERY_ARGS += ["side", "user", "user_id", "q", "start", "since", "days", "window", "message_id"]
+# Each alone in a body beside a valid message (so the chat reads its conversation id).
+ID_FIELDS = ["conversation_id", "notification_id", "hold_id", "order_id", "quantity", "limit"]
+SUPERSCRIPT_TWO = "\u00b2"  # str.isdigit() says yes, int() says no
 
 
 def _bodies():
@@ -44,6 +48,8 @@ def _bodies():
     yield "not-object", "[1, 2, 3]"
     for value in NASTY_VALUES:
         yield f"all-{str(value)[:12]!r}", json.dumps(dict.fromkeys(FIELDS, value))
+    for field in ID_FIELDS:
+        yield f"{field}-superscript", json.dumps({"message": "Hi", field: SUPERSCRIPT_TWO})
 
 
 def _paths(app):
@@ -103,7 +109,7 @@ def test_no_query_or_path_input_gets_a_500(app, callers, market):
     client, failures = app.test_client(), []
     for role, path, headers in _targets(app, "GET", callers):
         for arg in QUERY_ARGS:
-            for value in (HUGE, "abc", "x" * 3000, "\u0661"):
+            for value in (HUGE, "abc", "x" * 3000, "\u0661", SUPERSCRIPT_TWO):
                 url = f"{path}?{arg}={value}"
                 _check(client.get(url, headers=headers), f"{role} GET {url[:120]}", failures)
     assert not failures, "\n".join(failures)

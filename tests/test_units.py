@@ -44,3 +44,26 @@ def test_password_policy():
         "Password must not contain the username."
     ]
     assert len(password_problems("x" * 129 + "1")) == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("42", 42),
+        (42, 42),
+        ("\u00b2", None),  # superscript two: isdigit() yes, int() no
+        ("\uff11\uff12", None),  # full-width digits
+        ("1_0", None),
+        (" 4", None),
+        ("0", None),  # below the low bound of 1
+        ("101", None),  # above the high bound of 100
+        ("9" * 20, None),  # more digits than any id has
+        (True, None),
+        (4.0, None),
+        (None, None),
+    ],
+)
+def test_whole_numbers_are_plain_ascii_digits_within_bounds(raw, expected):
+    from utils.parsing import whole_number
+
+    assert whole_number(raw, 1, 100) == expected

@@ -8,6 +8,7 @@ from routes.live import follow, sse, stream_response
 from services.activity.store import stored_minutes
 from services.errors import ServiceError
 from utils.clock import epoch
+from utils.parsing import whole_number
 
 MAX_WINDOW = 3600
 DEFAULT_SPAN = 600  # seconds of history when ``since`` is not given
@@ -15,12 +16,12 @@ DEFAULT_SPAN = 600  # seconds of history when ``since`` is not given
 
 def _window() -> int:
     base = current_app.config["ACTIVITY_WINDOW"]
-    raw = request.args.get("window", str(base))
-    if not raw.isdigit() or not base <= int(raw) <= MAX_WINDOW or int(raw) % base:
+    window = whole_number(request.args.get("window", str(base)), base, MAX_WINDOW)
+    if window is None or window % base:
         raise ServiceError(
             f"window must be a multiple of {base} seconds, at most {MAX_WINDOW}.", "window"
         )
-    return int(raw)
+    return window
 
 
 def _since() -> float:

@@ -6,6 +6,7 @@ from services import market, market_clock
 from services.errors import ServiceError
 from utils.clock import utcnow
 from utils.formatting import iso
+from utils.parsing import whole_number
 
 INTERVALS = {"10s": 10, "1m": 60}
 
@@ -83,7 +84,7 @@ def interval_arg() -> int:
 
 def limit_arg(default: int = 100, maximum: int = 1000) -> int:
     """A positive ?limit= no larger than ``maximum``."""
-    raw = request.args.get("limit", str(default))
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    limit = whole_number(request.args.get("limit", str(default)), 1, maximum)
+    if limit is None:
         raise ServiceError(f"limit must be a whole number from 1 to {maximum}.", field="limit")
-    return int(raw)
+    return limit

@@ -9,6 +9,7 @@ from routes.user import bp
 from services import notifications
 from services.alerts import store
 from services.errors import ServiceError
+from utils.parsing import whole_number
 
 
 def note_json(n) -> dict:
@@ -92,9 +93,10 @@ def _note_id(body: dict) -> int | None:
     raw = body.get("notification_id")
     if raw in (None, ""):
         return None
-    if not str(raw).isdigit() or int(raw) > MAX_ID:
+    note_id = whole_number(raw, 1, MAX_ID)
+    if note_id is None:
         raise ServiceError("notification_id must be a notification's id.", "notification_id")
-    return int(raw)
+    return note_id
 
 
 @bp.get("/stream/notifications")

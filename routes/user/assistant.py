@@ -10,6 +10,7 @@ from routes.market.slots import slots
 from routes.user import bp
 from services.assistant import chat, clients, limits, replies
 from services.errors import ServiceError, Throttled
+from utils.parsing import whole_number
 
 SUGGESTIONS = [
     "What is in my portfolio?",
@@ -68,17 +69,17 @@ def api_chat():
 
 @bp.get("/api/chat/stream")
 def api_chat_stream():
-    raw = request.args.get("message_id", "")
-    if not raw.isdigit() or len(raw) > 9:
+    message_id = whole_number(request.args.get("message_id", ""), 1, 2**31 - 1)
+    if message_id is None:
         raise ServiceError("Give the message_id of your question.", field="message_id")
     user_id = current_user.user_id
-    chat.pending_question(user_id, int(raw))  # 404/400 before the stream starts
+    chat.pending_question(user_id, message_id)  # 404/400 before the stream starts
     owner = current_user.get_id()
     cfg = current_app.config
     if not slots.take(owner, cfg["STREAM_SLOTS"], cfg["STREAM_SLOTS_PER_USER"]):
         busy = f"retry: {cfg['STREAM_BUSY_RETRY'] * 1000}\n\nevent: busy\ndata: {{}}\n\n"
         return _sse([busy])
-    return _sse(stream_with_context(_SlotHeld(_chunks(user_id, int(raw)), owner)))
+    return _sse(stream_with_context(_SlotHeld(_chunks(user_id, message_id), owner)))
 
 
 def _chunks(user_id: int, message_id: int):

@@ -11,6 +11,7 @@ from services.db import transaction
 from services.errors import NotFound, ServiceError
 from utils.assistant.base import ToolCall, Turn
 from utils.clock import utcnow
+from utils.parsing import whole_number
 
 CONTEXT_MAX_FIGURES = 30
 CONTEXT_LABEL_MAX = 60
@@ -27,13 +28,8 @@ def check_message(body: dict) -> dict:
     if len(message) > limit:
         raise ServiceError(f"A message can be at most {limit} characters.", field="message")
     raw_id = body.get("conversation_id")
-    if raw_id in (None, ""):
-        conversation_id = None
-    elif isinstance(raw_id, int) and not isinstance(raw_id, bool) and 0 < raw_id < 2**31:
-        conversation_id = raw_id
-    elif isinstance(raw_id, str) and raw_id.isdigit() and len(raw_id) < 10:
-        conversation_id = int(raw_id)
-    else:
+    conversation_id = None if raw_id in (None, "") else whole_number(raw_id, 1, 2**31 - 1)
+    if raw_id not in (None, "") and conversation_id is None:
         raise ServiceError("conversation_id must be a conversation's number.", "conversation_id")
     return {
         "message": message.strip(),
