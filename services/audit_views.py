@@ -1,7 +1,7 @@
 """The audit log as admins read it: one user's full trail, filters, names and CSV rows."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from sqlalchemy import and_, func, or_, select
 
@@ -57,9 +57,8 @@ def filtered(flt: AuditFilter, limit: int = 200) -> list[AuditLog]:
         stmt = stmt.where(AuditLog.action.like(f"{flt.what.strip()}%"))
     if flt.since:
         stmt = stmt.where(AuditLog.created_at >= datetime.combine(flt.since, time()))
-    if flt.until:
-        end = datetime.combine(flt.until, time()) + timedelta(days=1)
-        stmt = stmt.where(AuditLog.created_at < end)
+    if flt.until:  # through the end of that day (time.max: 9999-12-31 has no next day)
+        stmt = stmt.where(AuditLog.created_at <= datetime.combine(flt.until, time.max))
     return list(db.session.scalars(stmt.limit(limit)))
 
 
