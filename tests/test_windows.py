@@ -70,3 +70,13 @@ def test_minutes_are_summarised_once_every_window_of_the_minute_closed():
     (minute,) = activity.minutes_to_store()
     assert minute["start"] == 60 and minute["seconds"] == 60 and minute["orders"] == 60
     assert merge(list(activity.windows.closed), 60, 5)[0]["orders"] == 60
+
+
+def test_a_minute_is_stored_once_time_passes_it_even_with_no_event_after():
+    activity = Activity(width=5, grace=2)
+    activity.add([{"type": "order.placed", "at": 610.0, "payload": _placed()}])  # 600-660
+    activity.advance(661.0)  # the last window of the minute is not final until 662
+    assert activity.minutes_to_store() == []
+    activity.advance(662.0)  # the market went quiet: no later event
+    (minute,) = activity.minutes_to_store()
+    assert minute["start"] == 600 and minute["orders"] == 1

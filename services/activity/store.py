@@ -44,10 +44,14 @@ class Activity:
         with self.lock:
             closed = list(self.windows.closed)
             open_starts = list(self.windows.open)
+            settled = self.windows.watermark - self.windows.grace
         if not closed:
             return []
+        # A window is final once the watermark passes its end by the grace (a later event
+        # for it counts as late, in the watermark's window): so is every minute before
+        # that point and before the first window still open, events in it or not.
         first_open = min(open_starts) if open_starts else float("inf")
-        done_before = min(first_open, closed[-1]["start"] + self.windows.width)
+        done_before = min(first_open, settled)
         ready = {}
         for w in closed:
             minute = w["start"] // MINUTE * MINUTE
