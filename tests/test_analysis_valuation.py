@@ -150,3 +150,26 @@ def test_concurrent_rebuilds_of_one_account_all_succeed(app, make_user):
     results = run_together(app, [lambda: valuation.rebuild(user_id, date(2026, 3, 6))] * 4)
     assert results == [5, 5, 5, 5]
     assert count(app, AccountValuation, AccountValuation.user_id == user_id) == 5
+
+
+def test_after_a_reset_the_curve_starts_again_at_the_starting_balance(app, make_user, frozen_time):
+    from models import User
+    from services import resets
+
+    user_id = make_user()
+    _account(app, user_id)  # 10 AAPL bought on Monday, 1,100 deposited on Wednesday
+    frozen_time(datetime(2026, 3, 4, 16, 0))  # Wednesday, after the deposit
+    with app.app_context():
+        resets.reset(db.session.get(User, user_id))
+        start = float(resets.starting_balance())
+        frozen_time(datetime(2026, 3, 5, 15, 0))
+        _ledger(user_id, 5, "-500", "buy")  # the new life's first trade, by Thursday
+        db.session.commit()
+        frame = valuation.compute(user_id, through=date(2026, 3, 6))
+    assert [d.day for d in frame.index] == [4, 5, 6]
+    np.testing.assert_allclose(frame["positions_value"], [0, 0, 0])  # the old shares are gone
+    np.testing.assert_allclose(frame["cash"], [start, start - 500, start - 500])
+    np.testing.assert_allclose(frame["net_flow"], [start, 0, 0])  # the reset: a fresh deposit
+    values, flows = frame["total_value"].to_numpy(), frame["net_flow"].to_numpy()
+    # the only change of the new life is the 500 that left cash: no gain from the reset
+    assert performance.time_weighted_return(values, flows) == pytest.approx(-500 / start)

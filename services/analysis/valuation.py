@@ -1,20 +1,22 @@
 """Daily valuation of accounts: cash plus positions at each weekday's close.
 
 Rebuilt from the cash ledger, the fills and the stored daily bars, so an account has a
-curve from its first deposit; the worker rebuilds every account once a day. Events on a
-weekend count on the following Monday. A day after the last stored bar (today, in the
-simulated market) is valued at the latest stored quote. Values are computed in floating
-point and stored to the cent: they are analysis figures, not balances.
+curve from its first deposit (or from its latest reset); the worker rebuilds every
+account once a day. Events on a weekend count on the following Monday. A day after the
+last stored bar (today, in the simulated market) is valued at the latest stored quote.
+Values are computed in floating point and stored to the cent: they are analysis
+figures, not balances.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from extensions import db
-from models import AccountValuation, CashLedger, MarketData, Transaction
+from models import AccountReset, AccountValuation, CashLedger, MarketData, Transaction
 from services import market
 from services.db import lock_account, transaction
 from services.upsert import upsert
@@ -25,16 +27,21 @@ CENT = Decimal("0.01")
 
 
 def compute(user_id: int, through: date | None = None) -> pd.DataFrame:
-    """The account's daily values (cash, positions_value, total_value, net_flow) by date."""
+    """The account's daily values (cash, positions_value, total_value, net_flow) by date.
+
+    After an account reset the curve starts again at the reset: its starting balance
+    counts as the first deposit, and only later fills and ledger rows count.
+    """
     through = pd.Timestamp(through or utcnow().date())
+    life = _current_life(user_id)
     ledger = pd.DataFrame(
-        db.session.execute(
+        [*life.opening, *db.session.execute(
             select(CashLedger.created_at, CashLedger.amount, CashLedger.kind)
-            .where(CashLedger.user_id == user_id)
+            .where(CashLedger.user_id == user_id, CashLedger.entry_id > life.after_entry)
             .order_by(CashLedger.entry_id)
-        ).all(),
+        ).all()],
         columns=["at", "amount", "kind"],
-    )
+    )  # fmt: skip
     if ledger.empty:
         return pd.DataFrame(columns=["cash", "positions_value", "total_value", "net_flow"])
     ledger["day"] = _weekday(ledger["at"])
@@ -44,7 +51,7 @@ def compute(user_id: int, through: date | None = None) -> pd.DataFrame:
     cash = amount.groupby(ledger["day"]).sum().reindex(days, fill_value=0.0).cumsum()
     flows = amount.where(ledger["kind"].isin(FLOW_KINDS), 0.0).groupby(ledger["day"]).sum()
     out = pd.DataFrame({"cash": cash, "net_flow": flows.reindex(days, fill_value=0.0)})
-    out["positions_value"] = _positions(user_id, days)
+    out["positions_value"] = _positions(user_id, days, life.after_fill)
     out["total_value"] = out["cash"] + out["positions_value"]
     return out
 
@@ -55,7 +62,41 @@ def _weekday(moments: pd.Series) -> pd.Series:
     return days + pd.to_timedelta(shift, unit="D")
 
 
-def _positions(user_id: int, days: pd.DatetimeIndex) -> pd.Series:
+@dataclass(frozen=True)
+class Life:
+    """Where the account's current life starts: the ledger rows and fills after these
+    ids, and the opening money of a reset (none before any reset)."""
+
+    after_entry: int = 0
+    after_fill: int = 0
+    opening: tuple = ()
+
+
+def _current_life(user_id: int) -> Life:
+    reset = db.session.scalar(
+        select(AccountReset)
+        .where(AccountReset.user_id == user_id)
+        .order_by(AccountReset.reset_id.desc())
+        .limit(1)
+    )
+    if reset is None:
+        return Life()
+    entry = db.session.scalar(  # the reset's own ledger row, when the cash moved
+        select(CashLedger.entry_id).where(
+            CashLedger.reference_type == "reset", CashLedger.reference_id == reset.reset_id
+        )
+    )
+    if entry is None:  # no row: the rows written before the reset's moment
+        entry = db.session.scalar(
+            select(func.max(CashLedger.entry_id)).where(
+                CashLedger.user_id == user_id, CashLedger.created_at <= reset.created_at
+            )
+        )
+    opening = ((reset.created_at, reset.starting_balance, "deposit"),)
+    return Life(entry or 0, reset.after_transaction_id, opening)
+
+
+def _positions(user_id: int, days: pd.DatetimeIndex, after_fill: int) -> pd.Series:
     fills = pd.DataFrame(
         db.session.execute(
             select(
@@ -63,7 +104,7 @@ def _positions(user_id: int, days: pd.DatetimeIndex) -> pd.Series:
                 Transaction.ticker,
                 Transaction.transaction_type,
                 Transaction.transaction_quantity,
-            ).where(Transaction.user_id == user_id)
+            ).where(Transaction.user_id == user_id, Transaction.transaction_id > after_fill)
         ).all(),
         columns=["at", "ticker", "side", "quantity"],
     )
