@@ -3,17 +3,21 @@
 Like the quote stream (routes.market.stream), a stream takes a slot
 (routes.market.slots) for as long as it is open; without a free slot it answers
 one snapshot with a ``retry:`` delay, so the browser comes back later instead of
-holding a thread.
+holding a thread. A signed-in caller's stream checks every STREAM_AUTH_CHECK_SECONDS
+that its session is still open (or its token live, the account enabled): after a
+sign-out it sends ``signed-out`` and ends.
 """
 
 import json
 import time
 
-from flask import Response, current_app
+from flask import Response, current_app, session
+from flask_login import current_user
 
 from extensions import db
+from routes.helpers import bearer_token
 from routes.market.slots import slots
-from services import events
+from services import events, sessions, tokens
 
 KEEP_ALIVE_SECONDS = 5
 
@@ -28,7 +32,7 @@ def stream_response(owner: str, snapshot, live) -> Response:
     app = current_app._get_current_object()
     cfg = app.config
     if slots.take(owner, cfg["STREAM_SLOTS"], cfg["STREAM_SLOTS_PER_USER"]):
-        body = _SlotHeld(live(app), owner)
+        body = _SlotHeld(_while_signed_in(app, live(app), _caller_check()), owner)
     else:
         body = [f"retry: {cfg['STREAM_BUSY_RETRY'] * 1000}\n\n", sse("busy", {}), *snapshot()]
     db.session.remove()  # hold no transaction while streaming
@@ -37,6 +41,41 @@ def stream_response(owner: str, snapshot, live) -> Response:
         mimetype="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
+
+
+def _caller_check():
+    """A check, built while the request is at hand, that its caller is still signed in
+    when called later (in an app context); None for an anonymous caller."""
+    if not current_user.is_authenticated:
+        return None
+    token = bearer_token()
+    if token is not None:
+        return lambda: tokens.owner_of(token) is not None
+    model, sid = type(current_user._get_current_object()), session.get("sid")
+    owner_id = int(current_user.get_id().partition(":")[2])
+    return lambda: sessions.signed_in(model, sid, owner_id) is not None
+
+
+def _while_signed_in(app, body, still_signed_in):
+    """``body``'s chunks while ``still_signed_in()`` holds (checked between chunks, every
+    STREAM_AUTH_CHECK_SECONDS); then ``signed-out`` and the end."""
+    if still_signed_in is None:
+        yield from body
+        return
+    every, checked = app.config["STREAM_AUTH_CHECK_SECONDS"], time.monotonic()
+    try:
+        for chunk in body:
+            if time.monotonic() - checked >= every:
+                checked = time.monotonic()
+                with app.app_context():
+                    allowed = still_signed_in()
+                    db.session.remove()
+                if not allowed:
+                    yield sse("signed-out", {})
+                    return
+            yield chunk
+    finally:
+        body.close()
 
 
 class _SlotHeld:

@@ -159,3 +159,54 @@ def test_a_notification_from_another_process_reaches_the_page_stream(app, client
         reply.close()
     finally:
         redis.delete(key)
+
+
+def _signed_out_in(app, seconds, sign_out, user_id):
+    """In a thread: after ``seconds``, ``sign_out()``, then a notification for the user
+    (the stream's next chunk), so the stream checks its caller again at once."""
+    from services import notifications
+
+    def run():
+        time.sleep(seconds)
+        with app.app_context():
+            sign_out()
+            notifications.add(user_id, "info", "sent after the sign-out")
+            db.session.commit()
+            db.session.remove()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_a_stream_ends_once_its_session_is_signed_out(app, client, trader):
+    from services import sessions
+
+    app.config.update(STREAM_MAX_SECONDS=20, STREAM_AUTH_CHECK_SECONDS=0)
+    AuthActions(client).login("trader")
+    started = time.monotonic()
+    everywhere = _signed_out_in(
+        app, 1.0, lambda: sessions.end_all(db.session.get(User, trader)), trader
+    )
+    text = client.get("/stream/quotes?notify=1").get_data(as_text=True)
+    everywhere.join()
+    assert text.rstrip().endswith("event: signed-out\ndata: {}")
+    assert "sent after the sign-out" not in text
+    assert time.monotonic() - started < 10  # not STREAM_MAX_SECONDS
+
+
+def test_a_token_stream_ends_once_the_token_is_revoked(app, trader):
+    from services import tokens
+
+    app.config.update(STREAM_MAX_SECONDS=20, STREAM_AUTH_CHECK_SECONDS=0, TOKEN_CACHE_SECONDS=0)
+    with app.app_context():
+        token, plaintext = tokens.create_token(db.session.get(User, trader), "ticker")
+        token_id = token.token_id
+    revoked = _signed_out_in(
+        app, 1.0, lambda: tokens.revoke_token(db.session.get(User, trader), token_id), trader
+    )
+    headers = {"Authorization": f"Bearer {plaintext}"}
+    text = app.test_client().get("/stream/quotes?notify=1", headers=headers).get_data(as_text=True)
+    revoked.join()
+    assert "event: unread" in text and "event: signed-out" in text
+    assert "sent after the sign-out" not in text

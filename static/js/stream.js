@@ -1,7 +1,7 @@
 // The page's one Server-Sent Events stream. Page scripts say what they follow
 // (PaperDeskStream.want: tickers, the account, the bell's notifications) and listen for
 // named events (PaperDeskStream.on: "quote", "account", "unread", "notification", "fill",
-// "busy"); once the page has loaded, a single EventSource on /stream/quotes carries them
+// "busy", "signed-out"); once the page has loaded, a single EventSource on /stream/quotes carries them
 // all, so a tab holds one of its owner's stream slots whatever it shows.
 window.PaperDeskStream = (function () {
   var MAX_TICKERS = 20;
@@ -23,6 +23,11 @@ window.PaperDeskStream = (function () {
     if (!tickers.length && !account && !notify) return;
     source = new EventSource(url());
     source.addEventListener("busy", function () { document.documentElement.dataset.streamBusy = "1"; });
+    // Signed out (here or elsewhere): the stream has ended; do not reconnect with it.
+    source.addEventListener("signed-out", function (event) {
+      event.target.close();
+      document.documentElement.dataset.streamSignedOut = "1";
+    });
     Object.keys(handlers).forEach(function (name) {
       handlers[name].forEach(function (fn) { source.addEventListener(name, fn); });
     });
