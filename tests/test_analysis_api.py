@@ -274,6 +274,18 @@ def test_portfolio_monte_carlo_refuses_a_holding_without_history(app, user_clien
     assert "ZZZZ" in response.json["error"]
 
 
+def test_portfolio_monte_carlo_draws_no_more_than_one_largest_stock_run(app, user_client):
+    app.config.update(MC_MAX_SIMULATIONS=10_000, MC_MAX_DAYS=100)
+    _hold(app, {"AAPL": 10, "XOM": 20, "MSFT": 5, "JPM": 2})
+    too_many = user_client.get("/user/api/monte-carlo/portfolio?days=100&simulations=10000")
+    assert too_many.status_code == 400 and too_many.json["field"] == "simulations"
+    assert (
+        "For 4 holdings over 100 days, simulations can be at most 2,500" in (too_many.json["error"])
+    )
+    fits = user_client.get("/user/api/monte-carlo/portfolio?days=100&simulations=2500&seed=1")
+    assert fits.status_code == 200 and fits.json["params"]["simulations"] == 2500
+
+
 def test_a_repeated_request_comes_from_the_cache(app, user_client, monkeypatch):
     from services.analysis import cache
     from utils.analysis import monte_carlo as mc

@@ -62,8 +62,24 @@ def portfolio(user_id: int, checked: dict) -> dict:
     if not rows:
         raise ServiceError("You hold no shares to simulate.", field="portfolio")
     holdings = {r.ticker: r.quantity for r in sorted(rows, key=lambda r: r.ticker)}
+    _check_budget(checked, len(holdings))
     key = ("mc-portfolio", tuple(holdings.items()), *tuple(sorted(checked.items())))
     return cached(key, lambda: _portfolio(holdings, checked))
+
+
+def _check_budget(checked: dict, assets: int) -> None:
+    """A run of many holdings draws a path per holding: it may draw no more normals than
+    the largest run of one stock (MC_MAX_SIMULATIONS x MC_MAX_DAYS), so that no request
+    holds the CPU for long."""
+    cfg = current_app.config
+    budget = cfg["MC_MAX_SIMULATIONS"] * cfg["MC_MAX_DAYS"]
+    if checked["simulations"] * checked["days"] * assets > budget:
+        most = max(100, budget // (checked["days"] * assets))
+        raise ServiceError(
+            f"For {assets} holdings over {checked['days']} days, simulations can be at most "
+            f"{most:,}.",
+            field="simulations",
+        )
 
 
 def _portfolio(holdings: dict, c: dict) -> dict:
