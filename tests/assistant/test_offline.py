@@ -73,6 +73,26 @@ def test_an_order_request_is_a_proposal_never_an_order(holder, app):
     assert count(app, Order) == before
 
 
+@pytest.mark.parametrize(
+    ("message", "quantity"),
+    [
+        ("Buy 1,000 shares of Coca-Cola", 1000),
+        ("sell -5 AAPL", None),  # a negative quantity is not 5
+        ("buy 1.5 shares of AAPL", None),  # whole shares only
+    ],
+)
+def test_an_order_proposal_takes_whole_positive_quantities_only(message, quantity):
+    from utils.assistant.entities import order_in
+
+    assert order_in(message).quantity == quantity
+
+
+def test_a_quantity_that_is_not_whole_is_asked_for_again(holder):
+    body = answer(holder, "sell -5 AAPL")
+    assert "proposal" not in body or body["proposal"] is None
+    assert "How many shares of AAPL?" in body["response"]
+
+
 @pytest.mark.parametrize("message", ["", "   ", "x" * 2001])
 def test_message_checks(holder, message):
     response = ask(holder, message)

@@ -69,19 +69,25 @@ class Recogniser:
         return list(dict.fromkeys(ordered))
 
 
+# A whole number of shares ("5", "1,000"), not a part of "-5", "1.5" or "5%"; a
+# negative or fractional quantity is no quantity, so the answer asks for one.
+_QUANTITY = re.compile(
+    r"(?<![-\u2212\d.,])\b(\d{1,3}(?:,\d{3})+|\d{1,7})(?![.,]?\d)"
+    r"\s*(?:shares?|x)?\b(?!\s*(?:%|percent|days?))"
+)
+
+
 def order_in(text: str) -> Order | None:
     """A buy or sell request ("buy 5 shares of Apple at 150"), else None."""
     lowered = text.lower()
     side = re.search(r"\b(buy|purchase|sell)\b", lowered)
     if side is None:
         return None
-    qty = re.search(
-        r"\b(\d{1,7})\s*(?:shares?|x)?\b(?!\s*(?:%|percent|days?))", lowered[side.end() :]
-    )
+    qty = _QUANTITY.search(lowered[side.end() :])
     price = re.search(r"\bat\s*\$?(\d+(?:\.\d{1,4})?)", lowered)
     return Order(
         side="sell" if side.group(1) == "sell" else "buy",
-        quantity=int(qty.group(1)) if qty else None,
+        quantity=int(qty.group(1).replace(",", "")) if qty else None,
         limit_price=price.group(1) if price else None,
         everything=bool(re.search(r"\ball\b", lowered)),
     )
