@@ -152,6 +152,14 @@ def test_a_signal_that_cannot_trade_is_logged_once_per_cooldown(app, trader, pat
     assert _decisions(app, rule_id) == [("sell", "skipped", "no shares to sell")] * 2
 
 
+def test_a_reload_of_the_rules_keeps_the_cooldown_of_a_skipped_signal(app, trader, path):
+    rule_id = _rule(app, trader, cooldown_seconds=60)
+    path("100", "100", "103")  # no shares to sell: skipped, then quiet for 60 s
+    _rule(app, trader, ticker="MSFT")  # another rule: the worker reloads its rules
+    path("104", "105", "106")
+    assert _decisions(app, rule_id) == [("sell", "skipped", "no shares to sell")]
+
+
 def test_an_ended_rule_switches_itself_off(app, trader, path):
     rule_id = _rule(app, trader, ends_at="2026-03-02T14:30:02")
     path("100", "100", "97", "96")

@@ -81,11 +81,18 @@ class RuleBook:
         self.loaded_at = float("-inf")
         self.stale = True
         self.count = 0
+        self.looked_at: dict[int, float] = {}  # rule id -> its last decision, across reloads
 
     def set_rules(self, views: list[RuleView]) -> None:
         """Replace the index (the moving averages keep their prices)."""
         grouped: dict[tuple[str, int], list[RuleView]] = {}
+        self.looked_at = {
+            v.rule_id: self.looked_at[v.rule_id] for v in views if v.rule_id in self.looked_at
+        }
         for v in views:
+            looked = self.looked_at.get(v.rule_id)
+            if looked is not None and (v.last_trade is None or looked > v.last_trade):
+                v.last_trade = looked  # a skip's cooldown outlives the reload
             grouped.setdefault((v.ticker, v.window), []).append(v)
         index: dict[str, list[tuple[MovingAverage, _Group]]] = {}
         for (ticker, window), rules in grouped.items():
@@ -128,4 +135,4 @@ class RuleBook:
     def decided(self, rule: RuleView, at: float) -> None:
         """Note a decision (traded or skipped): the rule is looked at again only after its
         cooldown, so a signal that cannot trade is not logged on every tick."""
-        rule.last_trade = at
+        rule.last_trade = self.looked_at[rule.rule_id] = at
