@@ -264,3 +264,58 @@ def test_workload_runs_number_unnumbered_lines_apart_and_numbered_ones_first(
     first, second = found[0:2], found[2:4]
     assert second[0] == first[1] + 1 and first[1] == first[0] + 1  # two runs, apart, in a row
     assert found[4:] == [300, 301, 302]
+
+
+# --- what no input may do to the log -------------------------------------------------
+
+
+def _log_is_valid(app, desk) -> None:
+    desk.ok("DUMPLOG,all.xml")
+    xmlschema.XMLSchema(str(dumplog.SCHEMA)).validate(app.config["DTS_LOG_DIR"] + "/all.xml")
+
+
+def test_an_unknown_command_of_dashes_keeps_the_log_well_formed(app, desk):
+    desk.ok("ADD,u1,10.00")
+    assert "Unknown command" in desk.error("---,u1")  # logged in a comment: no "--" in it
+    _log_is_valid(app, desk)
+
+
+@pytest.mark.parametrize("line", ["DUMPLOG,u1,a\x01b.xml", "ADD,u1\n,5.00", "ADD,u\x0b1,5.00"])
+def test_a_line_with_control_characters_is_an_error_and_the_log_stays_valid(app, desk, line):
+    desk.ok("ADD,u1,10.00")
+    assert "one line of printable characters" in desk.error(line)
+    _log_is_valid(app, desk)
+
+
+def test_a_transaction_number_too_large_to_store_is_an_error(app, desk):
+    from services.dts import api
+    from services.dts.quotes import QuoteSource
+
+    (answer,) = api.execute(["[99999999999999999999] ADD,u1,5.00"], admin=True,
+                            quotes=QuoteSource(1, {}))  # fmt: skip
+    assert answer["success"] is False and "at most 2147483647" in answer["error"]
+    desk.ok("ADD,u1,10.00")  # the numbers handed out later still fit
+    assert max(e.transaction_num for e in logged()) <= 2**31 - 1
+
+
+def test_a_dumplog_that_cannot_be_written_is_an_error_event(app, desk, tmp_path):
+    desk.ok("ADD,u1,10.00")
+    (tmp_path / "a-file").write_text("x")
+    desk.ctx.log_dir = str(tmp_path / "a-file")  # not a folder
+    assert "DUMPLOG could not write the file" in desk.error("DUMPLOG,u1,x.xml")
+    assert logged("errorEvent")[-1].command == "DUMPLOG"
+
+
+def test_dumplog_follows_no_link_left_where_it_writes(app, desk, tmp_path):
+    import os
+
+    folder = tmp_path / "dts-logs"
+    folder.mkdir(exist_ok=True)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("precious")
+    os.symlink(outside, folder / "log.xml.partial")
+    desk.ok("ADD,u1,10.00")
+    desk.ok("DUMPLOG,log.xml")
+    assert outside.read_text() == "precious"
+    assert ET.parse(folder / "log.xml").getroot().tag == "log"
+    assert sorted(p.name for p in folder.iterdir()) == ["log.xml", "log.xml.partial"]

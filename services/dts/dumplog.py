@@ -7,6 +7,7 @@ lifted: the published one admits timestamps up to 1 May 2022 only (docs/dts.md).
 
 import os
 import re
+import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -19,6 +20,7 @@ from services.errors import ServiceError
 EVENTS = DtsEvent.__table__
 SCHEMA = Path(__file__).with_name("logfile.xsd")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # no XML 1.0 char
 FIELDS = {  # element -> column, in the order they are written
     "userCommand": ("command", "username", "stockSymbol", "filename", "funds"),
     "quoteServer": ("price", "stockSymbol", "username", "quoteServerTime", "cryptokey"),
@@ -62,11 +64,16 @@ def safe_path(folder: str | Path, requested: str) -> Path:
 def write_file(folder, requested: str, user: str | None = None) -> Path:
     """Write the log (or one user's) to the file ``requested`` names; returns its path."""
     path = safe_path(folder, requested)
-    partial = path.with_name(path.name + ".partial")
-    with open(partial, "w", encoding="utf-8") as handle:
-        for chunk in stream(user):
-            handle.write(chunk)
-    os.replace(partial, path)
+    # A fresh temporary file (O_EXCL: no link followed), renamed over the name when done.
+    handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            for chunk in stream(user):
+                out.write(chunk)
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -98,12 +105,12 @@ def element(row) -> str:
     if kind not in FIELDS or (
         kind != "accountTransaction" and kind != "quoteServer" and not row["command"]
     ):
-        note = str(row["message"] or "").replace("--", "- -")
+        note = re.sub("-{2,}", "-", text(row["message"] or ""))  # "--" ends a comment
         return f"<!-- transaction {row['transaction_num']}: {escape(note)} -->\n"
     parts = [
         f"<{kind}>",
         f"<timestamp>{row['timestamp_ms']}</timestamp>",
-        f"<server>{escape(row['server'])}</server>",
+        f"<server>{escape(text(row['server']))}</server>",
         f"<transactionNum>{row['transaction_num']}</transactionNum>",
     ]
     for name in FIELDS[kind]:
@@ -114,6 +121,11 @@ def element(row) -> str:
             continue
         if name == "stockSymbol":
             value = str(value)[:3]
-        parts.append(f"<{name}>{escape(str(value))}</{name}>")
+        parts.append(f"<{name}>{escape(text(value))}</{name}>")
     parts.append(f"</{kind}>\n")
     return "".join(parts)
+
+
+def text(value) -> str:
+    """``value`` as text XML can hold: characters XML 1.0 forbids are dropped."""
+    return NOT_XML.sub("", str(value))

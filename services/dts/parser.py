@@ -26,6 +26,7 @@ LINE = re.compile(r"^\s*(?:\[(\d+)\]|\$)?\s*(.*?)\s*$")
 SYMBOL = re.compile(r"^[A-Za-z]{1,3}$")
 USER = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 MONEY = re.compile(r"^\d{1,13}(\.\d{1,2})?$")
+MAX_NUMBER = 2**31 - 1  # the largest transaction number the event log stores
 
 
 class ParseError(ValueError):
@@ -56,10 +57,14 @@ class Command:
 
 
 def split_line(line: str) -> tuple[int | None, str]:
-    """The line's own transaction number (or None) and its command text."""
+    """The line's own transaction number (or None, also for one too large to store) and
+    its command text (the whole line when it is not one line)."""
     match = LINE.match(line)
-    number = int(match.group(1)) if match.group(1) else None
-    return number, match.group(2)
+    if match is None:  # a line break inside
+        return None, line
+    digits = match.group(1)
+    number = int(digits) if digits and len(digits) <= 10 else None
+    return (number if number is None or number <= MAX_NUMBER else None), match.group(2)
 
 
 def parse(line: str, number: int) -> Command:
@@ -69,10 +74,20 @@ def parse(line: str, number: int) -> Command:
     """
     own, text = split_line(line)
     try:
+        _check_line(line)
         return _parse(text, own or number)
     except ParseError as exc:
         exc.number = own or number
         raise
+
+
+def _check_line(line: str) -> None:
+    line = line.strip()  # a line's own end (CR LF) and indentation are no part of it
+    if not line.isprintable():
+        raise ParseError("A command is one line of printable characters.")
+    digits = LINE.match(line).group(1)
+    if digits and (len(digits) > 10 or int(digits) > MAX_NUMBER):
+        raise ParseError(f"A transaction number is at most {MAX_NUMBER}.")
 
 
 def _parse(text: str, number: int) -> Command:

@@ -355,6 +355,10 @@ def _fire(ctx, cmd) -> None:
         log.warning("DTS triggers of %s not fired: %s", cmd.user, outcome.error)
 
 
+def _unwritable(exc: OSError) -> str:
+    return f"DUMPLOG could not write the file ({exc.strerror or type(exc).__name__})."
+
+
 def _dump(ctx, item: Item, progress=None) -> Outcome:
     """DUMPLOG: commit what came before, then stream the log to a file."""
     cmd = item.cmd
@@ -371,11 +375,12 @@ def _dump(ctx, item: Item, progress=None) -> Outcome:
             db.session.commit()
             path = dumplog.write_file(ctx.log_dir, cmd.filename, cmd.user if user_id else None)
             result = {"file": path.name}
-        except ServiceError as exc:
-            ctx.log.fail(cmd, exc.message)
+        except (ServiceError, OSError) as exc:
+            message = exc.message if isinstance(exc, ServiceError) else _unwritable(exc)
+            ctx.log.fail(cmd, message)
             ctx.log.write(db.session)
             db.session.commit()
-            outcome = Outcome(False, error=exc.message, user=cmd.user)
+            outcome = Outcome(False, error=message, user=cmd.user)
         else:
             outcome = Outcome(True, result, user=cmd.user)
     if progress:
