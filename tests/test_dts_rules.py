@@ -437,3 +437,12 @@ def test_an_admin_cannot_execute_a_dts_trigger(desk, admin):
     trigger = _unarmed_sell_trigger(desk)
     with pytest.raises(Conflict, match="reject it instead"):
         admin_orders.execute(db.session.get(Admin, admin), trigger.order_id)
+
+
+def test_the_platforms_risk_limits_do_not_apply_to_dts_commits(app, desk):
+    app.config.update(RISK_MAX_ORDER_VALUE=1000, RISK_MAX_DAILY_VALUE=1000)
+    funded(desk, "3000000.00")
+    desk.ok("BUY,u1,ABC,1500000.00")
+    assert desk.ok("COMMIT_BUY,u1")["shares"] == 150000
+    desk.ok("SELL,u1,ABC,500000.00")
+    assert desk.ok("COMMIT_SELL,u1")["shares"] == 50000

@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError
 
 from extensions import db
 from services import events as stream_events
-from services import market_clock
+from services import market_clock, risk
 from services.db import is_lock_contention
 from services.dts import dumplog, summary, triggers
 from services.dts.commands import HANDLERS
@@ -180,7 +180,7 @@ def run_group(ctx, items: list[Item], progress=None) -> list[Outcome]:
 def _attempt(ctx, items: list[Item]) -> list[Outcome]:
     counter, connection = WriteCounter(), None
     try:
-        with trading_costs(dts_costs()), market_clock.always_open():
+        with trading_costs(dts_costs()), risk.exempt(), market_clock.always_open():
             connection = _begin()
             event.listen(connection, "before_cursor_execute", counter)
             ctx.writes = counter
