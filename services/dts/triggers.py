@@ -53,7 +53,7 @@ def _hit(ctx, row, name: str):
 
 def fire(ctx, cmd, user_id: int, name: str) -> int:
     """Fire every armed trigger of the user whose condition the current quote meets, in
-    the order they were armed. Returns how many fired."""
+    the order they were set up (SET_*_AMOUNT). Returns how many fired."""
     fired = 0
     for row in ctx.armed_triggers(user_id):
         hit = _hit(ctx, row, name)
