@@ -1,6 +1,8 @@
 """Jinja filters and globals: every figure on a page goes through utils.formatting, and
 every time is shown in the viewer's time zone."""
 
+from urllib.parse import unquote
+
 from flask import Flask, request
 from flask_login import current_user
 from markupsafe import Markup
@@ -18,7 +20,7 @@ def viewer_zone() -> str:
     chosen = getattr(current_user, "time_zone", None) if current_user.is_authenticated else None
     if chosen and formatting.is_zone(chosen):
         return chosen
-    from_browser = request.cookies.get(TZ_COOKIE, "")
+    from_browser = unquote(request.cookies.get(TZ_COOKIE, ""))  # the page writes it encoded
     return from_browser if formatting.is_zone(from_browser) else formatting.DEFAULT_ZONE
 
 

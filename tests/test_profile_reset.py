@@ -72,8 +72,10 @@ def test_times_follow_the_profile_zone_then_the_browser(trader_client, app, mark
         "/user/api/create_order",
         {"ticker": "AAPL", "order_type": "buy", "quantity": 1},
     )
-    trader_client.set_cookie("tz", "America/New_York")
+    trader_client.set_cookie("tz", "America%2FNew_York")  # as static/js/app.js writes it
     assert "2026-03-02 09:30 EST" in trader_client.get("/user/dashboard").text  # 14:30 UTC
+    trader_client.set_cookie("tz", "America/New_York")
+    assert "2026-03-02 09:30 EST" in trader_client.get("/user/dashboard").text
     save_profile(trader_client, time_zone="Europe/Paris")
     assert "2026-03-02 15:30 CET" in trader_client.get("/user/dashboard").text
     trader_client.set_cookie("tz", "Not/AZone")
