@@ -1,6 +1,7 @@
 """Price alerts fire once; fills of resting orders, fund decisions and rule trades notify;
 the notification stream and the JSON API."""
 
+import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -195,3 +196,13 @@ def test_without_the_event_stream_the_bell_polls_the_count(app, user_client):
     rest = b"".join(chunks).decode()
     reply.close()
     assert 'event: unread\ndata: {"count": 1}' in rest
+
+
+def test_the_alerts_page_shows_prices_and_moves_as_money_and_percentages(app, user_client):
+    user_client.set_cookie("tz", "Europe%2FParis")
+    assert _alert(user_client, "AAPL", "above", "100").status_code == 201
+    assert _alert(user_client, "AAPL", "move_up", "10").status_code == 201
+    page = user_client.get("/user/alerts").text
+    assert "<td>$100.00</td>" in page and "<td>10.00%</td>" in page
+    assert "E+" not in page  # Decimal.normalize() wrote 100 as 1E+2
+    assert re.search(r" CES?T</td>", page)  # set times in the viewer's zone, named

@@ -9,13 +9,17 @@ import pytest
 from extensions import db
 from models import User
 from services import accounts, funds, orders, tokens, universe
+from services.alerts import store as alerts_store
 from services.orders import OrderSpec
+from services.rules import store as rules_store
 from tests.conftest import ADMIN_PASSWORD, PASSWORD
 
 pytestmark = pytest.mark.browser
 
 LONG_NAME = "w" * 19 + "-a-very-long-username-that-fills-the-bar-" + "z" * 4  # 64 characters
 SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
+RULE = {"ticker": "AAPL", "window_seconds": 300, "buy_below_pct": "2.5", "sell_above_pct": "3",
+        "amount": "25000", "max_trades_per_day": 100, "cooldown_seconds": 3600}  # fmt: skip
 
 USER_PAGES = {
     "dashboard": ("/user/dashboard", "Dashboard"),
@@ -25,6 +29,11 @@ USER_PAGES = {
     "orders": ("/user/orders", "Orders"),
     "account": ("/user/account", "Account"),
     "profile": ("/user/profile", None),
+    "rules": ("/user/rules", None),
+    "rule": ("/user/rules/1", None),
+    "alerts": ("/user/alerts", None),
+    "notifications": ("/user/notifications", None),
+    "day-trading-summary": ("/user/dts", None),
     "not-found": ("/user/no-such-page", None),
 }
 ADMIN_PAGES = {
@@ -92,6 +101,9 @@ def busy_account(app, market):
         tokens.create_token(
             db.session.get(User, user.user_id), "a-token-with-a-long-name-" + "x" * 39
         )
+        owner = db.session.get(User, user.user_id)
+        rules_store.create(owner, {**RULE, "max_position": 1_000_000, "ends_at": "2026-12-31"})
+        alerts_store.create(owner, {"ticker": "NVDA", "kind": "move_down", "threshold": "12.5"})
         db.session.remove()
 
 
