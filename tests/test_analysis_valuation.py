@@ -142,6 +142,19 @@ def test_performance_endpoint_builds_the_curve_on_demand(app, user_client):
     assert user_client.get("/user/api/performance?rebuild=1").json["value"] == body["value"]
 
 
+def test_a_withdrawal_on_the_day_of_a_deposit_still_counts_as_one(app, trader, admin):
+    from models import Admin, User
+    from services import funds
+    from services.analysis import performance as account_performance
+
+    with app.app_context():  # the trader's 10,000 came in today, and 200 go out
+        request = funds.request_withdrawal(db.session.get(User, trader), "200.00")
+        funds.approve(db.session.get(Admin, admin), request.transaction_id)
+        body = account_performance.account(trader, rebuild=True)
+    assert body["net_flow"][-1] == 9800  # the day's flows, netted for the returns
+    assert (body["deposits"], body["withdrawals"]) == (10000, 200)
+
+
 def test_concurrent_rebuilds_of_one_account_all_succeed(app, make_user):
     from tests.test_races import run_together
 

@@ -27,7 +27,7 @@ def account(user_id: int, rebuild: bool = False) -> dict:
         select(func.max(CashLedger.entry_id)).where(CashLedger.user_id == user_id)
     )
     key = ("performance", user_id, last_entry, str(stored.index[-1]) if len(stored) else None)
-    return cached(key, lambda: _figures(stored))
+    return cached(key, lambda: _figures(stored, valuation.fund_flows(user_id)))
 
 
 def _last_weekday(day: pd.Timestamp) -> pd.Timestamp:
@@ -36,7 +36,7 @@ def _last_weekday(day: pd.Timestamp) -> pd.Timestamp:
     return day
 
 
-def _figures(stored: pd.DataFrame) -> dict:
+def _figures(stored: pd.DataFrame, flows_in_out: tuple[float, float]) -> dict:
     if stored.empty:
         return {"dates": [], "days": 0, "message": "No deposits yet: nothing to value."}
     values, flows = stored["total_value"].to_numpy(), stored["net_flow"].to_numpy()
@@ -61,8 +61,8 @@ def _figures(stored: pd.DataFrame) -> dict:
         "drawdown": _list(index / np.maximum.accumulate(index) - 1.0, 6),
         "time_weighted_return": twr,
         "annualised_twr": performance.annualised(twr, len(dates)),
-        "deposits": float(flows[flows > 0].sum()),
-        "withdrawals": float(-flows[flows < 0].sum()),
+        "deposits": flows_in_out[0],
+        "withdrawals": flows_in_out[1],
         "metrics": None,
     }
     if len(daily) > MIN_RISK_DAYS and np.std(daily[1:]) > 0:

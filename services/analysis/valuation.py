@@ -56,6 +56,24 @@ def compute(user_id: int, through: date | None = None) -> pd.DataFrame:
     return out
 
 
+def fund_flows(user_id: int) -> tuple[float, float]:
+    """(deposits, withdrawals) of the account's current life, each summed on its own (a
+    day's deposit does not hide its withdrawal); a reset's starting balance is a deposit."""
+    life = _current_life(user_id)
+    rows = db.session.execute(
+        select(CashLedger.kind, func.sum(CashLedger.amount))
+        .where(
+            CashLedger.user_id == user_id,
+            CashLedger.entry_id > life.after_entry,
+            CashLedger.kind.in_(FLOW_KINDS),
+        )
+        .group_by(CashLedger.kind)
+    ).all()
+    sums = {kind: float(total or 0) for kind, total in rows}
+    opening = sum(float(amount) for _, amount, _ in life.opening)
+    return sums.get("deposit", 0.0) + opening, -sums.get("withdrawal", 0.0)
+
+
 def _weekday(moments: pd.Series) -> pd.Series:
     days = pd.to_datetime(moments).dt.normalize()
     shift = days.dt.day_of_week.map({5: 2, 6: 1}).fillna(0)
