@@ -82,7 +82,24 @@ def test_the_user_sees_their_summary_as_a_page_and_json(app, client, auth, make_
     data = client.get("/user/api/dts/summary").json["data"]
     assert data["cash"] == "0.00" and data["holdings"] == {} and data["history"] == []
     page = client.get("/user/dts")
-    assert page.status_code == 200 and b'id="dts-cash"' in page.data
+    assert page.status_code == 200 and b'id="dts-cash">$0.00<' in page.data
+
+
+def test_the_summary_page_writes_money_as_every_page_does(app, market, client, auth, trader):
+    from decimal import Decimal
+
+    from models import User
+    from services import orders
+    from services.orders import OrderSpec
+
+    market.set("AAPL", "150.00")
+    with app.app_context():
+        spec = OrderSpec("AAPL", "buy", "limit", quantity=10, limit=Decimal("140"))
+        orders.place(db.session.get(User, trader), spec)  # 1,401.00 reserved
+    auth.login("trader")
+    page = client.get("/user/dts").text
+    assert 'id="dts-cash">$8,599.00<' in page and 'id="dts-reserved">$1,401.00<' in page
+    assert "open buy orders" in page and "$10,000.00" in page  # the deposit, in the history
 
 
 def test_the_admin_browses_filters_and_downloads_the_log(app, client, admin_token, admin_client):
