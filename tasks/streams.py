@@ -22,6 +22,7 @@ from services.activity.store import Activity, store_minutes
 from services.alerts.watch import AlertBook
 from services.rules import trade
 from services.rules.book import RuleBook
+from utils import formatting
 
 GROUP = "worker"
 log = logging.getLogger("paperdesk.worker")
@@ -114,12 +115,12 @@ def notification_for(kind: str, p: dict) -> dict | None:
     if kind == "order.filled" and p.get("resting") and p.get("source") != "auto":
         message = (
             f"Your {p['kind'].replace('_', ' ')} {p['side']} of {p['ticker']} filled: "
-            f"{p['quantity']} at ${p['price']} (order #{p['order_id']})."
+            f"{p['quantity']} at {formatting.price(p['price'])} (order #{p['order_id']})."
         )
         return {"user_id": p["user_id"], "kind": "fill", "message": message, "link": "/user/orders"}
     if kind == "fund.decided":
         what = "deposit" if p["kind"] == "deposit" else "withdrawal"
-        message = f"Your {what} of ${p['amount']} was {p['status']}."
+        message = f"Your {what} of {formatting.money(p['amount'])} was {p['status']}."
         return {
             "user_id": p["user_id"],
             "kind": "fund",

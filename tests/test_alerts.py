@@ -59,7 +59,7 @@ def test_an_alert_fires_once_not_on_every_tick_after(app, user_client, ticks):
     ticks("100", "104.99")
     assert _notes(app) == []
     ticks("105.50", "106", "107", "104", "108")
-    assert _notes(app) == [("alert", "AAPL rose to $105.5000 (alert: above $105.0000).")]
+    assert _notes(app) == [("alert", "AAPL rose to $105.50 (alert: above $105.00).")]
     alerts = user_client.get("/user/api/alerts").get_json()["alerts"]
     assert alerts[0]["fired_price"] == "105.5000"
 
@@ -116,7 +116,7 @@ def test_a_resting_fill_and_a_fund_decision_notify(app, trader, ticks, market):
     ticks("94.5")
     notes = _notes(app, trader)
     assert [k for k, _ in notes] == ["fill"]
-    assert "limit buy of AAPL filled: 5 at $94.5000" in notes[0][1]
+    assert "limit buy of AAPL filled: 5 at $94.50" in notes[0][1]
 
 
 def test_notifications_list_until_read(app, trader, ticks):
@@ -125,12 +125,12 @@ def test_notifications_list_until_read(app, trader, ticks):
 
     ticks("100")
     with app.app_context():
-        request = funds.request_deposit(db.session.get(User, trader), "50.00")
+        request = funds.request_deposit(db.session.get(User, trader), "50000.00")
         admin = db.session.scalars(select(Admin)).first()
         funds.reject(admin, request.transaction_id, "not today")
         db.session.remove()
     ticks("100")
-    assert _notes(app, trader) == [("fund", "Your deposit of $50.00 was rejected.")]
+    assert _notes(app, trader) == [("fund", "Your deposit of $50,000.00 was rejected.")]
     client = app.test_client()
     client.post(
         "/auth/login",

@@ -9,6 +9,7 @@ from routes.user import bp
 from services import notifications
 from services.alerts import store
 from services.errors import ServiceError
+from utils import formatting
 from utils.parsing import whole_number
 
 
@@ -35,7 +36,7 @@ def alerts_create():
     return form_post(
         lambda: store.create(current_user, json_body(), client_ip()),
         page,
-        lambda alert: (f"Alert set: {alert.ticker} {alert.kind} {alert.threshold}.", page),
+        lambda alert: (f"Alert set: {_described(alert)}.", page),
     )
 
 
@@ -103,3 +104,12 @@ def _note_id(body: dict) -> int | None:
 def stream_notifications():
     """The bell alone (pages use /stream/quotes?notify=1, one stream with their live data)."""
     return page_stream([NoteFeed(current_user.user_id)])
+
+
+def _described(alert) -> str:
+    """The alert as the alerts page shows it: "AAPL above $100.00", "NVDA move down 5.00%"."""
+    move = alert.kind.startswith("move")
+    limit = (
+        formatting.percent(alert.threshold, False) if move else formatting.price(alert.threshold)
+    )
+    return f"{alert.ticker} {alert.kind.replace('_', ' ')} {limit}"

@@ -12,6 +12,7 @@ from routes.trade_shapes import fill_json, hold_json, order_json, pagination_jso
 from routes.user import bp
 from services import holds, orders, portfolio
 from services.orders import OrderSpec
+from utils import formatting
 from utils.csv_export import to_csv
 
 PAGE_LIMIT = 100
@@ -47,7 +48,7 @@ def _placed_message(order) -> str:
     if order.order_status == "filled":
         return (
             f"{order.order_type.title()} {order.filled_quantity} {order.ticker} filled at "
-            f"${order.average_fill_price}."
+            f"{formatting.price(order.average_fill_price)}."
         )
     if order.order_status == "cancelled":
         return f"Order #{order.order_id} could not fill at once and was cancelled."

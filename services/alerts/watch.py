@@ -9,6 +9,7 @@ from extensions import db
 from models import PriceAlert
 from services import events, notifications
 from services.db import transaction
+from utils import formatting
 from utils.clock import utcnow
 
 RELOAD_SECONDS = 30
@@ -85,9 +86,11 @@ def fire(alert: tuple, quote) -> bool:
 
 def _message(kind: str, threshold, quote) -> str:
     if kind.startswith("move"):
-        return f"{quote.ticker} moved {quote.change_percent}% today (alert: {kind} {threshold}%)."
+        moved, limit = formatting.percent(quote.change_percent), formatting.percent(threshold)
+        return f"{quote.ticker} moved {moved} today (alert: {kind.replace('_', ' ')} {limit})."
     what = "rose to" if kind == "above" else "fell to"
-    return f"{quote.ticker} {what} ${quote.price} (alert: {kind} ${threshold})."
+    price, limit = formatting.price(quote.price), formatting.price(threshold)
+    return f"{quote.ticker} {what} {price} (alert: {kind} {limit})."
 
 
 def _link(ticker: str) -> str:

@@ -77,7 +77,7 @@ def test_a_notification_appears_when_a_resting_order_fills(
     screenshot("1-order-resting")
     tick("94.50")  # fills the limit
     tick("94.50")  # the worker's consumer turns the fill into a notification
-    toast = page.locator(".bell-toast", has_text="filled: 4 at $94.5000")
+    toast = page.locator(".bell-toast", has_text="filled: 4 at $94.50")
     toast.wait_for(timeout=10_000)
     page.wait_for_selector("#bell-count:not(.d-none)")
     assert page.inner_text("#bell-count") == "1"

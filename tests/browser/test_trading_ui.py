@@ -33,7 +33,7 @@ def test_buy_through_the_ticket_then_see_and_cancel_orders(
     market.set("AAPL", "155.00")  # the market moves; the held price still stands
     page.click("#ticket-confirm")
     page.locator("#ticket-message .alert-success").wait_for()
-    assert page.inner_text("#ticket-message").startswith("Buy 3 AAPL filled at $150.0000.")
+    assert page.inner_text("#ticket-message").startswith("Buy 3 AAPL filled at $150.00.")
     assert page.locator("#ticket-held").is_hidden()
     page.wait_for_function(
         "document.getElementById('ticket-holding').textContent.includes('3 AAPL')"
