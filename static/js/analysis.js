@@ -31,6 +31,8 @@
   if (window.Chart) themeCharts();
 
   // Run a GET or POST; after a second without an answer show the spinner with Cancel.
+  // ``options.results``: the id of the results block, hidden when the run fails, so that
+  // an earlier run's figures (and their CSV and Explain buttons) are not taken for this one.
   function job(box, url, options) {
     var controller = new AbortController();
     var spinner = box.querySelector(".job-spinner");
@@ -58,6 +60,7 @@
         done();
         error.textContent = e.name === "AbortError" ? "Cancelled." : e.message;
         error.classList.remove("d-none");
+        if (options && options.results) document.getElementById(options.results).classList.add("d-none");
         throw e;
       });
   }

@@ -84,7 +84,7 @@
       end_date: form.end_date.value || null,
       risk_free: form.risk_free.value === "" ? null : +form.risk_free.value / 100,
     };
-    A.job(document.getElementById("analysis-job"), "/user/api/stock_analysis", { body: body }).then(render, function () {});
+    A.job(document.getElementById("analysis-job"), "/user/api/stock_analysis", { body: body, results: "analysis-results" }).then(render, function () {});
   }
 
   form.addEventListener("submit", function (e) { e.preventDefault(); run(); });

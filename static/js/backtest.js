@@ -47,7 +47,7 @@
 
   function run() {
     var q = query();
-    A.job(document.getElementById("bt-job"), "/user/api/backtest?" + q.toString()).then(function (body) { render(body, q.toString()); }, function () {});
+    A.job(document.getElementById("bt-job"), "/user/api/backtest?" + q.toString(), { results: "bt-results" }).then(function (body) { render(body, q.toString()); }, function () {});
   }
 
   form.strategy.addEventListener("change", showParams);

@@ -66,7 +66,7 @@
     var q = new URLSearchParams({ days: form.days.value, simulations: form.simulations.value, lookback: form.lookback.value });
     if (form.seed.value !== "") q.set("seed", form.seed.value);
     var url = "/user/api/monte-carlo/" + encodeURIComponent(target) + "?" + q.toString();
-    A.job(document.getElementById("mc-job"), url).then(render, function () {});
+    A.job(document.getElementById("mc-job"), url, { results: "mc-results" }).then(render, function () {});
   }
 
   form.addEventListener("submit", function (e) { e.preventDefault(); run(); });

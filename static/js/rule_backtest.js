@@ -64,7 +64,7 @@
   }
 
   function run() {
-    A.job(document.getElementById("rbt-job"), form.dataset.url + "?" + query().toString()).then(render, function () {});
+    A.job(document.getElementById("rbt-job"), form.dataset.url + "?" + query().toString(), { results: "rbt-results" }).then(render, function () {});
   }
 
   var TRADE_COLUMNS = ["date", "side", "price", "shares", "commission", "pnl", "position", "cash"];

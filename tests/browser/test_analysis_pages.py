@@ -25,6 +25,9 @@ def test_risk_analysis_page(live_server, page, screenshot, make_user):
     page.click("#analysis-run")
     page.wait_for_selector(".job-error:not(.d-none)")
     assert "Unknown ticker 'NOPE'" in page.inner_text(".job-error")
+    # the earlier run's cards (and their CSV and Explain buttons) are not left under the error
+    assert page.locator("#analysis-results").is_hidden()
+    assert page.locator("#analysis-csv").is_hidden()
     page.fill("#analysis-tickers", "NVDA,XOM")
     page.click("#analysis-run")
     page.wait_for_function("document.querySelectorAll('.metric-card').length === 2")
