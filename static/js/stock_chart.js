@@ -279,4 +279,10 @@
         });
     }, 200);
   });
+  // Enter opens the first match (as a click on it would); arrow keys reach the list.
+  search.addEventListener("keydown", function (e) {
+    var first = results.querySelector("a");
+    if (e.key === "Enter" && first) { e.preventDefault(); window.location.href = first.href; }
+    if (e.key === "ArrowDown" && first) { e.preventDefault(); first.focus(); }
+  });
 })();

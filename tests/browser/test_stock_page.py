@@ -68,3 +68,7 @@ def test_search_and_watchlist(live_server, page, make_user):
     page.wait_for_function("document.getElementById('watch-toggle').dataset.watched === 'true'")
     page.reload()
     assert page.locator('#watchlist [data-ticker="MSFT"]').count() == 1
+    page.fill("#stock-search", "nvid")  # Enter opens the first match
+    page.get_by_role("link", name="NVDA · Nvidia").wait_for()
+    page.press("#stock-search", "Enter")
+    page.wait_for_url("**ticker=NVDA")
