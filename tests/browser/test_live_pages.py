@@ -197,6 +197,19 @@ def test_month_labels_do_not_run_into_each_other_on_a_phone(
     screenshot("2y")
 
 
+def test_on_a_phone_the_stock_page_leads_straight_to_the_ticket(live_server, page, market, trader):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, "trader")
+    page.goto(f"{live_server}/user/stock_chart?ticker=AAPL")
+    jump = page.locator("#jump-to-ticket")
+    assert jump.is_visible() and jump.bounding_box()["y"] < 844  # on the first screen
+    assert page.locator("#ticket").bounding_box()["y"] > 844  # the ticket is far below
+    jump.click()
+    page.wait_for_function("document.getElementById('ticket').getBoundingClientRect().top < 400")
+    page.set_viewport_size({"width": 1366, "height": 900})  # beside the chart: no link
+    assert jump.is_hidden()
+
+
 def test_orders_page_says_an_administrator_decided(app, live_server, page, market, trader, admin):
     from models import Admin
     from services import admin_orders
