@@ -40,28 +40,28 @@ def test_a_buy_stop_already_crossed_is_reserved_at_the_quote_and_refused_if_unaf
     assert order.order_status == "filled" and order.average_fill_price == D("150.0000")
 
 
-def test_a_stale_price_never_fills_a_resting_order(app, market, trader, monkeypatch):
+@pytest.fixture
+def provider_down(app, market, trader, monkeypatch):
+    """AAPL's quote stored at 150, then the provider down: the stored quote is stale."""
     market.set("AAPL", "150.00")
-    place(app, trader, quantity=1)  # stores a quote at 150
+    place(app, trader, quantity=1)
 
     def down(_tickers):
         raise ProviderUnavailable("down")
 
     monkeypatch.setattr(market, "quotes", down)
+
+
+@pytest.mark.usefixtures("provider_down")
+def test_a_stale_price_never_fills_a_resting_order(app, trader):
     order = place(app, trader, kind="limit", limit=D("200"), quantity=1)
     assert order.order_status == "pending"  # it would have crossed the stale 150
     with pytest.raises(Unavailable):
         place(app, trader, side="sell", kind="trailing_stop", trail_amount=D("5"), quantity=1)
 
 
-def test_no_price_is_held_while_the_quote_is_stale(app, market, trader, monkeypatch):
-    market.set("AAPL", "150.00")
-    place(app, trader, quantity=1)  # stores a quote at 150
-
-    def down(_tickers):
-        raise ProviderUnavailable("down")
-
-    monkeypatch.setattr(market, "quotes", down)
+@pytest.mark.usefixtures("provider_down")
+def test_no_price_is_held_while_the_quote_is_stale(app, trader):
     with app.app_context():
         user = db.session.get(User, trader)
         with pytest.raises(Unavailable, match="No current price for AAPL"):
