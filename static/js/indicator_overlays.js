@@ -97,6 +97,19 @@
   }
 
   var latest = 0;
+  // An answer's error in the panel's words: "rsi_period must be ..." is "RSI days must be
+  // ...", next to the box of that name, which is outlined.
+  function showError(body) {
+    document.querySelectorAll(".indicator-param.is-invalid").forEach(function (i) { i.classList.remove("is-invalid"); });
+    if (body.success) { errorBox.textContent = ""; return; }
+    var box = body.field && document.getElementById("ind-" + body.field);
+    var label = box && document.querySelector('label[for="ind-' + body.field + '"]');
+    var text = body.error || "";
+    if (label && text.indexOf(body.field) === 0) text = label.textContent.trim() + text.slice(body.field.length);
+    if (box) box.classList.add("is-invalid");
+    errorBox.textContent = text;
+  }
+
   function load() {
     var ticket = ++latest;  // an answer to an older request must not overwrite a newer one
     var names = chosen("overlays").concat(chosen("panels").filter(function (n) { return n !== "volume"; }));
@@ -106,7 +119,7 @@
       .then(function (r) { return r.json(); })
       .then(function (body) {
         if (ticket !== latest) return;
-        errorBox.textContent = body.success ? "" : body.error;
+        showError(body);
         if (body.success) draw(body);
       });
   }
@@ -123,7 +136,7 @@
     saving = saving.then(function () {
       var body = { overlays: chosen("overlays"), panels: chosen("panels"), params: params() };
       return window.PaperDesk.postJSON("/user/api/preferences/indicators", body).then(function (r) {
-        errorBox.textContent = r.success ? "" : r.error;
+        showError(r);
       });
     }).catch(function () {}).then(function () {
       pending -= 1;

@@ -47,3 +47,20 @@ def test_overlays_and_panels_are_remembered_per_user(live_server, page, screensh
     assert bob.is_checked("#ind-volume") and not bob.is_checked("#ind-sma")
     assert bob.evaluate("PaperDeskCharts.daily.data.datasets.length") == 1
     other.close()
+
+
+def test_a_bad_parameter_is_named_as_the_panel_names_it(live_server, page, make_user):
+    make_user("alice")
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/user/stock_chart?ticker=AAPL")
+    page.wait_for_selector("#indicator-panel[data-ready=true]", state="attached")
+    page.click("label[for=ind-rsi]")
+    page.fill("#ind-rsi_period", "0")
+    page.dispatch_event("#ind-rsi_period", "change")
+    page.wait_for_function("document.getElementById('indicator-error').textContent !== ''")
+    assert page.inner_text("#indicator-error") == "RSI days must be a whole number from 2 to 100."
+    assert "is-invalid" in page.get_attribute("#ind-rsi_period", "class")
+    page.fill("#ind-rsi_period", "14")
+    page.dispatch_event("#ind-rsi_period", "change")
+    page.wait_for_function("document.getElementById('indicator-error').textContent === ''")
+    assert "is-invalid" not in page.get_attribute("#ind-rsi_period", "class")
