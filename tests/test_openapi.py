@@ -129,3 +129,29 @@ def test_the_analysis_queries_name_what_the_services_read(app):
         args = _Reads()
         monte_carlo.check(args)
         assert args.read == _query("/user/api/monte-carlo/portfolio")
+
+
+def test_every_time_in_an_answer_is_utc_with_z(app, user_client, market):
+    """Alerts, notifications, rules, their decisions, conversations and the DTS summary."""
+    import re
+
+    from tests.helpers import post_json
+
+    market.set("AAPL", "150.00")
+    post_json(
+        user_client, "/user/api/alerts", {"ticker": "AAPL", "kind": "below", "threshold": 500}
+    )
+    rule = {"ticker": "AAPL", "window_seconds": 5, "buy_below_pct": "1", "sell_above_pct": "1",
+            "quantity": 1, "max_trades_per_day": 5, "cooldown_seconds": 60,
+            "ends_at": "2030-01-02T03:04:05+01:00"}  # fmt: skip
+    rule_id = post_json(user_client, "/user/api/rules", rule).json["rule"]["rule_id"]
+    post_json(user_client, "/user/api/chat", {"message": "How is my portfolio?"})
+    stamps = []
+    for url in ("/user/api/alerts", "/user/api/notifications", "/user/api/rules",
+                f"/user/api/rules/{rule_id}", "/user/api/chat/conversations",
+                "/user/api/dts/summary"):  # fmt: skip
+        body = user_client.get(url)
+        assert body.status_code == 200, url
+        stamps += [(url, s) for s in re.findall(r'"(\d{4}-\d\d-\d\dT[^"]*)"', body.text)]
+    assert stamps and all(s.endswith("Z") for _, s in stamps), stamps
+    assert ("/user/api/rules", "2030-01-02T02:04:05Z") in stamps

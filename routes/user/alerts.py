@@ -20,7 +20,7 @@ def note_json(n) -> dict:
         "kind": n.kind,
         "message": n.message,
         "link": n.link,
-        "created_at": n.created_at.isoformat(),
+        "created_at": formatting.iso(n.created_at),
         "read": n.read_at is not None,
     }
 

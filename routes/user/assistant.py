@@ -10,6 +10,7 @@ from routes.market.slots import slots
 from routes.user import bp
 from services.assistant import chat, clients, limits, replies
 from services.errors import ServiceError, Throttled
+from utils.formatting import iso
 from utils.parsing import whole_number
 
 SUGGESTIONS = [
@@ -124,7 +125,7 @@ def api_conversations():
             {
                 "conversation_id": c.conversation_id,
                 "title": c.title,
-                "updated_at": c.updated_at.isoformat(),
+                "updated_at": iso(c.updated_at),
             }
             for c in rows
         ],

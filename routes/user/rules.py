@@ -7,6 +7,7 @@ from routes.helpers import client_ip, form_post, json_body
 from routes.user import bp
 from services.analysis.backtest import costs as analysis_costs
 from services.rules import backtest, store
+from utils.formatting import iso
 
 FIELDS = (
     "ticker",
@@ -27,8 +28,8 @@ def rule_json(rule) -> dict:
     data |= {
         "rule_id": rule.rule_id,
         "active": rule.active,
-        "ends_at": rule.ends_at.isoformat() if rule.ends_at else None,
-        "last_trade_at": rule.last_trade_at.isoformat() if rule.last_trade_at else None,
+        "ends_at": iso(rule.ends_at),
+        "last_trade_at": iso(rule.last_trade_at),
         "trades_today": rule.trades_today,
     }
     return {k: (str(v) if hasattr(v, "as_tuple") else v) for k, v in data.items()}
@@ -38,7 +39,7 @@ def decision_json(d) -> dict:
     """One logged decision for the API."""
     return {
         "decision_id": d.decision_id,
-        "at": d.decided_at.isoformat(),
+        "at": iso(d.decided_at),
         "side": d.side,
         "price": str(d.price),
         "average": str(d.average),

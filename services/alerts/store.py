@@ -10,6 +10,7 @@ from models import ALERT_KINDS, PriceAlert
 from services import audit, events, market
 from services.db import lock_person, transaction
 from services.errors import NotFound, ServiceError
+from utils.formatting import iso
 
 MOVE_LIMIT = Decimal("100")
 
@@ -78,7 +79,7 @@ def as_json(alert: PriceAlert) -> dict:
         "ticker": alert.ticker,
         "kind": alert.kind,
         "threshold": str(alert.threshold),
-        "created_at": alert.created_at.isoformat(),
-        "fired_at": alert.fired_at.isoformat() if alert.fired_at else None,
+        "created_at": iso(alert.created_at),
+        "fired_at": iso(alert.fired_at),
         "fired_price": str(alert.fired_price) if alert.fired_price is not None else None,
     }

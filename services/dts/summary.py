@@ -7,6 +7,7 @@ from models import OPEN_STATUSES, AccountBalance, CashLedger, Order, Portfolio
 from services import direct
 from services.dts.book import symbol
 from services.rows import pending
+from utils.formatting import iso
 from utils.money import format_money
 
 A, P, ORD, LEDGER = (
@@ -102,7 +103,7 @@ def _entry(kind, amount, balance_after, created_at, **_other) -> dict:
         "kind": kind,
         "amount": money(amount),
         "balance_after": money(balance_after),
-        "at": created_at.replace(microsecond=0).isoformat(),  # as every database stores it
+        "at": iso(created_at),  # to the second, as every database stores it
     }
 
 
