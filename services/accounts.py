@@ -122,6 +122,14 @@ def _recent_failures(since, *criteria) -> tuple[int, object]:
     return db.session.execute(stmt).one()
 
 
+def throttle_key(role: str, username: str) -> str:
+    """Whose failed sign-ins count together: one account of one role. A user and an admin
+    of the same name are counted apart, so one's sign-in never clears the other's
+    failures, nor do one's failures lock the other out."""
+    name = (username or "").strip().lower()
+    return name[:64] if role == "user" else f"!{name[:63]}"  # no username starts with "!"
+
+
 def _check_throttle(username: str, ip: str, device: str | None) -> None:
     """Refuse a sign-in after too many recent failures.
 
@@ -154,11 +162,12 @@ def authenticate(model, username: str, password: str, ip: str, device: str | Non
     Raises Throttled after too many recent failures (see _check_throttle), and
     ServiceError for wrong credentials or a disabled account.
     """
-    key = (username or "").strip().lower()[:64]
+    key = throttle_key(model.role, username)
     ip = (ip or "unknown")[:45]
     _check_throttle(key, ip, device)
     name_col = User.user_name if model is User else Admin.admin_name
-    account = db.session.scalar(select(model).where(func.lower(name_col) == key))
+    name = (username or "").strip().lower()[:64]
+    account = db.session.scalar(select(model).where(func.lower(name_col) == name))
     stored = account and (account.user_password if model is User else account.admin_password)
     if not account or not check_password_hash(stored, password or ""):
         with transaction():
@@ -177,14 +186,28 @@ def authenticate(model, username: str, password: str, ip: str, device: str | Non
     return account
 
 
+def check_current_password(account, password: str, ip, message: str, field: str) -> None:
+    """Check a signed-in account's password again (to change it, or to turn two-factor
+    sign-in off). Throttled and counted as failed sign-ins, so that a session left open
+    cannot be used to try passwords freely."""
+    stored = account.user_password if account.role == "user" else account.admin_password
+    key, ip = throttle_key(account.role, account.name), (ip or "unknown")[:45]
+    _check_throttle(key, ip, None)
+    if not check_password_hash(stored, password or ""):
+        with transaction():
+            db.session.add(LoginAttempt(username=key, ip=ip, device=None))
+            audit.record(None, f"{account.role}.login_failed", (account.role, account.id), ip=ip)
+        raise ServiceError(message, field=field)
+
+
 def change_password(account, current: str, new: str, keep_sid: str | None, ip=None) -> int:
     """Set a new password after checking the current one; ends every other session.
 
     Returns how many other sessions were ended.
     """
-    stored = account.user_password if account.role == "user" else account.admin_password
-    if not check_password_hash(stored, current or ""):
-        raise ServiceError("The current password is wrong.", field="current_password")
+    check_current_password(
+        account, current, ip, "The current password is wrong.", "current_password"
+    )
     if current == new:
         raise ServiceError("The new password must differ from the current one.", field="password")
     check_new_password(new, account.name)

@@ -13,11 +13,10 @@ from datetime import timedelta
 
 import pyotp
 from sqlalchemy import delete, select
-from werkzeug.security import check_password_hash
 
 from extensions import db
 from models import Admin, RecoveryCode, TwoFactor
-from services import audit
+from services import accounts, audit
 from services.db import lock_one, transaction
 from services.errors import Conflict, ServiceError
 from utils.clock import epoch, utcnow
@@ -86,9 +85,7 @@ def confirm(owner, code: str, ip: str | None = None) -> list[str]:
 
 def disable(owner, password: str, code: str, ip: str | None = None) -> None:
     """Turn two-factor sign-in off; needs the password and a current (or recovery) code."""
-    stored = owner.admin_password if isinstance(owner, Admin) else owner.user_password
-    if not check_password_hash(stored, password or ""):
-        raise ServiceError("The password is not right.", field="password")
+    accounts.check_current_password(owner, password, ip, "The password is not right.", "password")
     require_code(owner, code)
     with transaction():
         row = _row(owner)

@@ -187,6 +187,48 @@ def test_failures_from_the_owners_browser_still_count(app, client, make_user):
     assert browser.login("alice").status_code == 429
 
 
+def test_a_user_named_like_an_admin_neither_clears_nor_shares_its_failures(app, make_user, admin):
+    from tests.conftest import ADMIN_PASSWORD
+
+    make_user("root_admin")  # a user may take an admin's name: they are other accounts
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    guesser = AuthActions(app.test_client())
+    for _ in range(limit):
+        assert (
+            guesser.login("root_admin", "wrong-guess-123", "/auth/admin-login").status_code == 401
+        )
+    assert guesser.login("root_admin").status_code == 302  # the user signs in: their own count
+    guesser.logout()  # and that browser's device cookie names the user, not the admin
+    refused = guesser.login("root_admin", ADMIN_PASSWORD, "/auth/admin-login")
+    assert refused.status_code == 429  # the admin's failures still stand
+
+
+def test_a_users_failures_do_not_lock_out_the_admin_of_the_same_name(app, make_user, admin):
+    from tests.conftest import ADMIN_PASSWORD
+
+    make_user("root_admin")
+    browser = AuthActions(app.test_client())
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert browser.login("root_admin", "wrong-password-1").status_code == 401
+    assert browser.login("root_admin").status_code == 429  # the user is locked out...
+    fresh = AuthActions(app.test_client())
+    assert fresh.login("root_admin", ADMIN_PASSWORD, "/auth/admin-login").status_code == 302
+
+
+def test_guesses_at_the_current_password_are_throttled_like_sign_ins(app, user_client):
+    from tests.conftest import csrf_token
+
+    def change(current):
+        token = csrf_token(user_client, "/auth/password")
+        data = {"current_password": current, "password": "battery-staple-77",
+                "confirm": "battery-staple-77", "csrf_token": token}  # fmt: skip
+        return user_client.post("/auth/password", data=data).get_data(as_text=True)
+
+    for n in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert "current password is wrong" in change(f"guess-{n:04d}x")
+    assert "Too many failed sign-in attempts" in change(PASSWORD)  # the right one waits too
+
+
 def test_successful_login_resets_the_account_counter(client, auth, make_user, frozen_time):
     make_user("alice")
     for _ in range(4):

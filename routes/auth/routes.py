@@ -28,7 +28,7 @@ def _sign_in(model, template: str, home: str):
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        device = trusted_device(form.username.data)
+        device = trusted_device(accounts.throttle_key(model.role, form.username.data))
         try:
             account = accounts.authenticate(
                 model, form.username.data, form.password.data, client_ip(), device
@@ -44,7 +44,7 @@ def _sign_in(model, template: str, home: str):
                 return ask_second_factor(account, _safe_next(url_for(home)), device)
             open_session(account)
             response = redirect(_safe_next(url_for(home)))
-            remember_device(response, account.name, device)
+            remember_device(response, accounts.throttle_key(account.role, account.name), device)
             return response
     elif request.method == "POST":
         status = 400

@@ -14,6 +14,7 @@ from routes.auth import bp
 from routes.auth.devices import remember_device
 from routes.forms import Form
 from routes.helpers import client_ip
+from services import accounts
 from services import two_factor as tfa
 from services.errors import ServiceError
 from utils.qr import svg_data_uri
@@ -110,7 +111,8 @@ def two_factor_verify():
         if account is not None and tfa.check_code(account, form.code.data):
             open_session(account)
             response = redirect(pending["next"])
-            remember_device(response, account.name, pending["device"])
+            key = accounts.throttle_key(account.role, account.name)
+            remember_device(response, key, pending["device"])
             return response
         pending["tries"] += 1
         session["pending_2fa"] = pending
