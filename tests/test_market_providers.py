@@ -17,7 +17,7 @@ from utils.market_data import (
     make_provider,
     period_start,
 )
-from utils.market_data.base import add_months, weekdays_back
+from utils.market_data.base import add_months, filter_period, trading_days_back
 
 FIGURES = ("market_cap", "pe_ratio", "pb_ratio", "dividend_yield", "revenue", "net_income", "eps")
 
@@ -161,4 +161,13 @@ def test_period_start_counts_weekdays_then_calendar_months():
 def test_date_helpers_clamp_and_skip_weekends():
     assert add_months(date(2024, 3, 31), -1) == date(2024, 2, 29)
     assert add_months(date(2023, 12, 15), 1) == date(2024, 1, 15)
-    assert weekdays_back(date(2024, 6, 10), 1) == date(2024, 6, 7)  # Monday -> Friday
+    assert trading_days_back(date(2024, 6, 10), 1) == date(2024, 6, 7)  # Monday -> Friday
+    assert trading_days_back(date(2024, 5, 28), 1) == date(2024, 5, 24)  # Memorial Day skipped
+
+
+def test_five_days_are_five_trading_days_across_a_holiday():
+    from utils.market_data.base import Bar
+
+    days = [date(2024, 5, d) for d in (17, 20, 21, 22, 23, 24, 28)]  # 27 May: Memorial Day
+    bars = [Bar(d, *(Decimal("1"),) * 5, 1) for d in days]
+    assert [b.date for b in filter_period(bars, "5d")] == days[-5:]

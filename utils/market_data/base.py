@@ -136,22 +136,25 @@ def check_period(period: str) -> str:
 def period_start(period: str, last: date) -> date | None:
     """The first date (inclusive) a ``period`` of daily bars ending on ``last`` covers.
 
-    "1d"/"5d" count weekdays back from ``last``; longer periods are calendar months
+    "1d"/"5d" count trading days back from ``last``; longer periods are calendar months
     (so "1mo" ending 15 March starts 16 February). "max" has no start (None).
     """
     check_period(period)
     if period == "max":
         return None
     if period in _TRADING_DAYS:
-        return weekdays_back(last, _TRADING_DAYS[period] - 1)
+        return trading_days_back(last, _TRADING_DAYS[period] - 1)
     return add_months(last, -_MONTHS[period]) + timedelta(days=1)
 
 
-def weekdays_back(day: date, count: int) -> date:
-    """The date ``count`` weekdays (Mon-Fri) before ``day``; ``day`` itself for 0."""
+def trading_days_back(day: date, count: int) -> date:
+    """The date ``count`` trading days (the exchange's calendar: no weekends, no holidays)
+    before ``day``; ``day`` itself for 0."""
+    from utils.market_data.hours import is_trading_day
+
     while count > 0:
         day -= timedelta(days=1)
-        if day.weekday() < 5:
+        if is_trading_day(day):
             count -= 1
     return day
 
