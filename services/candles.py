@@ -53,8 +53,10 @@ def recent(ticker: str, interval: int, limit: int) -> list[CandleRow]:
 
 
 def current(ticker: str, interval: int) -> CandleRow | None:
-    """The open candle for a ticker and interval, if the worker has one."""
-    return db.session.scalar(_latest_first(ticker, interval, False).limit(1))
+    """The open candle for a ticker and interval, if the worker has one: a candle whose
+    window has ended was left open by a worker that stopped, and is none."""
+    row = db.session.scalar(_latest_first(ticker, interval, False).limit(1))
+    return row if row is not None and row.window_start + interval > epoch() else None
 
 
 def prune(retention: dict[int, int]) -> int:

@@ -99,6 +99,8 @@ def test_price_and_candles_after_worker_ticks(app, user_client, frozen_time):
     current = user_client.get("/api/current-candle?ticker=NFLX&interval=10s").json["candle"]
     assert current["start"] == "2026-03-02T14:30:20Z" and current["closed"] is False
     assert current["close"] == price["price"]
+    frozen_time(start + timedelta(hours=2))  # the worker stopped: no tick since
+    assert user_client.get("/api/current-candle?ticker=NFLX&interval=10s").json["candle"] is None
 
 
 def test_search_by_symbol_and_name(user_client):
