@@ -27,11 +27,23 @@ def _row(candle: Candle, closed: bool) -> dict:
     }
 
 
+# A window written before by another worker (the lease moved in the middle of it) keeps
+# its open and the extremes of both; counts take the larger (each worker writes its own
+# running totals again every tick, so adding them would count twice).
+MERGE = {
+    "open": None,
+    "high": lambda stored, new, greatest, least: greatest(stored, new),
+    "low": lambda stored, new, greatest, least: least(stored, new),
+    "volume": lambda stored, new, greatest, least: greatest(stored, new),
+    "trades": lambda stored, new, greatest, least: greatest(stored, new),
+}
+
+
 def store(closed: list[Candle], open_candles: list[Candle]) -> None:
     """Persist closed candles and the current open ones, in one transaction."""
     rows = [_row(c, True) for c in closed] + [_row(c, False) for c in open_candles]
     with transaction():
-        upsert(CandleRow, rows, KEYS)
+        upsert(CandleRow, rows, KEYS, MERGE)
 
 
 def _latest_first(ticker: str, interval: int, closed: bool):

@@ -103,6 +103,30 @@ def test_price_and_candles_after_worker_ticks(app, user_client, frozen_time):
     assert user_client.get("/api/current-candle?ticker=NFLX&interval=10s").json["candle"] is None
 
 
+def test_a_lease_moving_mid_window_keeps_the_candles_open_high_and_low(
+    app, user_client, market, frozen_time
+):
+    from datetime import datetime, timedelta
+
+    from tasks.tick import TickState, run_tick
+
+    post_json(user_client, "/user/api/watchlist", {"ticker": "NFLX"})
+    start = datetime(2026, 3, 2, 14, 30, 0)
+    first, second = TickState(), TickState()  # the lease moves from one to the other
+    with app.app_context():
+        for at, price, holder in ((0, "150", first), (3, "90", first), (5, "120", second)):
+            frozen_time(start + timedelta(seconds=at))
+            market.set("NFLX", price)
+            run_tick(holder)
+        frozen_time(start + timedelta(seconds=12))
+        run_tick(second)  # closes the window, of which it saw only 120
+    (candle,) = user_client.get("/api/candles?ticker=NFLX&interval=10s").json["candles"][:1]
+    assert candle["start"] == "2026-03-02T14:30:00Z"
+    assert (candle["open"], candle["high"], candle["low"], candle["close"]) == (
+        "150.0000", "150.0000", "90.0000", "120.0000"
+    )  # fmt: skip
+
+
 def test_search_by_symbol_and_name(user_client):
     hits = user_client.get("/user/api/search?q=micro").json["results"]
     assert hits[0]["ticker"] == "MSFT" and hits[0]["name"] == "Microsoft"
