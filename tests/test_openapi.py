@@ -155,3 +155,22 @@ def test_every_time_in_an_answer_is_utc_with_z(app, user_client, market):
         stamps += [(url, s) for s in re.findall(r'"(\d{4}-\d\d-\d\dT[^"]*)"', body.text)]
     assert stamps and all(s.endswith("Z") for _, s in stamps), stamps
     assert ("/user/api/rules", "2030-01-02T02:04:05Z") in stamps
+
+
+def test_the_documented_bounds_are_the_ones_the_server_keeps(app, user_client):
+    paths = user_client.get("/api/openapi.json").json["paths"]
+
+    def schema(path, name):
+        (param,) = [p for p in paths[path]["get"]["parameters"] if p["name"] == name]
+        return param["schema"]
+
+    for path, arg in (("/user/api/orders", "limit"), ("/user/api/transactions", "limit"),
+                      ("/api/candles", "limit"), ("/user/api/orders", "page")):  # fmt: skip
+        most = schema(path, arg)["maximum"]
+        url = f"{path}?ticker=AAPL&{arg}="
+        assert user_client.get(f"{url}{most}").status_code == 200, (path, arg)
+        assert user_client.get(f"{url}{most + 1}").status_code == 400, (path, arg)
+    assert schema("/user/api/transactions", "type")["enum"] == ["buy", "sell"]
+    refused = user_client.get("/user/api/transactions?type=zzz")
+    assert refused.status_code == 400 and refused.json["field"] == "type"
+    assert "5d" in schema("/user/api/market_data", "period")["enum"]

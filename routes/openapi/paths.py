@@ -5,11 +5,13 @@ tests/test_openapi.py checks that every JSON route of the URL map is in it."""
 from pydantic import BaseModel
 
 from routes.dts import DtsBatchRequest, DtsLineRequest
+from routes.helpers import MAX_PAGE
 from routes.openapi import models as m
 from routes.openapi.endpoint import Endpoint, Query
-from routes.openapi.feature_paths import FEATURE_ENDPOINTS
+from routes.openapi.feature_paths import FEATURE_ENDPOINTS, PERIOD
 from routes.order_schemas import HoldIdRequest, HoldRequest, OrderRequest
 from routes.schemas import AmountRequest, RejectRequest, WithdrawRequest
+from routes.user.trading import PAGE_LIMIT
 
 __all__ = ["ENDPOINTS", "Endpoint", "Query"]
 
@@ -21,11 +23,12 @@ class TickerRequest(BaseModel):
 
 
 TICKER = Query("ticker", {"type": "string", "maxLength": 12}, required=True)
-PAGE = Query("page", {"type": "integer", "minimum": 1})
-LIMIT = Query("limit", {"type": "integer", "minimum": 1})
+PAGE = Query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE})
+LIMIT = Query("limit", {"type": "integer", "minimum": 1, "maximum": PAGE_LIMIT})  # lists
+CANDLE_LIMIT = Query("limit", {"type": "integer", "minimum": 1, "maximum": 1000})
 INTERVAL = Query("interval", {"type": "string", "enum": ["10s", "1m"]})
 STATUS = Query("status", {"type": "string"})
-PERIOD = Query("period", {"type": "string"})
+SIDE = Query("type", {"type": "string", "enum": ["buy", "sell"]})
 
 CORE_ENDPOINTS = (
     Endpoint("post", "/user/api/deposit", "Ask for a deposit", m.FundRequestAnswer, AmountRequest),
@@ -45,10 +48,16 @@ CORE_ENDPOINTS = (
             LIMIT,
             STATUS,
             Query("ticker", {"type": "string"}),
-            Query("type", {"type": "string"}),
+            SIDE,
         ),
     ),
-    Endpoint("get", "/user/api/transactions", "Your fills", m.FillList, query=(PAGE, LIMIT)),
+    Endpoint(
+        "get",
+        "/user/api/transactions",
+        "Your fills",
+        m.FillList,
+        query=(PAGE, LIMIT, Query("ticker", {"type": "string"}), SIDE),
+    ),
     Endpoint(
         "post",
         "/user/orders/{order_id}/cancel",
@@ -91,7 +100,7 @@ CORE_ENDPOINTS = (
         "/api/candles",
         "Recent candles",
         m.CandleList,
-        query=(TICKER, INTERVAL, LIMIT),
+        query=(TICKER, INTERVAL, CANDLE_LIMIT),
         role="any",
     ),
     Endpoint(

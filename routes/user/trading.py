@@ -11,6 +11,7 @@ from routes.schemas import parse_body
 from routes.trade_shapes import fill_json, hold_json, order_json, pagination_json, position_json
 from routes.user import bp
 from services import holds, orders, portfolio
+from services.errors import ServiceError
 from services.orders import OrderSpec
 from utils import formatting
 from utils.csv_export import to_csv
@@ -59,6 +60,14 @@ def _placed_message(order) -> str:
     return f"Order #{order.order_id} is working."
 
 
+def _side_arg() -> str | None:
+    """``?type=buy|sell`` (or nothing); anything else is a 400 naming it."""
+    side = request.args.get("type") or None
+    if side and side not in ("buy", "sell"):
+        raise ServiceError("type must be buy or sell.", field="type")
+    return side
+
+
 def _paging() -> tuple[int, int]:
     return page_args(20, PAGE_LIMIT)
 
@@ -68,9 +77,7 @@ def api_orders():
     status = request.args.get("status") or None
     if status and status not in ORDER_STATUSES:
         return json_error(f"status must be one of: {', '.join(ORDER_STATUSES)}.", field="status")
-    side = request.args.get("type") or None
-    if side and side not in ("buy", "sell"):
-        return json_error("type must be buy or sell.", field="type")
+    side = _side_arg()
     page, limit = _paging()
     stmt = portfolio.orders_query(current_user.user_id, status, request.args.get("ticker"), side)
     result = db.paginate(stmt, page=page, per_page=limit, error_out=False)
@@ -83,10 +90,9 @@ def api_orders():
 
 @bp.get("/api/transactions")
 def api_transactions():
+    side = _side_arg()
     page, limit = _paging()
-    stmt = portfolio.fills_query(
-        current_user.user_id, request.args.get("ticker"), request.args.get("type")
-    )
+    stmt = portfolio.fills_query(current_user.user_id, request.args.get("ticker"), side)
     result = db.paginate(stmt, page=page, per_page=limit, error_out=False)
     return jsonify(
         success=True,
@@ -168,9 +174,7 @@ def orders_csv():
 
 @bp.get("/transactions.csv")
 def transactions_csv():
-    stmt = portfolio.fills_query(
-        current_user.user_id, request.args.get("ticker"), request.args.get("type")
-    )
+    stmt = portfolio.fills_query(current_user.user_id, request.args.get("ticker"), _side_arg())
     return _csv([fill_json(t) for t in db.session.scalars(stmt)], "transactions.csv")
 
 
