@@ -330,3 +330,20 @@ def test_make_provider_can_fall_back_to_the_sim(fake, clock):
     fake.error = ConnectionError("down")
 
     assert yahoo.quotes(["NFLX"])["NFLX"].source == "sim"
+
+
+def test_a_quote_fetched_after_its_session_is_as_of_that_close():
+    from datetime import datetime
+
+    columns = pd.MultiIndex.from_product(
+        [["AAPL"], ["Open", "High", "Low", "Close", "Adj Close", "Volume"]],
+        names=["Ticker", "Price"],
+    )
+    index = pd.DatetimeIndex(["2026-02-26", "2026-02-27"])  # Thursday, Friday
+    frame = pd.DataFrame(
+        [[1, 2, 1, 1.5, 1.5, 10], [1.5, 2, 1, 1.8, 1.8, 10]], index=index, columns=columns
+    )
+    saturday = quote_from_frame(frame, "AAPL", datetime(2026, 2, 28, 12, 0))
+    assert saturday.as_of == datetime(2026, 2, 27, 21, 0)  # Friday's 16:00 ET close
+    during = quote_from_frame(frame, "AAPL", datetime(2026, 2, 27, 18, 0))
+    assert during.as_of == datetime(2026, 2, 27, 18, 0)  # in the session: when fetched

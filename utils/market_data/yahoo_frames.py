@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from utils.market_data.base import Bar, Fundamentals, Profile, Quote, Statement
 from utils.market_data.convert import PRICE_STEP, to_decimal, to_int, to_price
+from utils.market_data.hours import exchange_session
 
 SOURCE = "yfinance"
 _FUNDAMENTAL_KEYS = {
@@ -42,7 +43,11 @@ def ticker_frame(frame, symbol: str):
 
 
 def quote_from_frame(frame, symbol: str, as_of: datetime) -> Quote | None:
-    """A quote from a ticker's daily rows (last row = today so far), None if it has none."""
+    """A quote from a ticker's daily rows (last row = today so far), None if it has none.
+
+    ``as_of`` is when the rows were fetched; a quote whose session had closed by then is
+    as of that close (Friday's close fetched on Saturday is Friday's, not Saturday's).
+    """
     rows = ticker_frame(frame, symbol)
     if rows is None or "Close" not in rows.columns:
         return None
@@ -63,10 +68,14 @@ def quote_from_frame(frame, symbol: str, as_of: datetime) -> Quote | None:
         change=change,
         change_percent=(change * 100 / previous).quantize(PRICE_STEP) if previous else None,
         volume=to_int(last.get("Volume")),
-        as_of=as_of,
+        as_of=min(as_of, exchange_session(_row_date(rows.index[-1])).closes),
         source=SOURCE,
         stale=False,
     )
+
+
+def _row_date(stamp) -> date:
+    return stamp.date() if hasattr(stamp, "date") else stamp
 
 
 def bars_from_frame(frame) -> list[Bar]:
