@@ -55,10 +55,14 @@ def test_a_bad_parameter_is_named_as_the_panel_names_it(live_server, page, make_
     page.goto(f"{live_server}/user/stock_chart?ticker=AAPL")
     page.wait_for_selector("#indicator-panel[data-ready=true]", state="attached")
     page.click("label[for=ind-rsi]")
+    page.wait_for_selector("#indicator-panel[data-saved=true]", state="attached")  # RSI on
     page.fill("#ind-rsi_period", "0")
     page.dispatch_event("#ind-rsi_period", "change")
-    page.wait_for_function("document.getElementById('indicator-error').textContent !== ''")
-    assert page.inner_text("#indicator-error") == "RSI days must be a whole number from 2 to 100."
+    page.wait_for_selector("#indicator-panel[data-saved=true]", state="attached")
+    expected = "RSI days must be a whole number from 2 to 100."
+    page.wait_for_function(
+        f"document.getElementById('indicator-error').textContent === {expected!r}"
+    )
     assert "is-invalid" in page.get_attribute("#ind-rsi_period", "class")
     page.fill("#ind-rsi_period", "14")
     page.dispatch_event("#ind-rsi_period", "change")
