@@ -12,8 +12,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from extensions import db
-from models import FundTransaction
-from services import audit
+from models import AccountBalance, FundTransaction
+from services import audit, two_factor
 from services.db import lock_account, lock_one, transaction
 from services.errors import Conflict, NotFound, ServiceError
 from services.events import trading as trading_events
@@ -44,16 +44,20 @@ def request_deposit(user, raw_amount, ip: str | None = None) -> FundTransaction:
     return request
 
 
-def request_withdrawal(user, raw_amount, ip: str | None = None) -> FundTransaction:
-    """Freeze the amount at once and record a pending withdrawal request."""
+def request_withdrawal(
+    user, raw_amount, ip: str | None = None, code: str | None = None
+) -> FundTransaction:
+    """Freeze the amount at once and record a pending withdrawal request.
+
+    Someone enrolled in two-factor sign-in gives ``code``; it is spent only once the
+    amount is known to be valid and available, so a refused amount costs no code.
+    """
     amount = check_amount(raw_amount)
+    _check_available(user.user_id, amount)
+    two_factor.require_code(user, code)
     with transaction():
         account = lock_account(user.user_id)
-        if account.available_balance < amount:
-            raise ServiceError(
-                f"Insufficient available balance ({format_money(account.available_balance)}).",
-                field="amount",
-            )
+        _check_available(user.user_id, amount, account)
         account.available_balance -= amount
         account.frozen_balance += amount
         request = FundTransaction(user_id=user.user_id, transaction_type=WITHDRAWAL, amount=amount)
@@ -61,6 +65,16 @@ def request_withdrawal(user, raw_amount, ip: str | None = None) -> FundTransacti
         db.session.flush()
         audit.record(user, "fund.request_withdrawal", _target(request), {"amount": amount}, ip)
     return request
+
+
+def _check_available(user_id: int, amount: Decimal, account=None) -> None:
+    if account is None:
+        account = db.session.scalar(select(AccountBalance).where(AccountBalance.user_id == user_id))
+    if account.available_balance < amount:
+        raise ServiceError(
+            f"Insufficient available balance ({format_money(account.available_balance)}).",
+            field="amount",
+        )
 
 
 def approve(admin, request_id: int, ip: str | None = None) -> FundTransaction:

@@ -135,6 +135,23 @@ def test_a_withdrawal_asks_for_the_code_once_enrolled(app, trader, clock):
     assert good.status_code == 200 and good.json["success"] is True
 
 
+def test_a_refused_withdrawal_does_not_spend_the_code(app, trader, clock):
+    client = app.test_client()
+    AuthActions(client).login("trader")
+    secret, _ = _enrol(client, clock)
+    with app.app_context():
+        _, plaintext = tokens.create_token(db.session.get(User, trader), "script")
+    api = app.test_client()
+    headers = {"Authorization": f"Bearer {plaintext}"}
+    code = clock(secret)
+    too_much = api.post(
+        "/user/api/withdraw", json={"amount": "20000.00", "code": code}, headers=headers
+    )
+    assert too_much.status_code == 400 and too_much.json["field"] == "amount"
+    good = api.post("/user/api/withdraw", json={"amount": "10.00", "code": code}, headers=headers)
+    assert good.status_code == 200, good.json
+
+
 def test_withdrawals_without_enrolment_need_no_code(app, trader):
     with app.app_context():
         _, plaintext = tokens.create_token(db.session.get(User, trader), "script")

@@ -6,7 +6,7 @@ from flask_login import current_user
 from routes.helpers import client_ip, json_error
 from routes.schemas import AmountRequest, WithdrawRequest, parse_body
 from routes.user import bp
-from services import funds, two_factor
+from services import funds
 from services.errors import ServiceError
 from utils.formatting import iso
 
@@ -15,10 +15,9 @@ def _fund_request(request_fn, label: str, model=AmountRequest):
     body, error = parse_body(model)
     if error:
         return error
+    extra = {"code": body.code} if model is WithdrawRequest else {}
     try:
-        if model is WithdrawRequest:
-            two_factor.require_code(current_user, body.code)
-        request = request_fn(current_user, body.amount, client_ip())
+        request = request_fn(current_user, body.amount, client_ip(), **extra)
     except ServiceError as exc:
         return json_error(exc.message, exc.status_code, field=exc.field)
     return jsonify(
