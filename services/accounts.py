@@ -9,8 +9,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
 from models import AccountBalance, Admin, LoginAttempt, User
-from services import audit, events, sessions
-from services.db import transaction
+from services import audit, events, resets, sessions
+from services.db import lock_account, transaction
 from services.errors import Conflict, NotFound, ServiceError, Throttled
 from utils.clock import utcnow
 from utils.passwords import password_problems
@@ -222,11 +222,15 @@ def change_password(account, current: str, new: str, keep_sid: str | None, ip=No
 
 
 def set_user_enabled(admin: Admin, user_id: int, enabled: bool, ip: str | None = None) -> User:
-    """Enable or disable a user; a disabled user cannot sign in or use API tokens."""
+    """Enable or disable a user. A disabled user cannot sign in or use API tokens, their
+    rules stop, and their open orders are cancelled (what they reserved handed back)."""
     with transaction():
         user = db.session.get(User, user_id)
         if user is None:
             raise NotFound("No such user.")
+        if not enabled and user.is_enabled:
+            account = lock_account(user_id)
+            resets.cancel_open_orders(account, user_id, "Account disabled by an administrator.")
         user.is_enabled = enabled
         if not enabled:
             sessions.mark_all_ended(user)

@@ -39,9 +39,7 @@ def reset(user, ip: str | None = None) -> AccountReset:
         account = lock_account(user.user_id)
         if _pending_withdrawal(user.user_id):
             raise Conflict("A withdrawal awaits approval; reset once it is decided.")
-        positions = _lock_positions(user.user_id)
-        for order in _lock_open_orders(user.user_id):
-            release(account, positions.get(order.ticker), order, "cancelled", "Account reset.")
+        positions = cancel_open_orders(account, user.user_id, "Account reset.")
         for position in positions.values():
             _close(position)
         previous = account.total_balance
@@ -60,6 +58,16 @@ def reset(user, ip: str | None = None) -> AccountReset:
         detail = {"previous_total": previous, "starting_balance": start}
         audit.record(user, "account.reset", ("user", user.user_id), detail, ip)
     return record
+
+
+def cancel_open_orders(account, user_id: int, reason: str) -> dict[str, Portfolio]:
+    """Cancel every open order of the owner of the locked ``account``, handing back what
+    each reserved; returns their positions, locked, by ticker (the lock order: account,
+    positions, orders). Called inside the caller's transaction."""
+    positions = _lock_positions(user_id)
+    for order in _lock_open_orders(user_id):
+        release(account, positions.get(order.ticker), order, "cancelled", reason)
+    return positions
 
 
 def _pending_withdrawal(user_id: int) -> bool:

@@ -256,6 +256,30 @@ def test_cancel_releases_exactly_and_a_cancelled_order_never_fills(app, market, 
         orders.cancel(db.session.get(User, trader), order.order_id)
 
 
+def test_disabling_a_user_cancels_their_open_orders_and_releases_them(app, market, trader, admin):
+    from models import Admin
+    from services import accounts
+
+    market.set("AAPL", "150.00")
+    place(app, trader, quantity=10)
+    buy = place(app, trader, kind="limit", limit=D("120"), quantity=10)
+    sell = place(app, trader, side="sell", kind="limit", limit=D("200"), quantity=5)
+    assert position(app, trader).reserved_quantity == 5
+    with app.app_context():
+        accounts.set_user_enabled(db.session.get(Admin, admin), trader, False)
+    available, frozen, total = balances(app, trader)
+    assert frozen == D("0.00") and available == total
+    assert position(app, trader).reserved_quantity == 0
+    for order in (buy, sell):
+        stored = order_row(app, order.order_id)
+        assert (stored.order_status, stored.remark) == (
+            "cancelled",
+            "Account disabled by an administrator.",
+        )
+    assert tick(app, market, "100.00") == 0 and tick(app, market, "250.00") == 0
+    assert position(app, trader).quantity == 10
+
+
 def test_a_resting_sell_is_cancelled_by_its_owner_only(app, market, trader, make_user):
     market.set("AAPL", "150.00")
     place(app, trader, quantity=10)

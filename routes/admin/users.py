@@ -50,5 +50,9 @@ def enable_user(user_id: int):
 @bp.post("/users/<int:user_id>/disable")
 def disable_user(user_id: int):
     accounts.set_user_enabled(current_user, user_id, False, client_ip())
-    flash("User disabled: they can no longer sign in or use their tokens.", "warning")
+    flash(
+        "User disabled: they can no longer sign in or use their tokens, and their open"
+        " orders were cancelled.",
+        "warning",
+    )
     return redirect(url_for("admin.user_detail", user_id=user_id))
