@@ -278,9 +278,11 @@ def act(
 
 def fill_quantity(order, position, price: Decimal, budget: int | None) -> int:
     """Shares to fill now: the rest, within the tick's budget. A dollar order is sized at
-    this price and fills in one piece, so it never spends more than its amount."""
+    this price and fills in one piece, so it never spends more than its amount nor
+    exceeds MAX_ORDER_QUANTITY."""
     if sized_at_fill(order):
         shares = shares_for_amount(order.requested_amount, price, costs(), order.order_type)
+        shares = min(shares, current_app.config["MAX_ORDER_QUANTITY"])
         if shares < 1:
             return 0
         if order.order_type == "sell" and holds_shares(order):

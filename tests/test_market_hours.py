@@ -490,6 +490,30 @@ def test_a_dollar_sell_opening_lower_sells_more_but_only_shares_that_are_free(
 
 
 @pytest.mark.usefixtures("books_balance")
+def test_a_dollar_buy_opening_lower_buys_no_more_than_one_order_may_hold(
+    app, market, trader, exchange
+):
+    app.config["MAX_ORDER_QUANTITY"] = 12
+    exchange(SATURDAY)
+    market.set("AAPL", "150.00")
+    buy_id = _place(app, trader, amount=D("1500.00"))  # 9 shares at $150 and the collar
+    with app.app_context():
+        from services import universe
+
+        universe.seed_universe(["AAPL"])
+    market.set("AAPL", "50.00")  # $1,500 would buy 29 shares at the open
+    exchange(MONDAY_OPEN)
+    assert _tick(app, TickState())["fills"] == 1
+    bought = _order(app, buy_id)
+    assert (bought.order_status, bought.order_quantity, bought.filled_quantity) == (
+        "filled",
+        12,
+        12,
+    )
+    assert balances(app, trader)[1] == D("0.00")
+
+
+@pytest.mark.usefixtures("books_balance")
 def test_an_admin_cannot_execute_an_order_while_the_market_is_closed(
     app, market, trader, admin, exchange
 ):
