@@ -72,6 +72,12 @@ def test_drawdown_peak_trough_and_recovery_by_hand():
     )
 
 
+def test_a_drawdown_starts_on_the_last_day_at_the_high():
+    r = np.array([0.1, 0.0, 0.0, -0.2, 0.05, 0.3])  # flat at the high on days 1 and 2
+    dd = risk.max_drawdown(r)
+    assert (dd["peak"], dd["trough"]) == (2, 3)
+
+
 def test_rolling_volatility_matches_pandas():
     r = risk.simple_returns(bars("JPM")["close"])
     got = risk.rolling_volatility(r, 21)

@@ -59,7 +59,7 @@ def max_drawdown(returns: np.ndarray) -> dict:
     wealth = np.cumprod(np.concatenate(([1.0], 1.0 + returns)))
     drawdown = wealth / np.maximum.accumulate(wealth) - 1.0
     trough = int(np.argmin(drawdown))
-    peak = int(np.argmax(wealth[: trough + 1]))
+    peak = trough - int(np.argmax(wealth[trough::-1]))  # the last day at the high
     after = np.nonzero(wealth[trough:] >= wealth[peak])[0]
     recovery = int(trough + after[0]) - 1 if len(after) and drawdown[trough] < 0 else None
     return {
