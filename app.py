@@ -201,7 +201,7 @@ def register_errorhandlers(app: Flask) -> None:
     def csrf_error(error):
         message = "The form's security token is missing or expired. Reload and try again."
         if wants_json():
-            return json_error(message, 400)
+            return json_error(message, 400, field="csrf_token")
         return render_template("errors/error.html", code=400, message=message), 400
 
     @app.errorhandler(ServiceError)

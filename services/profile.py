@@ -6,6 +6,7 @@ from services import audit
 from services.db import transaction
 from services.errors import ServiceError
 from utils.formatting import is_zone
+from utils.parsing import whole_number
 
 NAME_MAX = 64
 
@@ -35,14 +36,13 @@ def update(user, display_name: str, time_zone: str, default_quantity, ip: str | 
 def _quantity(raw, errors: dict) -> int | None:
     if raw is None or str(raw).strip() == "":
         return None
-    text = str(raw).strip()
     maximum = current_app.config["MAX_ORDER_QUANTITY"]
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= maximum:
+    quantity = whole_number(str(raw).strip(), 1, maximum)
+    if quantity is None:
         errors["default_order_quantity"] = (
             f"Default order size must be a whole number from 1 to {maximum:,}."
         )
-        return None
-    return int(text)
+    return quantity
 
 
 class ProfileErrors(ServiceError):

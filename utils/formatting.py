@@ -68,7 +68,7 @@ def zone(name: str | None) -> ZoneInfo:
     """The named IANA time zone, or UTC when the name is empty or unknown."""
     try:
         return ZoneInfo(name or DEFAULT_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder ("Europe")
         return ZoneInfo(DEFAULT_ZONE)
 
 
@@ -84,7 +84,7 @@ def _known_zone(name: str) -> bool:
     # ZoneInfo reads one file (and caches it); listing every zone would read them all.
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder ("Europe")
         return False
     return True
 

@@ -24,6 +24,7 @@ from routes.schemas import RejectRequest, parse_body
 from routes.trade_shapes import order_json, pagination_json
 from services import admin_orders, portfolio
 from services.errors import ServiceError
+from utils.parsing import whole_number
 
 PER_PAGE = 25
 SIDES = ("buy", "sell")
@@ -44,19 +45,24 @@ def _filters() -> tuple[dict, str | None]:
         "status": status,
         "side": side,
         "ticker": request.args.get("ticker", "").strip().upper()[:10],
-        "user": user if user_id is None else str(user_id),
+        "user": user if user_id is None else f"#{user_id}",
     }, error
 
 
 def _user_id(value: str) -> int | None:
-    """A user's id from a name (any case) or, failing that, a number; 0 matches nobody."""
+    """A user's id from "#id", a name (any case) or, failing that, a number; 0 matches
+    nobody. Names may be digits, so "#100" is user 100 whoever is named "100"."""
     if not value:
         return None
+    if value.startswith("#"):
+        number = whole_number(value[1:], 1, MAX_ID)
+        return number or 0
     found = db.session.scalar(
         select(User.user_id).where(func.lower(User.user_name) == value.lower())
     )
-    if found is None and value.isascii() and value.isdigit() and int(value) <= MAX_ID:
-        found = db.session.scalar(select(User.user_id).where(User.user_id == int(value)))
+    number = whole_number(value, 1, MAX_ID)
+    if found is None and number is not None:
+        found = db.session.scalar(select(User.user_id).where(User.user_id == number))
     return found or 0
 
 

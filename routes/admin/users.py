@@ -21,7 +21,8 @@ def users():
 
 @bp.get("/user_management")
 def user_management():
-    return redirect(url_for("admin.users", **request.args))
+    kept = {key: request.args[key] for key in ("q", "page") if key in request.args}
+    return redirect(url_for("admin.users", **kept))
 
 
 @bp.get("/users/<int:user_id>")

@@ -17,7 +17,11 @@ from services.errors import ServiceError, Throttled
 
 
 def _safe_next(default: str) -> str:
+    """The ``next`` page if it is a path on this site, else ``default``. Browsers read a
+    backslash as a slash and drop tabs and newlines, so "/\\evil" would leave the site."""
     target = request.args.get("next", "")
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return default
     parts = urlsplit(target)
     if target.startswith("/") and not target.startswith("//") and not parts.netloc:
         return target

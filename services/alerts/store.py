@@ -13,6 +13,7 @@ from services.errors import NotFound, ServiceError
 from utils.formatting import iso
 
 MOVE_LIMIT = Decimal("100")
+PLACES = Decimal("0.0001")
 
 
 def parse(data: dict) -> dict:
@@ -27,8 +28,10 @@ def parse(data: dict) -> dict:
     high = MOVE_LIMIT if kind.startswith("move") else current_app.config["MAX_PRICE"]
     if not threshold.is_finite() or not Decimal("0") < threshold <= high:
         raise ServiceError(f"threshold must be above 0 and at most {high}.", field="threshold")
+    if threshold != threshold.quantize(PLACES):
+        raise ServiceError("threshold takes at most 4 decimal places.", field="threshold")
     ticker = market.check_ticker(str(data.get("ticker", "")))
-    return {"ticker": ticker, "kind": kind, "threshold": threshold.quantize(Decimal("0.0001"))}
+    return {"ticker": ticker, "kind": kind, "threshold": threshold.quantize(PLACES)}
 
 
 def create(user, data: dict, ip: str | None = None) -> PriceAlert:
