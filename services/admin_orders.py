@@ -7,6 +7,7 @@ from services.db import transaction
 from services.errors import Conflict, NotFound, ServiceError, Unavailable
 from services.execution import apply_fill, lock_for_order, release
 from services.orders import fill_quantity
+from utils.clock import utcnow
 
 
 def execute(admin, order_id: int, ip: str | None = None):
@@ -29,6 +30,8 @@ def execute(admin, order_id: int, ip: str | None = None):
         account, position, order = lock_for_order(order_id, owner)
         if not order.is_open:
             raise Conflict(f"This order is already {order.order_status}.")
+        if order.expires_at is not None and order.expires_at <= utcnow():
+            raise Conflict("This day order expired at the close; the worker closes it.")
         quantity = fill_quantity(order, position, price, None)
         if quantity < 1:
             raise ServiceError(f"The order's amount buys no whole share at ${price}.")

@@ -12,7 +12,7 @@ from services import audit, market, market_clock
 from services.db import lock_one, transaction
 from services.errors import Conflict, NotFound, ServiceError, Unavailable
 from services.execution import costs
-from services.orders import OrderSpec, lock_trader, place_locked
+from services.orders import OrderSpec, check_shares, lock_trader, place_locked
 from utils.clock import utcnow
 from utils.money import format_money
 from utils.trading import buy_cost, gross, shares_for_amount
@@ -44,6 +44,7 @@ def hold(
     shares = quantity or shares_for_amount(amount, price, costs(), side)
     if shares < 1:
         raise ServiceError(f"${amount} buys no whole share at ${price}.", field="amount")
+    check_shares(shares, "quantity" if quantity else "amount")
     _check_means(user, ticker, side, shares, price)
     with transaction():
         held = QuoteHold(

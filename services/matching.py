@@ -110,22 +110,22 @@ def follow_trailing_stops(ticker: str, price) -> int:
 
 def on_price(ticker: str, price, volume: int | None = None) -> int:
     """Follow trailing stops, then act on every order the price triggers, oldest first,
-    in batches; returns the number of orders that filled."""
+    in batches; returns the number of orders that filled. With partial fills, orders
+    after the tick's volume is spent fill nothing but are still acted on: a stop the
+    price went through is triggered."""
     follow_trailing_stops(ticker, price)
     budget = _volume_budget(volume)
     found = triggered(ticker, price)
     size = max(1, current_app.config["FILL_BATCH_SIZE"])
     filled_orders = 0
     for start in range(0, len(found), size):
-        if budget is not None and budget < 1:
-            break
         chunk = found[start : start + size]
         done = _isolated(chunk[0][0], _fill_batch, ticker, chunk, price, budget)
         if done is None:
             done = _one_by_one(ticker, chunk, price, budget)
         filled_orders += done[0]
         if budget is not None:
-            budget -= done[1]
+            budget = max(budget - done[1], 0)
     return filled_orders
 
 
@@ -135,13 +135,11 @@ def _fill_batch(ticker: str, chunk, price, budget) -> tuple[int, int]:
         accounts, positions, orders = locks.lock_batch(db.session, ticker, dict(chunk))
         filled = shares = 0
         for order_id, user_id in chunk:
-            if budget is not None and budget - shares < 1:
-                break
             order = orders.get(order_id)
             if order is None or not order.is_open:
                 continue  # cancelled or filled since it was found
             position = positions.get(user_id) or pending(db.session).new_position(user_id, ticker)
-            left = None if budget is None else budget - shares
+            left = None if budget is None else max(budget - shares, 0)
             done = act(accounts[user_id], position, order, price, left)
             filled += done > 0
             shares += done
@@ -151,9 +149,7 @@ def _fill_batch(ticker: str, chunk, price, budget) -> tuple[int, int]:
 def _one_by_one(ticker: str, chunk, price, budget) -> tuple[int, int]:
     filled = shares = 0
     for order_id, user_id in chunk:
-        if budget is not None and budget - shares < 1:
-            break
-        left = None if budget is None else budget - shares
+        left = None if budget is None else max(budget - shares, 0)
         done = _isolated(order_id, _act_on, order_id, (user_id, ticker), price, left) or 0
         filled += done > 0
         shares += done

@@ -87,6 +87,9 @@ def place_locked(user, account, position, spec: OrderSpec, quote, ip=None, fill_
     if fill_price is not None and not market_open:
         raise ServiceError(_closed_message("A held quote cannot be filled"), field="ticker")
     if spec.kind == "market" and not market_open:
+        if spec.time_in_force in ("ioc", "fok"):
+            what = f"an {spec.time_in_force.upper()} order cannot fill"
+            raise ServiceError(_closed_message(what), field="time_in_force")
         order = _waiting_market(account, position, spec, ticker, quote)
     elif spec.kind == "market":
         price = fill_price or costs().slipped(quote.price, spec.side)
@@ -165,7 +168,7 @@ def _resting(account, position, spec, ticker, quote, market_open: bool = True) -
 def _sized(spec, price: Decimal) -> int:
     """Whole shares for the order: its quantity, or what its dollar amount buys at ``price``."""
     if spec.quantity:
-        return spec.quantity
+        return check_shares(spec.quantity)
     shares = shares_for_amount(spec.amount, price, costs(), spec.side)
     if shares < 1:
         raise ServiceError(f"${spec.amount} buys no whole share at ${price}.", field="amount")
@@ -174,6 +177,14 @@ def _sized(spec, price: Decimal) -> int:
             f"${spec.amount} at ${price} is more shares than one order may hold.", field="amount"
         )
     return shares
+
+
+def check_shares(quantity: int, field: str = "quantity") -> int:
+    """``quantity`` if one order may hold that many shares (MAX_ORDER_QUANTITY), else 400."""
+    most = current_app.config["MAX_ORDER_QUANTITY"]
+    if quantity > most:
+        raise ServiceError(f"One order may hold at most {most:,} shares.", field=field)
+    return quantity
 
 
 def _worst_buy_price(order, price: Decimal) -> Decimal:
@@ -261,7 +272,8 @@ def act(
         order.remark = None  # it no longer waits for the open
     fill_price = costs().slipped(price, order.order_type) if as_market else price
     quantity = fill_quantity(order, position, fill_price, budget)
-    if quantity < 1 and order.filled_quantity == 0 and order.requested_amount is not None:
+    spent = budget is not None and budget < 1  # the tick's volume went to older orders
+    if quantity < 1 and not spent and order.filled_quantity == 0 and order.requested_amount:
         reason = f"${order.requested_amount} buys no whole share at ${fill_price}."
         release(account, position, order, "rejected", reason)
     if quantity < 1:
@@ -280,6 +292,8 @@ def fill_quantity(order, position, price: Decimal, budget: int | None) -> int:
     """Shares to fill now: the rest, within the tick's budget. A dollar order is sized at
     this price and fills in one piece, so it never spends more than its amount nor
     exceeds MAX_ORDER_QUANTITY."""
+    if budget is not None and budget < 1:
+        return 0
     if sized_at_fill(order):
         shares = shares_for_amount(order.requested_amount, price, costs(), order.order_type)
         shares = min(shares, current_app.config["MAX_ORDER_QUANTITY"])

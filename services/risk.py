@@ -21,6 +21,7 @@ from models import OPEN_STATUSES, LatestQuote, Order, Transaction
 from services.errors import ServiceError
 from utils.clock import utcnow
 from utils.money import format_money
+from utils.trading import trailing_stop
 
 CENT = Decimal("0.01")
 _EXEMPT: ContextVar[bool] = ContextVar("risk_exempt", default=False)
@@ -84,8 +85,11 @@ def order_value(spec, market_price: Decimal) -> Decimal:
 def expected_price(spec, market_price: Decimal) -> Decimal:
     """The price an order fills at, given the market now: a limit or a stop that the
     market already crosses fills at the market, a resting one at its limit or stop, a
-    stop-limit at its limit; market and trailing orders at the market."""
+    stop-limit at its limit; market orders and trailing sells at the market, and a
+    trailing buy at its first stop (the market plus the trail), where it is reserved."""
     buy = spec.side == "buy"
+    if spec.kind == "trailing_stop" and buy:
+        return trailing_stop(market_price, "buy", spec.trail_amount, spec.trail_percent)
     if spec.kind == "stop_limit":
         return spec.limit
     if spec.kind == "limit":
