@@ -127,7 +127,7 @@ def test_dts_users_show_in_the_admin_console(client, admin_token, admin_client):
 
 
 def test_an_admin_opens_a_dts_user_holding_shares(app, client, admin_token, admin_client):
-    lines = ["ADD,kim,1000.00", "BUY,kim,ABC,500.00", "COMMIT_BUY,kim"]
+    lines = ["ADD,kim,100000.00", "BUY,kim,ABC,50000.00", "COMMIT_BUY,kim"]  # any walk price
     answer = client.post("/api/dts/batch", json={"lines": lines}, headers=admin_token).json
     assert answer["errors"] == 0
     with app.app_context():

@@ -33,6 +33,8 @@ def test_register_deposit_approve_balance(live_server, browser, page, screenshot
     admin_page.wait_for_url("**/admin/dashboard")
     assert admin_page.inner_text("#fig-pending-deposits") == "1"
     admin_page.click("#fig-pending-deposits")
+    admin_page.wait_for_url("**/admin/deposits**")
+    admin_page.wait_for_load_state()  # the page's script decides in place, without a reload
     row = admin_page.locator("#fund-requests tbody tr", has_text="carol")
     row.get_by_role("button", name="Approve").click()  # a JSON call with X-CSRFToken
     row.locator('[data-status="approved"]').wait_for()
