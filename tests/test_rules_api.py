@@ -1,6 +1,7 @@
 """The rules pages and JSON API: create, edit, pause, resume, delete; someone else's
 rule is a 404; a bad form is an error on the page and stores nothing."""
 
+import pytest
 from sqlalchemy import func, select
 
 from extensions import db
@@ -70,6 +71,26 @@ def test_bad_json_is_a_400_naming_the_field(app, user_client):
         "/user/api/rules", json={**BODY, "cooldown_seconds": "-3"}, headers=_headers(user_client)
     )
     assert reply.status_code == 400 and reply.get_json()["field"] == "cooldown_seconds"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("cooldown_seconds", "1_0"),
+        ("max_trades_per_day", "\u0665"),  # an Arabic-Indic five
+        ("window_seconds", True),
+        ("buy_below_pct", "0.123456789"),
+        ("sell_above_pct", 0.00001),
+        ("amount", "500.005"),
+    ],
+)
+def test_a_rule_takes_plain_whole_numbers_and_the_stored_precision(app, user_client, field, value):
+    reply = user_client.post(
+        "/user/api/rules", json={**BODY, field: value}, headers=_headers(user_client)
+    )
+    assert reply.status_code == 400 and reply.get_json()["field"] == field
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AutoRule)) == 0
 
 
 def test_rules_per_user_are_capped(app, user_client):

@@ -78,6 +78,25 @@ def test_enrol_then_sign_in_with_a_code_never_the_same_code_twice(app, user_clie
     assert not _signed_in(user_client)
 
 
+def test_an_account_disabled_between_password_and_code_is_not_signed_in(
+    app, user_client, auth, clock, admin
+):
+    from models import Admin, LoginSession
+    from services import accounts
+
+    secret, _ = _enrol(user_client, clock)
+    auth.logout()
+    auth.login()
+    with app.app_context():
+        user_id = db.session.scalar(select(User.user_id))
+        accounts.set_user_enabled(db.session.get(Admin, admin), user_id, False)
+        opened = db.session.scalar(select(func.count()).select_from(LoginSession))
+    answer = _code_step(user_client, clock(secret))
+    assert answer.status_code == 302 and "/auth/login" in answer.headers["Location"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LoginSession)) == opened
+
+
 def test_a_recovery_code_signs_in_once(app, user_client, auth, clock):
     _, codes = _enrol(user_client, clock)
     auth.logout()

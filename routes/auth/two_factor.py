@@ -106,9 +106,13 @@ def two_factor_verify():
         return redirect(url_for("auth.login"))
     model = Admin if pending["kind"] == "admin" else User
     account = db.session.get(model, pending["id"])
+    if account is None or not account.is_active:  # disabled since the password step
+        session.pop("pending_2fa", None)
+        flash("This account is disabled.", "danger")
+        return redirect(url_for("auth.login"))
     form, status = CodeForm(), 200
     if form.validate_on_submit():
-        if account is not None and tfa.check_code(account, form.code.data):
+        if tfa.check_code(account, form.code.data):
             open_session(account)
             response = redirect(pending["next"])
             key = accounts.throttle_key(account.role, account.name)

@@ -11,6 +11,7 @@ from models import AutoRule, RuleDecision, Transaction
 from services import audit, events, market
 from services.db import lock_person, transaction
 from services.errors import NotFound, ServiceError
+from utils.parsing import whole_number
 
 LIMITS = {
     "window_seconds": (1, 3600),
@@ -28,16 +29,15 @@ def _int(data: dict, name: str, default=None, required=False) -> int | None:
             raise ServiceError(f"{name} is required.", field=name)
         return None
     low, high = LIMITS[name]
-    try:
-        value = int(str(raw))
-    except ValueError:
-        raise ServiceError(f"{name} must be a whole number.", field=name) from None
+    value = whole_number(raw.strip() if isinstance(raw, str) else raw, 0, 2**63 - 1)
+    if value is None:
+        raise ServiceError(f"{name} must be a whole number.", field=name)
     if not low <= value <= high:
         raise ServiceError(f"{name} must be between {low} and {high}.", field=name)
     return value
 
 
-def _decimal(data: dict, name: str, low: Decimal, high: Decimal, required=True):
+def _decimal(data: dict, name: str, low: Decimal, high: Decimal, required=True, places=4):
     raw = data.get(name)
     if raw in (None, ""):
         if required:
@@ -49,6 +49,8 @@ def _decimal(data: dict, name: str, low: Decimal, high: Decimal, required=True):
         raise ServiceError(f"{name} must be a number.", field=name) from None
     if not value.is_finite() or not low <= value <= high:
         raise ServiceError(f"{name} must be between {low} and {high}.", field=name)
+    if value != value.quantize(Decimal(1).scaleb(-places)):
+        raise ServiceError(f"{name} takes at most {places} decimal places.", field=name)
     return value
 
 
@@ -73,7 +75,9 @@ def parse(data: dict) -> dict:
         "buy_below_pct": _decimal(data, "buy_below_pct", Decimal("0"), Decimal("50")),
         "sell_above_pct": _decimal(data, "sell_above_pct", Decimal("0"), Decimal("50")),
         "quantity": _int(data, "quantity"),
-        "amount": _decimal(data, "amount", Decimal("1"), Decimal("1000000"), required=False),
+        "amount": _decimal(
+            data, "amount", Decimal("1"), Decimal("1000000"), required=False, places=2
+        ),
         "max_position": _int(data, "max_position"),
         "max_trades_per_day": _int(data, "max_trades_per_day", 10, required=True),
         "cooldown_seconds": _int(data, "cooldown_seconds", 60, required=True),
