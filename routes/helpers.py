@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
+from routes.requests import BadBody
 from services.errors import ServiceError
 from utils.parsing import whole_number
 
@@ -109,18 +110,20 @@ def require_any_role():
 def json_body() -> dict:
     """The request's JSON object, or a form's fields, as a dict.
 
-    Malformed JSON is a 400 saying so; an empty JSON body is an empty object.
+    Malformed JSON is a 400 saying so; an empty JSON body is an empty object; a body
+    that is neither JSON nor a form (JSON sent as text/plain) is a 400 naming the type.
     """
     if request.is_json:
         if not request.get_data(cache=True):
             return {}
         body = request.get_json()
         if not isinstance(body, dict):
-            from routes.requests import BadBody
-
             raise BadBody("The request body must be a JSON object: {...}.")
         return body
-    return request.form.to_dict()
+    form = request.form.to_dict()
+    if not form and request.get_data(cache=True):
+        raise BadBody("Send the body as JSON with Content-Type: application/json.")
+    return form
 
 
 def role_only(role: str):

@@ -99,3 +99,23 @@ def test_a_json_csrf_refusal_names_its_field(user_client):
         "error": "The form's security token is missing or expired. Reload and try again.",
         "field": "csrf_token",
     }
+
+
+def test_json_sent_as_text_is_a_400_naming_the_content_type(app, trader):
+    import json
+
+    from extensions import db
+    from models import User
+    from services import tokens
+
+    with app.app_context():
+        _, plaintext = tokens.create_token(db.session.get(User, trader), "script")
+    body = {"ticker": "AAPL", "order_type": "buy", "execution_type": "market", "quantity": 1}
+    answer = app.test_client().post(
+        "/user/api/create_order",
+        data=json.dumps(body),
+        content_type="text/plain",
+        headers={"Authorization": f"Bearer {plaintext}"},
+    )
+    assert answer.status_code == 400
+    assert answer.json["field"] == "body" and "Content-Type" in answer.json["error"]
