@@ -112,6 +112,9 @@ def test_the_admin_browses_filters_and_downloads_the_log(app, client, admin_toke
     assert "No pending SELL" in errors and "accountTransaction" not in errors.split("<tbody>")[1]
     bad = admin_client.get("/admin/dts/log?kind=nonsense")
     assert bad.status_code == 200 and b"kind is one of" in bad.data
+    for number in ("0", "100001", "x"):
+        past = admin_client.get(f"/admin/dts/log?page={number}")
+        assert b"page must be a whole number from 1 to 100000" in past.data
     download = admin_client.get("/admin/dts/log/download?user=hal")
     assert download.status_code == 200 and download.mimetype == "application/xml"
     text = download.get_data(as_text=True)

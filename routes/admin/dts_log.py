@@ -3,7 +3,7 @@
 from flask import Response, render_template, request, stream_with_context
 
 from routes.admin import bp
-from routes.helpers import json_error
+from routes.helpers import json_error, page_args
 from services.dts import browse, dumplog
 from services.errors import ServiceError
 
@@ -15,10 +15,9 @@ def _filters():
 @bp.get("/dts/log")
 def dts_log():
     try:
-        filters = _filters()
+        filters, number = _filters(), page_args()[0]
     except ServiceError as exc:
         return render_template("dts/log.html", error=exc.message, found=None, args=request.args)
-    number = min(max(1, request.args.get("page", 1, type=int) or 1), 1_000_000)
     found = browse.page(filters, number)
     return render_template("dts/log.html", error=None, found=found, args=request.args)
 
