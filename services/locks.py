@@ -3,7 +3,8 @@
 One statement locks a user's account, then their position in a ticker, then (when
 named) their order: the account is the outer table of LEFT JOINs, and on MySQL/
 MariaDB ``STRAIGHT_JOIN`` keeps the tables in the order written, so InnoDB takes
-the row locks in the fixed order account, position, order. SQLite has no row
+the row locks in the fixed order account, position, order (and, for a new order,
+the owner's user row last, to refuse a disabled owner). SQLite has no row
 locks; there every transaction begins with BEGIN IMMEDIATE (see app.configure_sqlite).
 
 A lock reads only what the trading code uses: no update stamps (the UPDATE sets
@@ -21,8 +22,9 @@ command).
 
 from sqlalchemy import and_, bindparam, select
 
-from models import AccountBalance, Order, Portfolio
+from models import AccountBalance, Order, Portfolio, User
 from services import direct
+from services.errors import Conflict
 from services.rows import (
     AccountRecord,
     OrderRecord,
@@ -34,7 +36,7 @@ from services.rows import (
     row_key,
 )
 
-A, P, ORD = AccountBalance.__table__, Portfolio.__table__, Order.__table__
+A, P, ORD, U = AccountBalance.__table__, Portfolio.__table__, Order.__table__, User.__table__
 HOLDER = ((A, AccountRecord), (P, PositionRecord))  # account and position
 PARTS = (*HOLDER, (ORD, OrderRecord))  # and the order
 
@@ -62,8 +64,12 @@ def _with_order(join, order_match):
 
 
 THE_USER = A.c.user_id == bindparam("user_id")
+# The owner's row is locked last, so whether they may still trade is read as committed
+# by an admin's disable, which changes it while holding the account (services.accounts).
 HOLDING = _locking(
-    select(*_columns(HOLDER)).select_from(_position_in(bindparam("ticker"))).where(THE_USER)
+    select(*_columns(HOLDER), U.c.is_enabled)
+    .select_from(_position_in(bindparam("ticker")).join(U, U.c.user_id == A.c.user_id))
+    .where(THE_USER)
 )
 TRADER = _locking(
     select(*_columns(PARTS))
@@ -164,14 +170,18 @@ def _locked(session, stmt, params, layout=PARTS_LAYOUT) -> tuple:
 
 def lock_trader(session, user_id: int, ticker: str, order_id: int | None = None):
     """Lock (account, position or None, order or None) of ``user_id`` in one statement;
-    without ``order_id`` no order columns are read. Rows this transaction has locked
-    already come from memory."""
+    without ``order_id`` no order columns are read, and a disabled owner is refused (409):
+    that is the lock of every new order. Rows this transaction has locked already come
+    from memory."""
     found = _from_held(session, user_id, ticker, order_id)
     if found is not None:
         return found
     if order_id is None:
-        params = {"user_id": user_id, "ticker": ticker}
-        found = _locked(session, HOLDING, params, HOLDER_LAYOUT)
+        row = direct.run(session.connection(), HOLDING, {"user_id": user_id, "ticker": ticker})
+        row = row.first()
+        if row is not None and not row[-1]:
+            raise Conflict("This account is disabled: it cannot trade.")
+        found = (None, None, None) if row is None else (*_split(session, row, HOLDER_LAYOUT), None)
     else:
         params = {"user_id": user_id, "ticker": ticker, "order_id": order_id}
         found = _locked(session, TRADER, params)

@@ -37,7 +37,33 @@ def check() -> list[Problem]:
     out = []
     for account in db.session.scalars(select(AccountBalance)):
         out += _account(account, ledger, reserved, withdrawals)
-    return out + _fund_requests()
+    return out + _fund_requests() + _broken_chains()
+
+
+def _broken_chains() -> list[Problem]:
+    """Each ledger row's balance_after is the running sum of the owner's rows up to it:
+    the first row per user where it is not (a row lost, altered or written out of order)."""
+    running = (
+        select(
+            CashLedger.user_id,
+            CashLedger.entry_id,
+            CashLedger.balance_after,
+            func.sum(CashLedger.amount)
+            .over(partition_by=CashLedger.user_id, order_by=CashLedger.entry_id)
+            .label("running"),
+        )
+    ).subquery()
+    stmt = (
+        select(running.c.user_id, func.min(running.c.entry_id))
+        .where(running.c.running != running.c.balance_after)
+        .group_by(running.c.user_id)
+    )
+    return [
+        Problem(
+            "cash", f"user {user}: ledger row {entry} does not follow from the rows before", user
+        )
+        for user, entry in db.session.execute(stmt)
+    ]
 
 
 def _fund_requests() -> list[Problem]:

@@ -30,6 +30,8 @@ def check() -> list[Problem]:
             out.append(_fail(user, f"order {order_id}: filled {done} != its fills {shares}"))
         if status == "filled" and done != quantity:
             out.append(_fail(user, f"order {order_id}: filled but {quantity - done} shares remain"))
+        if reserved is not None and reserved < 0:
+            out.append(_fail(user, f"order {order_id}: reserves a negative {reserved}"))
         if reserved and status not in OPEN_STATUSES:
             out.append(_fail(user, f"order {order_id}: {status} but still reserves {reserved}"))
         if ledger.get(order_id, Decimal("0.00")) != cash:

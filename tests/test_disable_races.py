@@ -1,0 +1,128 @@
+"""Disabling a user while their order or rule trade is in flight: the placement's lock
+reads the owner's state as the disable committed it, so nothing is left open."""
+
+import threading
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from extensions import db
+from models import OPEN_STATUSES, Admin, Order, User
+from services import accounts
+from services import market as market_service
+from services import orders as order_service
+from services.orders import OrderSpec
+from tests.helpers import balances
+from tests.test_races import run_together
+
+D = Decimal
+
+
+def _user(user_id):
+    return db.session.get(User, user_id)
+
+
+def _open_orders(app, user_id):
+    with app.app_context():
+        return db.session.scalars(
+            select(Order).where(Order.user_id == user_id, Order.order_status.in_(OPEN_STATUSES))
+        ).all()
+
+
+def _pause_first_quote(monkeypatch, released: threading.Event):
+    """The first get_quote (an order in flight, its user already authenticated) waits
+    until ``released`` is set: it widens the window between the request's check of the
+    user and the placement's account lock, which exists in every request."""
+    real = market_service.get_quote
+    arrived = threading.Event()
+    first = [True]
+
+    def paused(ticker):
+        quote = real(ticker)
+        if first[0]:
+            first[0] = False
+            arrived.set()
+            released.wait(10)
+        return quote
+
+    monkeypatch.setattr(market_service, "get_quote", paused)
+    return arrived
+
+
+def test_disabling_a_user_while_their_order_is_placed_leaves_no_open_order(
+    app, market, trader, admin, monkeypatch
+):
+    # set_user_enabled promises that a disabled user has no open order (and nothing
+    # reserved). An order whose request authenticated before the disable but takes the
+    # account lock after it is still stored, reserving cash, for a disabled user.
+    market.set("AAPL", "150.00")
+    disabled = threading.Event()
+    arrived = _pause_first_quote(monkeypatch, disabled)
+
+    def place():
+        spec = OrderSpec(ticker="AAPL", side="buy", kind="limit", limit=D("100"), quantity=10)
+        return order_service.place(_user(trader), spec).order_id
+
+    def disable():
+        arrived.wait(10)
+        try:
+            accounts.set_user_enabled(db.session.get(Admin, admin), trader, False)
+        finally:
+            disabled.set()
+        return "disabled"
+
+    results = run_together(app, [place, disable])
+    assert results[1] == "disabled"
+    with app.app_context():
+        assert db.session.get(User, trader).is_enabled is False
+    open_orders = _open_orders(app, trader)
+    assert open_orders == [], f"disabled user still has open orders: {results[0]}"
+    assert "disabled" in str(results[0]) and results[0].status_code == 409
+    assert balances(app, trader)[1] == D("0.00")  # nothing frozen for a disabled user
+
+
+def test_a_rule_does_not_trade_for_a_user_disabled_meanwhile(app, market, trader, admin):
+    # trade.decide checks user.is_enabled on the worker's copy of the user before it
+    # locks the account; an admin's disable committed in between is not seen.
+    from services.rules import store, trade
+    from utils.streams.signals import Signal
+
+    market.set("AAPL", "150.00")
+    with app.app_context():
+        rule_id = store.create(
+            _user(trader),
+            {
+                "ticker": "AAPL",
+                "window_seconds": 5,
+                "buy_below_pct": "1",
+                "sell_above_pct": "1",
+                "quantity": 2,
+            },
+        ).rule_id
+    disabled = threading.Event()
+    arrived = threading.Event()
+
+    def decide():
+        user = db.session.get(User, trader)  # the worker's read (tasks/streams.py)
+        quote = market_service.get_quote("AAPL")
+        assert user.is_enabled
+        db.session.expunge(user)  # the copy stays as read; the read transaction ends
+        db.session.rollback()  # (on SQLite it would hold the write lock the disable needs)
+        arrived.set()
+        disabled.wait(10)
+        return trade.decide(rule_id, user, Signal("buy", 150.0, 160.0, -6.25), quote)
+
+    def disable():
+        arrived.wait(10)
+        try:
+            accounts.set_user_enabled(db.session.get(Admin, admin), trader, False)
+        finally:
+            disabled.set()
+
+    results = run_together(app, [decide, disable])
+    from models import Transaction
+
+    with app.app_context():
+        fills = db.session.scalars(select(Transaction).where(Transaction.user_id == trader)).all()
+    assert fills == [], f"a disabled user's rule traded: {results[0]}"
+    assert results[0].outcome == "skipped" and "disabled" in results[0].reason
