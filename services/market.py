@@ -154,7 +154,8 @@ def get_quote(ticker: str) -> Quote:
 def refresh_quotes(tickers: list[str]) -> dict[str, Quote]:
     """Ask the provider for all ``tickers`` in one call and store the answers.
 
-    If the provider fails, the stored quotes are returned marked stale.
+    If the provider fails, the stored quotes are returned marked stale; so are those of
+    the tickers it left out of an answer.
     """
     db.session.commit()  # end any read transaction: hold no lock while the provider answers
     try:
@@ -165,7 +166,8 @@ def refresh_quotes(tickers: list[str]) -> dict[str, Quote]:
         log.warning("quotes unavailable from %s: %s", provider().name, exc)
         return stored_quotes(tickers)
     store_quotes(quotes.values())
-    return quotes
+    missing = [t for t in tickers if t not in quotes]
+    return quotes | stored_quotes(missing) if missing else quotes
 
 
 def stored_quotes(tickers: list[str]) -> dict[str, Quote]:

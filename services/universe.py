@@ -5,6 +5,7 @@ tickers on any watchlist, those held or with open orders, and those viewed in
 the last VIEW_WINDOW seconds.
 """
 
+import logging
 from datetime import timedelta
 
 from flask import current_app
@@ -20,12 +21,14 @@ from models import (
     PriceAlert,
     WatchlistItem,
 )
-from services import audit
+from services import audit, market
 from services.db import lock_person, transaction
 from services.errors import ServiceError
 from services.upsert import upsert
 from utils.clock import utcnow
+from utils.market_data.catalog import normalise_symbol
 
+log = logging.getLogger("paperdesk.market")
 DTS_PREFIX = "~"  # services.dts.book.TICKER_PREFIX (services.dts imports this module's users)
 
 
@@ -63,11 +66,23 @@ def set_in_universe(admin, ticker: str, included: bool, ip: str | None = None) -
 
 
 def seed_universe(tickers: list[str]) -> None:
-    """Put the configured default tickers in the universe the first time PaperDesk runs."""
+    """Put the given tickers in the universe the first time PaperDesk runs: normalised
+    (" msft" is MSFT), and only those the provider can price (the others are logged)."""
     if db.session.scalar(select(MarketTicker.ticker).limit(1)) is not None:
         return
-    with transaction():
-        upsert(MarketTicker, [{"ticker": t, "in_universe": True} for t in tickers], ["ticker"])
+    symbols = sorted({normalise_symbol(t) for t in tickers if str(t).strip()})
+    unknown = [s for s in symbols if s not in market.known_tickers()]
+    if unknown:
+        log.warning("universe: not seeding tickers the provider cannot price: %s", unknown)
+    rows = [{"ticker": t, "in_universe": True} for t in symbols if t not in unknown]
+    if rows:
+        with transaction():
+            upsert(MarketTicker, rows, ["ticker"])
+
+
+def seed_default_universe() -> None:
+    """seed_universe with the configured MARKET_UNIVERSE (comma-separated)."""
+    seed_universe(current_app.config["MARKET_UNIVERSE"].split(","))
 
 
 def mark_viewed(ticker: str) -> None:

@@ -8,9 +8,11 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from extensions import db
 from services import history, market, universe
 from services.errors import ServiceError
 from tasks.worker import Worker
+from utils.market_data import MarketDataError
 
 market_cli = AppGroup("market", help="Market data: history sync.")
 
@@ -24,7 +26,7 @@ def sync_command(tickers: tuple[str, ...]) -> None:
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
     if not symbols:
-        universe.seed_universe(current_app.config["MARKET_UNIVERSE"].split(","))
+        universe.seed_default_universe()
         symbols = [row.ticker for row in universe.universe()]
     columns = (
         TextColumn("{task.description}"),
@@ -34,7 +36,10 @@ def sync_command(tickers: tuple[str, ...]) -> None:
     )
     with Progress(*columns) as progress:
         task = progress.add_task("Syncing history", total=len(symbols))
-        stored = history.sync(symbols, lambda ticker: progress.advance(task))
+        try:
+            stored = history.sync(symbols, lambda ticker: progress.advance(task))
+        except (ServiceError, MarketDataError) as exc:
+            raise click.ClickException(getattr(exc, "message", None) or str(exc)) from None
     for ticker, count in stored.items():
         click.echo(f"{ticker}: {count} daily bars")
 
@@ -44,6 +49,8 @@ def sync_command(tickers: tuple[str, ...]) -> None:
 def worker_command() -> None:
     """Run the market worker in the foreground until interrupted."""
     app = current_app._get_current_object()
+    universe.seed_default_universe()  # as start_once does for a worker inside the app
+    db.session.remove()
     worker = Worker(app)
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
     click.echo(f"PaperDesk worker {worker.holder}: waiting for the lease (Ctrl+C to stop)")

@@ -1,6 +1,7 @@
 """CLI: ``flask dts run FILE``: run a DTS workload file on PaperDesk's engine."""
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -62,6 +63,15 @@ def _quotes(prices: str | None) -> QuoteSource:
     return QuoteSource(current_app.config["DTS_QUOTE_SEED"], fixed)
 
 
+def _check_writable(path: str | None) -> None:
+    """Refuse before the run a summary file that could not be written after it."""
+    if path is None:
+        return
+    folder = Path(path).resolve().parent
+    if Path(path).is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
+        _refuse(f"{path}: cannot write the summary there.")
+
+
 @dts_cli.command("run")
 @click.argument("file")
 @click.option("--users-parallel", default=1, type=click.IntRange(1, 32), help="Connections.")
@@ -74,6 +84,7 @@ def run_command(file, users_parallel, prices, sim_clock, summary_json, group_siz
     """Run the workload FILE; ends with commands, errors, seconds and commands per second."""
     lines = _read_workload(file, limit)
     quotes = _quotes(prices)
+    _check_writable(summary_json)
     app = current_app._get_current_object()
     # Lines without their own [n] take numbers no other run or request has.
     first = numbers.number_from(lines)

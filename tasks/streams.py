@@ -43,7 +43,7 @@ def ensure(tick_state) -> StreamState:
     if tick_state.streams is None:
         cfg = current_app.config
         state = StreamState(Activity(cfg["ACTIVITY_WINDOW"], cfg["ACTIVITY_GRACE"]))
-        events.backend().read_group(GROUP, state.consumer, timeout=0.001)  # join the group now
+        events.backend().join_group(GROUP)  # events from now on, or since its last reader
         current_app.extensions["paperdesk_activity"] = state.activity
         tick_state.streams = state
     return tick_state.streams

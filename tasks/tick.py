@@ -31,14 +31,14 @@ def run_tick(state: TickState, keep: Callable[[], None] = lambda: None) -> dict:
     ``keep`` is called between phases (the worker renews its lease there; it raises to
     stop a tick whose lease another process has taken).
     """
-    tickers = universe.active_universe()
+    tickers = _priceable(universe.active_universe())
     quotes = market.refresh_quotes(tickers) if tickers else {}
     keep()
     now = epoch()
     closed, moved = [], []
     for quote in quotes.values():
-        if state.last_as_of.get(quote.ticker) == quote.as_of:
-            continue  # the provider has nothing new for this ticker
+        if quote.stale or state.last_as_of.get(quote.ticker) == quote.as_of:
+            continue  # nothing new: a stored price (the provider failed) or the same one
         state.last_as_of[quote.ticker] = quote.as_of
         volume = _volume_since_last(state, quote.ticker, quote.volume or 0)
         closed += state.aggregator.add(quote.ticker, now, quote.price, volume)
@@ -70,6 +70,13 @@ def run_tick(state: TickState, keep: Callable[[], None] = lambda: None) -> dict:
     keep()
     done |= streams.consume(stream_state, now)
     return done
+
+
+def _priceable(tickers: list[str]) -> list[str]:
+    """The tickers the provider can price: one it does not know (a universe kept from
+    another provider) must not stop the others' prices."""
+    known = market.known_tickers()
+    return [t for t in tickers if t in known]
 
 
 def _volume_since_last(state: TickState, ticker: str, day_volume: int) -> int:

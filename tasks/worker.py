@@ -161,7 +161,7 @@ def start_once(app: Flask) -> Worker | None:
         worker = app.extensions.get("paperdesk_worker")
         if worker is None:
             with app.app_context():
-                universe.seed_universe(app.config["MARKET_UNIVERSE"].split(","))
+                universe.seed_default_universe()
                 db.session.remove()
             worker = Worker(app)
             app.extensions["paperdesk_worker"] = worker

@@ -7,7 +7,7 @@ dropped when it rolls back. :func:`publish` sends at once (for what is not a
 database change, such as a refused order or a price tick).
 
 Backends: in-process (the default) or Redis Streams when REDIS_URL is set; both
-have ``publish``, ``latest``, ``read`` (Server-Sent Events) and ``read_group`` /
+have ``publish``, ``latest``, ``read`` (Server-Sent Events) and ``join_group`` / ``read_group`` /
 ``ack`` (the worker's consumers).
 """
 

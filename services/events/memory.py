@@ -51,6 +51,10 @@ class MemoryBackend:
         newest = list(islice(reversed(self._events), waiting))
         return [item for _, item in reversed(newest[-count:])]
 
+    def join_group(self, group: str) -> None:
+        """Start ``group`` at the newest event unless it exists: reads nothing."""
+        self._groups.setdefault(group, self.latest())
+
     def read_group(self, group: str, consumer: str, timeout: float, count: int = 1000):
         """Events this consumer group has not yet been handed (one reader per group here)."""
         cursor = self._groups.get(group)

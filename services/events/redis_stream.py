@@ -111,6 +111,17 @@ class RedisBackend:
         found = _decode(reply)
         return (("r", found[-1]["id"]) if found else cursor), found
 
+    def join_group(self, group: str) -> None:
+        """Create ``group`` at the stream's end unless it exists; reads nothing, so a
+        new holder of the worker's lease resumes where the group's last reader stopped."""
+        if not self.healthy():
+            self.local.join_group(group)
+            return
+        try:
+            self._ensure_group(group)
+        except DOWN_ERRORS as exc:
+            self._went_down(exc)
+
     def read_group(self, group: str, consumer: str, timeout: float, count: int = 1000):
         """XREADGROUP for ``group`` (created at the stream's end the first time)."""
         if not self.healthy():

@@ -156,4 +156,4 @@ def _summary(run: Run, elapsed: float) -> None:
     db.session.remove()
     console.print("audit verify: OK" if not problems else f"audit verify: {len(problems)} problems")
     if problems:
-        raise click.ClickException("; ".join(problems[:5]))
+        raise click.ClickException("; ".join(p.message for p in problems[:5]))

@@ -6,6 +6,7 @@ Yahoo fails, the last good answer (or the ``fallback`` provider's) is served wit
 ``stale=True``; with neither, ProviderUnavailable is raised.
 """
 
+import logging
 import time
 
 from utils.clock import utcnow
@@ -27,6 +28,8 @@ from utils.market_data.catalog import is_valid_symbol, load_catalog, normalise_s
 from utils.market_data.resilience import EMPTY, Backoff, SourceFailed, TTLCache, guarded_call
 from utils.market_data.stale import StaleAnswers
 from utils.market_data.yahoo_calls import YahooCalls, is_missing_ticker
+
+log = logging.getLogger("paperdesk.market")
 
 
 class YFinanceProvider(MarketDataProvider):
@@ -66,7 +69,8 @@ class YFinanceProvider(MarketDataProvider):
         return load_catalog().symbols()
 
     def quotes(self, tickers: list[str]) -> dict[str, Quote]:
-        """Quotes for many tickers; those not fresh in the cache come from one download()."""
+        """Quotes for many tickers; those not fresh in the cache come from one download().
+        A listed ticker Yahoo had no data for is left out when others have an answer."""
         symbols = _symbols(tickers)
         found = {}
         for symbol in symbols:
@@ -76,7 +80,7 @@ class YFinanceProvider(MarketDataProvider):
         missing = [symbol for symbol in symbols if symbol not in found]
         if missing:
             found.update(self._fetch_quotes(missing))
-        return {symbol: found[symbol] for symbol in symbols}
+        return {symbol: found[symbol] for symbol in symbols if symbol in found}
 
     def history(self, ticker: str, period: str) -> list[Bar]:
         """Daily bars for ``period``, oldest first (``adj_close`` is Yahoo's Adj Close)."""
@@ -151,7 +155,10 @@ class YFinanceProvider(MarketDataProvider):
         )
 
     def _fetch_quotes(self, symbols: list[str]) -> dict[str, Quote]:
-        """Download ``symbols``; answer the ones Yahoo left out from cache or fallback."""
+        """Download ``symbols``; answer the ones Yahoo left out from cache or fallback.
+
+        A listed symbol Yahoo had no data for is left out of an answer that has others,
+        so one silent symbol does not hold back every other price."""
         error = None
         try:
             fetched = self._ask_yahoo(lambda: self._download_quotes(symbols))
@@ -162,7 +169,10 @@ class YFinanceProvider(MarketDataProvider):
         fetched.update(self._stale.quotes([s for s in symbols if s not in fetched]))
         left = [symbol for symbol in symbols if symbol not in fetched]
         if left:
-            raise self._no_answer(left, error)
+            problem = self._no_answer(left, error)
+            if not fetched or not isinstance(problem, ProviderUnavailable):
+                raise problem
+            log.warning("%s", problem)
         return fetched
 
     def _download_quotes(self, symbols: list[str]) -> dict[str, Quote]:
