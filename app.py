@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import models
-from config import INSTANCE_DIR, config_from_env, load_secret_key
+from config import INSTANCE_DIR, check_settings, config_from_env, load_secret_key
 from extensions import csrf, db, login_manager, migrate
 from routes.helpers import BoundedInt, bearer_token, json_error, wants_json
 from routes.requests import JSONProvider, PaperDeskRequest, PaperDeskSessionInterface
@@ -41,6 +41,7 @@ def create_app(config=None, overrides: dict | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedInt
     app.config.from_object(config)
     app.config.update(overrides or {})
+    check_settings(app.config)
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in authenticate_request()
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_secret_key(Path(app.instance_path))

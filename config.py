@@ -195,3 +195,14 @@ def config_from_env() -> type[Config]:
     if name not in ENVIRONMENTS:
         raise RuntimeError(f"PAPERDESK_ENV={name!r} is not one of: {', '.join(ENVIRONMENTS)}.")
     return ENVIRONMENTS[name]
+
+
+def check_settings(config) -> None:
+    """Refuse settings that cannot work together, at start-up rather than under load."""
+    if config["WORKER_INTERVAL"] * 2 > config["LEASE_SECONDS"]:
+        raise RuntimeError(
+            f"WORKER_INTERVAL ({config['WORKER_INTERVAL']:g} s) must be at most half of "
+            f"LEASE_SECONDS ({config['LEASE_SECONDS']:g} s): the worker renews its lease "
+            "at most once per interval, so a longer interval lets it run out under a live "
+            "holder."
+        )

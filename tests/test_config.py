@@ -41,6 +41,15 @@ def test_environment_overrides(monkeypatch):
         importlib.reload(config)
 
 
+def test_a_worker_interval_the_lease_cannot_cover_is_refused_at_start(tmp_path):
+    from app import create_app
+
+    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "LOG_DIR": str(tmp_path)}
+    with pytest.raises(RuntimeError, match=r"WORKER_INTERVAL .* at most half of LEASE_SECONDS"):
+        create_app(config.Config, {**settings, "WORKER_INTERVAL": 6.0, "LEASE_SECONDS": 10.0})
+    assert create_app(config.Config, {**settings, "WORKER_INTERVAL": 5.0, "LEASE_SECONDS": 10.0})
+
+
 def test_secret_key_is_generated_once_into_instance(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     first = config.load_secret_key(tmp_path)
