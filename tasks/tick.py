@@ -54,9 +54,13 @@ def run_tick(state: TickState, keep: Callable[[], None] = lambda: None) -> dict:
     keep()
     expired = matching.expire_due()  # first: a day order must not fill after the close
     # A closed exchange fills nothing: orders placed meanwhile wait for the first price of
-    # the session (a worker that starts on a Saturday sees Friday's close as new).
+    # the session (a worker that starts on a Saturday sees Friday's close as new), and a
+    # price fetched just before the open is not that first price.
     if not market_clock.is_open():
         moved = []
+    else:
+        opened = market_clock.session_start()
+        moved = [(quote, volume) for quote, volume in moved if quote.as_of >= opened]
     fills = 0
     for quote, volume in moved:
         keep()

@@ -265,6 +265,29 @@ def test_a_market_order_placed_while_closed_fills_at_the_open(app, market, trade
 
 
 @pytest.mark.usefixtures("books_balance")
+def test_a_price_fetched_before_the_open_does_not_fill_at_the_open(
+    app, market, trader, exchange, monkeypatch
+):
+    exchange(SATURDAY)
+    market.set("AAPL", "150.00")
+    with app.app_context():
+        from services import universe
+
+        universe.seed_universe(["AAPL"])
+    order_id = _place(app, trader, quantity=10)
+    fetched_at = [MONDAY_OPEN - timedelta(seconds=1)]  # the tick spans the open
+    real = market._quote
+    monkeypatch.setattr(market, "_quote", lambda t, now: real(t, fetched_at[0]))
+    exchange(MONDAY_OPEN)
+    assert _tick(app, TickState())["fills"] == 0
+    assert _order(app, order_id).order_status == "pending"
+    fetched_at[0] = MONDAY_OPEN + timedelta(seconds=1)
+    exchange(MONDAY_OPEN + timedelta(seconds=1))
+    state = TickState()
+    assert _tick(app, state)["fills"] == 1
+
+
+@pytest.mark.usefixtures("books_balance")
 def test_a_market_sell_placed_while_closed_holds_its_shares(app, market, trader, exchange):
     exchange(WEDNESDAY)
     market.set("AAPL", "100.00")
