@@ -1,6 +1,6 @@
 """Candles in the database: closed ones kept, the open one rewritten every tick."""
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from extensions import db
 from models import Candle as CandleRow
@@ -59,9 +59,18 @@ def _latest_first(ticker: str, interval: int, closed: bool):
 
 
 def recent(ticker: str, interval: int, limit: int) -> list[CandleRow]:
-    """The latest ``limit`` closed candles, oldest first."""
-    rows = db.session.scalars(_latest_first(ticker, interval, True).limit(limit)).all()
-    return list(reversed(rows))
+    """The latest ``limit`` closed candles, oldest first: those the worker closed, and one
+    a worker that stopped left open after its window ended (it can change no more)."""
+    stmt = (
+        select(CandleRow)
+        .where(
+            CandleRow.ticker == ticker,
+            CandleRow.interval_seconds == interval,
+            or_(CandleRow.is_closed.is_(True), CandleRow.window_start <= epoch() - interval),
+        )
+        .order_by(CandleRow.window_start.desc())
+    )
+    return list(reversed(db.session.scalars(stmt.limit(limit)).all()))
 
 
 def current(ticker: str, interval: int) -> CandleRow | None:
@@ -96,5 +105,5 @@ def as_json(row) -> dict:
         "low": str(row.low),
         "close": str(row.close),
         "volume": row.volume,
-        "closed": bool(row.is_closed),
+        "closed": bool(row.is_closed) or row.window_start + row.interval_seconds <= epoch(),
     }

@@ -101,6 +101,9 @@ def test_price_and_candles_after_worker_ticks(app, user_client, frozen_time):
     assert current["close"] == price["price"]
     frozen_time(start + timedelta(hours=2))  # the worker stopped: no tick since
     assert user_client.get("/api/current-candle?ticker=NFLX&interval=10s").json["candle"] is None
+    ended = user_client.get("/api/candles?ticker=NFLX&interval=10s").json["candles"]
+    assert [c["start"] for c in ended][-1] == "2026-03-02T14:30:20Z"  # its window is over
+    assert all(c["closed"] for c in ended) and ended[-1]["close"] == price["price"]
 
 
 def test_a_lease_moving_mid_window_keeps_the_candles_open_high_and_low(
