@@ -120,6 +120,25 @@ def test_explain_this_figures_and_their_checks(holder):
         assert response.status_code == 400 and response.json["field"] == "context", context
 
 
+def test_explain_this_words_var_and_cvar_by_their_confidence_level(holder):
+    figures = {
+        "VaR 95 % (1 day)": "2.10 %",
+        "VaR 99 %": "3.40 %",
+        "Normal VaR 99 %": "3.20 %",
+        "CVaR 99 %": "4.10 %",
+    }
+    body = ask(
+        holder, "Explain these risk figures.", context={"page": "analysis", "figures": figures}
+    )
+    lines = {
+        line.split("**")[1]: line for line in body.json["response"].splitlines() if "**" in line
+    }
+    assert "exceeded on only 5 % of days" in lines["VaR 95 % (1 day)"]
+    for label in ("VaR 99 %", "Normal VaR 99 %"):
+        assert "(VaR 99 %)" in lines[label] and "exceeded on only 1 % of days" in lines[label]
+    assert "the worst 1 % of days" in lines["CVaR 99 %"] and "5 %" not in lines["CVaR 99 %"]
+
+
 def test_sell_all_proposes_the_shares_held(holder):
     body = answer(holder, "sell all my AAPL")
     assert body["proposal"]["quantity"] == 3 and body["proposal"]["side"] == "sell"

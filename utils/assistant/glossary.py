@@ -2,6 +2,30 @@
 
 import re
 
+# A confidence level written in a label such as "VaR 99 % (1 day)" or "CVaR 97.5%".
+_LEVEL = re.compile(r"(?<![\d.])(\d{2}(?:\.\d{1,2})?)\s*%")
+
+
+def var_explanation(level: float) -> str:
+    """What a one-day VaR at ``level`` percent confidence means, in plain words."""
+    return (
+        f"Value at Risk (VaR {level:g} %) is the one-day loss that is exceeded on only "
+        f"{100 - level:g} % of days in the history (or under a normal model, for the "
+        "parametric version)."
+    )
+
+
+def cvar_explanation(level: float) -> str:
+    """What a one-day CVaR at ``level`` percent confidence means, in plain words."""
+    return (
+        f"CVaR {level:g} % (expected shortfall) is the average loss on the worst "
+        f"{100 - level:g} % of days, those worse than the VaR {level:g} %: what a bad day "
+        "costs on average."
+    )
+
+
+LEVELLED = {"var": var_explanation, "cvar": cvar_explanation}
+
 TERMS = {
     "market order": "A market order buys or sells at once at the current price. On PaperDesk "
     "you first get a quote that is held for a short time; confirming in time fills at exactly "
@@ -25,10 +49,8 @@ TERMS = {
     "annualised by the square root of 252 trading days.",
     "max drawdown": "The maximum drawdown is the largest fall from a peak to a later trough, "
     "as a percentage of the peak.",
-    "var": "Value at Risk (VaR 95 %) is the one-day loss that is exceeded on only 5 % of days "
-    "in the history (or under a normal model, for the parametric version).",
-    "cvar": "CVaR (expected shortfall) is the average loss on the days worse than the VaR: "
-    "what a bad day costs on average.",
+    "var": var_explanation(95),
+    "cvar": cvar_explanation(95),
     "beta": "Beta measures how much a stock moves with the benchmark: 1 moves with it, above 1 "
     "swings more, below 1 less.",
     "alpha": "Alpha is the annualised return left over after what beta explains from the "
@@ -84,19 +106,40 @@ ALIASES = {
 
 
 def lookup(term: str) -> tuple[str, str] | None:
-    """The (name, explanation) of a term or one of its other names, else None."""
+    """The (name, explanation) of a term or one of its other names, else None. A VaR or
+    CVaR named with its confidence level ("VaR 99 %") is explained at that level."""
     key = re.sub(r"\s+", " ", str(term or "").strip().lower()).rstrip("?. ")
+    level = confidence_level(key)
+    if level is not None:
+        key = _LEVEL.sub("", key).strip()
     key = ALIASES.get(key, key)
-    if key in TERMS:
-        return key, TERMS[key]
-    return None
+    if key not in TERMS:
+        return None
+    return key, _explanation(key, level)
 
 
 def find_in(text: str) -> tuple[str, str] | None:
-    """The longest known term named in ``text``, else None."""
+    """The longest known term named in ``text``, else None; a VaR or CVaR is explained at
+    the confidence level the text names, if any."""
     lowered = f" {text.lower()} "
     names = sorted(list(TERMS) + list(ALIASES), key=len, reverse=True)
     for name in names:
         if re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", lowered):
-            return lookup(name)
+            key = ALIASES.get(name, name)
+            return key, _explanation(key, confidence_level(text))
     return None
+
+
+def confidence_level(text: str) -> float | None:
+    """The confidence level (50 to 99.99) written as a percentage in ``text``, else None."""
+    match = _LEVEL.search(text)
+    if match is None:
+        return None
+    level = float(match.group(1))
+    return level if 50 <= level < 100 else None
+
+
+def _explanation(key: str, level: float | None) -> str:
+    if level is not None and key in LEVELLED:
+        return LEVELLED[key](level)
+    return TERMS[key]
