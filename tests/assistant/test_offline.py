@@ -87,6 +87,53 @@ def test_an_order_proposal_takes_whole_positive_quantities_only(message, quantit
     assert order_in(message).quantity == quantity
 
 
+@pytest.mark.parametrize(
+    ("message", "quantity", "limit_price"),
+    [
+        ("Buy 10 AAPL limit 150", 10, "150"),
+        ("buy 10 AAPL @150", 10, "150"),
+        ("buy 10 AAPL @ 150.25", 10, "150.25"),
+        ("buy 10 AAPL at 150 limit", 10, "150"),
+        ("buy 5 AAPL limit price of $1,500.50", 5, "1500.50"),
+        ("buy AAPL at 150, 5 shares", 5, "150"),  # the price is not the quantity
+        ("buy 5 AAPL at 5 % below the market", 5, None),
+    ],
+)
+def test_an_order_proposal_reads_its_limit_price(message, quantity, limit_price):
+    from utils.assistant.entities import order_in
+
+    order = order_in(message)
+    assert (order.quantity, order.limit_price) == (quantity, limit_price)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Buy 10 AAPL limit",
+        "buy 10 AAPL stop 140",
+        "buy 10 AAPL stop 140 limit 139",
+        "sell 3 AAPL with a stop loss at 140",
+        "sell 3 AAPL with a trailing stop of 5",
+    ],
+)
+def test_no_market_order_is_proposed_for_a_limit_without_price_or_a_stop(holder, message):
+    from utils.assistant.entities import order_in
+
+    assert order_in(message) is None
+    assert not answer(holder, message).get("proposal")
+
+
+def test_a_limit_proposal_opens_the_ticket_as_a_limit_at_that_price(holder):
+    body = answer(holder, "Buy 10 AAPL limit 150")
+    assert body["proposal"]["order_type"] == "limit"
+    assert body["proposal"]["limit_price"] == "150.00"
+    assert (
+        body["proposal"]["ticket_url"]
+        == "/user/stock_chart?ticker=AAPL&side=buy&quantity=10&kind=limit&price=150.00"
+    )
+    assert "(limit with a limit of $150.00)" in body["response"]
+
+
 def test_a_quantity_that_is_not_whole_is_asked_for_again(holder):
     body = answer(holder, "sell -5 AAPL")
     assert "proposal" not in body or body["proposal"] is None

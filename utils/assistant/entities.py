@@ -77,20 +77,44 @@ _QUANTITY = re.compile(
 )
 
 
+# A limit price: "limit 150", "limit at $150", "limit price of 150", "@150", "at 150",
+# "at 150 limit"; not a percentage ("at 5 % below").
+_LIMIT_PRICE = re.compile(
+    r"(?:\blimit(?:\s+price)?(?:\s+(?:at|of))?|\bat|@)\s*\$?"
+    r"(\d[\d,]*(?:\.\d+)?)(?![\d,]|\.\d)(?!\s*(?:%|percent))"
+)
+# Words that ask for an order a proposal cannot carry: a stop (or stop limit, stop loss,
+# trailing stop) order.
+_STOP = re.compile(r"\bstop\b|\bstop-(?:loss|limit)\b|\btrailing\b")
+
+
 def order_in(text: str) -> Order | None:
-    """A buy or sell request ("buy 5 shares of Apple at 150"), else None."""
+    """A buy or sell request ("buy 5 shares of Apple at 150", "buy 10 AAPL limit 150"),
+    else None. A request for a limit order without its price, or for a stop order, is
+    None too: it is not a market order, and a proposal cannot carry it."""
     lowered = text.lower()
     side = re.search(r"\b(buy|purchase|sell)\b", lowered)
-    if side is None:
+    if side is None or _STOP.search(lowered):
         return None
-    qty = _QUANTITY.search(lowered[side.end() :])
-    price = re.search(r"\bat\s*\$?(\d+(?:\.\d{1,4})?)", lowered)
+    price = _LIMIT_PRICE.search(lowered)
+    if price is None and re.search(r"\b(?:limit|lmt)\b", lowered):
+        return None
+    rest = _without(lowered, price)[side.end() :]
+    qty = _QUANTITY.search(rest)
     return Order(
         side="sell" if side.group(1) == "sell" else "buy",
         quantity=int(qty.group(1).replace(",", "")) if qty else None,
-        limit_price=price.group(1) if price else None,
+        limit_price=price.group(1).replace(",", "") if price else None,
         everything=bool(re.search(r"\ball\b", lowered)),
     )
+
+
+def _without(text: str, match: re.Match | None) -> str:
+    """``text`` with the matched span blanked out (same length), so that a limit price is
+    not also read as the quantity."""
+    if match is None:
+        return text
+    return text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
 
 
 def number_of_days(text: str) -> int | None:
