@@ -109,20 +109,30 @@
     error.textContent = "";
     message = (message || "").trim();
     if (!message || state.source) return;
-    bubble("user", message);
+    var asked = bubble("user", message);
     busy(true);
     var body = { message: message, stream: true };
     if (state.conversation) body.conversation_id = state.conversation;
     if (context) body.context = context;
     PaperDesk.postJSON("/user/api/chat", body).then(function (data) {
       if (!data.success) {
-        error.textContent = data.error || "The question could not be sent.";
-        busy(false);
+        notSent(asked, message, data.error || "The question could not be sent.");
         return;
       }
       state.conversation = data.conversation_id;
       stream(data.stream_url);
-    }, function () { error.textContent = "The server could not be reached."; busy(false); });
+    }, function () { notSent(asked, message, "The server could not be reached."); });
+  }
+
+  // A question the server did not take (rate limit, bad input, no connection) leaves the
+  // log and goes back into the input, so that it can be sent again without retyping it.
+  function notSent(asked, message, reason) {
+    error.textContent = reason;
+    asked.remove();
+    if (!log.querySelector(".chat-msg")) $("chat-suggestions").classList.remove("d-none");
+    if (!input.value.trim()) input.value = message;
+    busy(false);
+    input.focus();
   }
 
   function renderList(items) {

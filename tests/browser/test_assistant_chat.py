@@ -77,3 +77,22 @@ def test_explain_this_sends_the_monte_carlo_figures(live_server, page, screensho
     assert "the figures from the Monte Carlo page" in text
     assert "The loss from the start value that 95 % of simulated paths do not exceed." in text
     screenshot("explained")
+
+
+def test_a_question_refused_by_the_rate_limit_goes_back_into_the_input(
+    live_server, page, app, make_user
+):
+    make_user("alice")
+    app.config.update(ASSISTANT_RATE_LIMIT=1, ASSISTANT_RATE_WINDOW=600)
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/user/assistant")
+    page.fill("#chat-input", "What is a limit order?")
+    page.click("#chat-send")
+    page.locator(".chat-assistant .chat-meta").last.wait_for()
+
+    page.fill("#chat-input", "What is a stop order?")
+    page.click("#chat-send")
+    page.wait_for_function("document.getElementById('chat-error').textContent !== ''")
+    assert page.input_value("#chat-input") == "What is a stop order?"
+    assert page.locator(".chat-user").all_inner_texts() == ["What is a limit order?"]
+    assert not page.is_disabled("#chat-send")
