@@ -155,6 +155,62 @@ def test_bad_monte_carlo_parameters_get_400(user_client, query, field):
         assert response.json["field"] == field
 
 
+@pytest.mark.parametrize(
+    ("url", "field", "message"),
+    [
+        (
+            "/user/api/backtest?ticker=AAPL&cash=5",
+            "cash",
+            "Starting cash must be a number from $100 to $100,000,000.",
+        ),
+        (
+            "/user/api/backtest?ticker=AAPL&start_date=2024-03-01&end_date=2024-02-01",
+            "start_date",
+            "The From date must be before the To date.",
+        ),
+        (
+            "/user/api/backtest?ticker=AAPL&end_date=2024-13-01",
+            "end_date",
+            "The To date must be written as YYYY-MM-DD.",
+        ),
+        (
+            "/user/api/backtest?ticker=AAPL&strategy=dip_rise&dip_pct=0",
+            "dip_pct",
+            "Dip pct must be a number from 0.1 to 50.",
+        ),
+        (
+            "/user/api/monte-carlo/AAPL?days=757",
+            "days",
+            "Trading days must be a whole number from 1 to 756.",
+        ),
+        (
+            "/user/api/monte-carlo/AAPL?simulations=200001",
+            "simulations",
+            "Paths must be a whole number from 100 to 200,000.",
+        ),
+        (
+            "/user/api/indicators?ticker=AAPL&names=rsi&rsi_period=1",
+            "rsi_period",
+            "RSI days must be a whole number from 2 to 100.",
+        ),
+    ],
+)
+def test_a_bad_parameter_is_named_by_its_form_label_and_keeps_its_field(
+    user_client, url, field, message
+):
+    response = user_client.get(url)
+    assert response.status_code == 400
+    assert response.json["field"] == field and response.json["error"] == message
+
+
+def test_the_risk_free_rate_is_refused_in_the_percent_the_form_shows(user_client):
+    response = post_json(
+        user_client, "/user/api/stock_analysis", {"tickers": ["AAPL"], "risk_free": 3}
+    )
+    assert response.json["field"] == "risk_free"
+    assert response.json["error"] == "Risk-free % must be a number from -5 % to 25 %."
+
+
 def test_monte_carlo_unknown_ticker_and_empty_portfolio(user_client):
     assert user_client.get("/user/api/monte-carlo/NOPE").json["field"] == "ticker"
     response = user_client.get("/user/api/monte-carlo/portfolio?simulations=500")

@@ -48,7 +48,7 @@ def test_monte_carlo_page(live_server, page, screenshot, make_user):
     page.fill("#mc-days", "900")
     page.click("#mc-run")
     page.wait_for_selector(".job-error:not(.d-none)")
-    assert "days must be a whole number from 1 to 756" in page.inner_text(".job-error")
+    assert "Trading days must be a whole number from 1 to 756" in page.inner_text(".job-error")
     page.fill("#mc-days", "60")
     page.fill("#mc-seed", "5")
     page.click("#mc-run")

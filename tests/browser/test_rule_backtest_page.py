@@ -46,4 +46,4 @@ def test_a_rule_page_runs_its_backtest(app, live_server, page, screenshot, make_
     page.fill("#rbt-window", "1")
     page.click("#rbt-run")
     page.wait_for_selector(".job-error:not(.d-none)")
-    assert "window_days" in page.inner_text(".job-error")
+    assert "Average over (closes) must be a whole number from 2 to" in page.inner_text(".job-error")
