@@ -65,8 +65,10 @@
       });
   }
 
-  function pct(v, digits) {
-    return v === null || v === undefined ? "n/a" : (100 * v).toFixed(digits === undefined ? 1 : digits) + " %";
+  // A fraction as a percentage written as on every other page ("13.50%", no space, so the
+  // number and its sign never wrap apart).
+  function pct(v) {
+    return v === null || v === undefined ? "n/a" : PaperDeskFormat.percent(100 * v, false);
   }
   function num(v, digits) {
     return v === null || v === undefined ? "n/a" : (+v).toFixed(digits === undefined ? 2 : digits);

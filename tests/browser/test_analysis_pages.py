@@ -1,5 +1,7 @@
 """The analysis pages: risk analysis, Monte Carlo and backtest draw their charts, light and dark."""
 
+import re
+
 import pytest
 
 from tests.browser.test_stock_page import sign_in
@@ -20,6 +22,10 @@ def test_risk_analysis_page(live_server, page, screenshot, make_user):
     assert page.locator(".metric-card").count() == 3
     assert "Equal-weight index" in page.inner_text("#analysis-benchmark")
     assert page.locator("#correlation-table td").count() == 9
+    # percentages as on every other page: "13.50%", never "13.5 %"
+    cells = page.locator(".metric-card tr").filter(has_text="Volatility").locator("td.text-end")
+    assert re.fullmatch(r"\d[\d,]*\.\d\d%", cells.first.inner_text())
+    assert re.search(r"risk-free rate -?\d+\.\d\d%$", page.inner_text("#analysis-benchmark"))
     screenshot("light")
     page.fill("#analysis-tickers", "AAPL,NOPE")
     page.click("#analysis-run")
