@@ -34,8 +34,18 @@ def test_open_orders_and_quotes_by_name(holder):
     orders = answer(holder, "Do I have any open orders?")["response"]
     assert "1 open order(s)" in orders and "buy 2 MSFT (limit at $90.00)" in orders
     quote = answer(holder, "What's the price of Apple?")["response"]
-    assert "**AAPL** (Apple Inc.) is at **$160.00**, +$60.00" in quote
+    assert "**AAPL** (Apple Inc.) is at **$160.00**, +$60.00 (60.00 %) on the day" in quote
     assert "Prices are simulated." in quote
+
+
+def test_a_quote_writes_the_day_change_to_two_places():
+    from utils.assistant.offline_market import quotes
+
+    quote = {"ticker": "KO", "name": "Coca-Cola", "price": "62.40", "change": "-0.50",
+             "change_percent": "-0.8008", "as_of": "2026-03-02 15:00", "stale": False,
+             "simulated": True}  # fmt: skip
+    text = quotes(lambda name, **args: quote, ["KO"])
+    assert "-$0.50 (-0.80 %) on the day" in text
 
 
 def test_terms_deposit_and_refusals(holder):

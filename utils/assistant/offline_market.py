@@ -1,6 +1,8 @@
 """The offline assistant's answers about the market: quotes, risk, Monte Carlo, indicators,
 price history, search, terms, and the figures sent by "Explain this"."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from utils.assistant.glossary import find_in, lookup
 from utils.assistant.offline_format import NO_ADVICE, data_note, failed, money, pct, signed
 
@@ -14,12 +16,17 @@ def quotes(call, tickers: list[str]) -> str:
             continue
         change = ""
         if q.get("change") is not None:
-            change = f", {signed(q['change'])} ({q['change_percent']} %) on the day"
+            change = f", {signed(q['change'])} ({_percent(q['change_percent'])}) on the day"
         lines.append(
             f"**{q['ticker']}** ({q['name']}) is at **{money(q['price'])}**{change}, "
             f"as of {q['as_of']} UTC.{data_note(q['stale'], q['simulated'])}"
         )
     return "\n\n".join(lines)
+
+
+def _percent(value) -> str:
+    """A percentage already in percent, to two places: "-0.80 %"."""
+    return f"{Decimal(str(value)).quantize(Decimal('0.01'), ROUND_HALF_UP)} %"
 
 
 def risk(call, ticker: str) -> str:
