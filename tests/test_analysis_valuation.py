@@ -186,3 +186,31 @@ def test_after_a_reset_the_curve_starts_again_at_the_starting_balance(app, make_
     values, flows = frame["total_value"].to_numpy(), frame["net_flow"].to_numpy()
     # the only change of the new life is the 500 that left cash: no gain from the reset
     assert performance.time_weighted_return(values, flows) == pytest.approx(-500 / start)
+
+
+def test_the_annualised_return_waits_for_the_risk_metrics_days(app, make_user, frozen_time):
+    import pandas as pd
+
+    from services.analysis import performance as account_performance
+
+    user_id = make_user()
+    _account(app, user_id)
+    frozen_time(datetime(2026, 3, 6, 16, 0))
+    with app.app_context():
+        short = account_performance.account(user_id, rebuild=True)
+    assert short["days"] == 5 and short["time_weighted_return"] != 0
+    assert short["annualised_twr"] is None and short["metrics"] is None
+
+    def valued(days: int) -> pd.DataFrame:
+        dates = pd.bdate_range("2026-01-05", periods=days)
+        values = 1000 * np.cumprod(1 + 0.01 * np.sin(np.arange(days)))
+        flows = np.r_[1000.0, np.zeros(days - 1)]
+        frame = {"total_value": values, "cash": values, "net_flow": flows}
+        return pd.DataFrame(frame, index=dates.date)
+
+    limit = account_performance.MIN_RISK_DAYS
+    with app.app_context():
+        at_limit = account_performance._figures(valued(limit), (1000.0, 0.0))
+        past_it = account_performance._figures(valued(limit + 1), (1000.0, 0.0))
+    assert at_limit["annualised_twr"] is None and at_limit["metrics"] is None
+    assert past_it["annualised_twr"] is not None and past_it["metrics"] is not None

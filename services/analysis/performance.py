@@ -13,6 +13,8 @@ from services.analysis.cache import cached
 from utils.analysis import performance, risk
 from utils.clock import utcnow
 
+# Fewer valued days than this make an annualised return or a risk figure noise (a 1 % day
+# annualises to over 1,000 %), so they are left out until the history is longer.
 MIN_RISK_DAYS = 20
 
 
@@ -49,6 +51,7 @@ def _figures(stored: pd.DataFrame, flows_in_out: tuple[float, float]) -> dict:
     b.index = pd.to_datetime(b.index)
     b = b.reindex(dates).fillna(0.0).to_numpy().copy()
     b[0] = 0.0
+    enough = len(daily) > MIN_RISK_DAYS
     out = {
         "dates": [d.date().isoformat() for d in dates],
         "days": len(dates),
@@ -60,12 +63,12 @@ def _figures(stored: pd.DataFrame, flows_in_out: tuple[float, float]) -> dict:
         "benchmark": name,
         "drawdown": _list(index / np.maximum.accumulate(index) - 1.0, 6),
         "time_weighted_return": twr,
-        "annualised_twr": performance.annualised(twr, len(dates)),
+        "annualised_twr": performance.annualised(twr, len(dates)) if enough else None,
         "deposits": flows_in_out[0],
         "withdrawals": flows_in_out[1],
         "metrics": None,
     }
-    if len(daily) > MIN_RISK_DAYS and np.std(daily[1:]) > 0:
+    if enough and np.std(daily[1:]) > 0:
         rf = current_app.config["RISK_FREE_RATE"]
         m = risk.metrics(daily[1:], b[1:], rf)
         out["metrics"] = {k: v for k, v in m.items() if k not in ("peak", "trough", "recovery")}

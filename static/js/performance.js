@@ -18,7 +18,7 @@
     }
     var m = body.metrics || {};
     document.getElementById("performance-stats").innerHTML = [
-      stat("Time-weighted return", A.pct(body.time_weighted_return, 2)), stat("Annualised", A.pct(body.annualised_twr)),
+      stat("Time-weighted return", A.pct(body.time_weighted_return)), stat("Annualised", A.pct(body.annualised_twr)),
       stat("Deposits", A.money(body.deposits)), stat("Withdrawals", A.money(body.withdrawals)),
       stat("Volatility", A.pct(m.annual_volatility)), stat("Sharpe", A.num(m.sharpe)),
       stat("Max drawdown", A.pct(m.max_drawdown)), stat("VaR 95 % (1 day)", A.pct(m.var_95)),
@@ -36,7 +36,7 @@
     growth.update();
     drawdown.update();
     document.getElementById("performance-note").textContent = body.metrics ? "Risk metrics use the account's daily time-weighted returns." :
-      "Risk metrics appear after 20 valued days.";
+      "The annualised return and the risk metrics appear after 20 valued days.";
     document.getElementById("performance-body").classList.remove("d-none");
   }
 

@@ -1,5 +1,6 @@
 """The portfolio page's performance card: a curve from the first deposit, TWR and risk."""
 
+import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -58,6 +59,8 @@ def test_performance_card_draws_the_curve(live_server, page, screenshot, app, ma
     stats = page.inner_text("#performance-stats")
     assert "Time-weighted return" in stats and "Deposits\n$10,000.00" in stats
     assert "n/a" not in stats.split("Volatility")[1].split("\n")[1]
+    annualised = stats.split("Annualised\n")[1].split("\n")[0]  # 80 valued days: shown
+    assert re.fullmatch(r"-?[\d,]+\.\d\d%", annualised), annualised
     days = page.evaluate("PaperDeskAnalysis.charts[0].data.labels.length")
     assert days >= 80
     screenshot("light")
