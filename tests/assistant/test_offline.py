@@ -129,8 +129,11 @@ def test_an_order_proposal_reads_its_limit_price(message, quantity, limit_price)
 def test_no_market_order_is_proposed_for_a_limit_without_price_or_a_stop(holder, message):
     from utils.assistant.entities import order_in
 
-    assert order_in(message) is None
-    assert not answer(holder, message).get("proposal")
+    assert order_in(message).unsupported in ("limit price", "stop")
+    body = answer(holder, message)
+    assert not body.get("proposal")
+    asked = "What limit price for AAPL?" if "stop" not in message else "market and limit"
+    assert asked in body["response"]
 
 
 def test_a_limit_proposal_opens_the_ticket_as_a_limit_at_that_price(holder):

@@ -27,6 +27,7 @@ class Order:
     quantity: int | None
     limit_price: str | None
     everything: bool = False  # "sell all my AAPL"
+    unsupported: str | None = None  # "limit price" (none given) or "stop": not proposable
 
 
 class Recogniser:
@@ -90,19 +91,22 @@ _STOP = re.compile(r"\bstop\b|\bstop-(?:loss|limit)\b|\btrailing\b")
 
 def order_in(text: str) -> Order | None:
     """A buy or sell request ("buy 5 shares of Apple at 150", "buy 10 AAPL limit 150"),
-    else None. A request for a limit order without its price, or for a stop order, is
-    None too: it is not a market order, and a proposal cannot carry it."""
+    else None. A limit order without its price, or a stop order, is never read as a
+    market order: its ``unsupported`` names what a proposal cannot carry."""
     lowered = text.lower()
     side = re.search(r"\b(buy|purchase|sell)\b", lowered)
-    if side is None or _STOP.search(lowered):
+    if side is None:
         return None
+    side_name = "sell" if side.group(1) == "sell" else "buy"
+    if _STOP.search(lowered):
+        return Order(side_name, None, None, unsupported="stop")
     price = _LIMIT_PRICE.search(lowered)
     if price is None and re.search(r"\b(?:limit|lmt)\b", lowered):
-        return None
+        return Order(side_name, None, None, unsupported="limit price")
     rest = _without(lowered, price)[side.end() :]
     qty = _QUANTITY.search(rest)
     return Order(
-        side="sell" if side.group(1) == "sell" else "buy",
+        side=side_name,
         quantity=int(qty.group(1).replace(",", "")) if qty else None,
         limit_price=price.group(1).replace(",", "") if price else None,
         everything=bool(re.search(r"\ball\b", lowered)),

@@ -85,6 +85,16 @@ def deposit() -> str:
 def proposal(call, order, tickers: list[str]) -> str:
     if not tickers:
         return "I can't tell which stock you mean; name it by ticker (AAPL) or company name."
+    if order.unsupported == "limit price":
+        return (
+            f"What limit price for {tickers[0]}? Ask again with it, e.g. "
+            f"“{order.side} 10 {tickers[0]} limit 150”."
+        )
+    if order.unsupported == "stop":
+        return (
+            "I can propose market and limit orders only. For a stop, stop-limit or trailing "
+            f"stop on {tickers[0]}, open its stock page and choose the type on the ticket."
+        )
     if order.everything and order.side == "sell" and not order.quantity:
         held = call("get_portfolio")
         mine = [p for p in held.get("positions", []) if p["ticker"] == tickers[0]]
