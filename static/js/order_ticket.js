@@ -309,6 +309,9 @@
     if (state.hold) {
       dropHold(true);
       say("secondary", "The order changed, so the held quote was released.");
+    } else {
+      // An old error would otherwise stay on screen for an order the user has since changed.
+      say("", "");
     }
   }
 

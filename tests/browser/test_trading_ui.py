@@ -160,3 +160,14 @@ def test_ticket_fields_follow_the_order_type_and_errors_show_inline(
     assert "is-invalid" in page.get_attribute("#ticket-price", "class")
     page.click("#theme-toggle")
     screenshot("ticket-error-dark")
+
+    page.fill("#ticket-price", "abc")  # a new value: the old message goes with the outline
+    assert page.inner_text("#ticket-message") == ""
+    assert "is-invalid" not in page.get_attribute("#ticket-price", "class")
+    page.select_option("#ticket-kind", "market")
+    page.click("#ticket-size-dollars")
+    page.fill("#ticket-amount", "12,50")
+    page.click("#ticket-quote")
+    page.locator("#ticket-message .alert-danger", has_text="plain decimal").wait_for()
+    page.click("#ticket-size-shares")  # switching back to shares clears the message too
+    assert page.inner_text("#ticket-message") == ""
