@@ -200,6 +200,22 @@ def test_stock_page_has_the_order_ticket_and_keeps_the_chart(trader_client, mark
     assert trader_client.get("/static/js/order_ticket.js").status_code == 200
 
 
+def test_ticket_quantity_starts_at_the_default_order_size_or_one(
+    app, trader_client, trader, market
+):
+    from extensions import db
+    from models import User
+
+    quantity = page(trader_client, "/user/stock_chart?ticker=AAPL").ids["ticket-quantity"]["attrs"]
+    assert quantity["value"] == "1"  # no default set: the profile says "Leave empty for 1"
+    assert "placeholder" not in quantity
+    with app.app_context():
+        db.session.get(User, trader).default_order_quantity = 25
+        db.session.commit()
+    quantity = page(trader_client, "/user/stock_chart?ticker=AAPL").ids["ticket-quantity"]["attrs"]
+    assert quantity["value"] == "25"
+
+
 def test_account_page_has_trade_history(trader_client):
     html = page(trader_client, "/user/account")
     history = html.ids["trade-history"]["attrs"]
