@@ -100,6 +100,38 @@ def test_the_summary_page_writes_money_as_every_page_does(app, market, client, a
     page = client.get("/user/dts").text
     assert 'id="dts-cash">$8,599.00<' in page and 'id="dts-reserved">$1,401.00<' in page
     assert "open buy orders" in page and "$10,000.00" in page  # the deposit, in the history
+    assert "No triggers." in page
+
+
+def test_summary_history_times_follow_the_users_zone(app, client, auth, trader):
+    from datetime import datetime
+
+    from models import CashLedger
+
+    with app.app_context():
+        user = db.session.get(User, trader)
+        user.time_zone = "America/New_York"
+        entry = db.session.scalars(db.select(CashLedger).filter_by(user_id=trader)).first()
+        entry.created_at = datetime(2026, 12, 7, 14, 19, 18)
+        db.session.commit()
+    auth.login("trader")
+    assert client.get("/user/api/dts/summary").json["data"]["history"][0]["at"] == (
+        "2026-12-07T14:19:18Z"  # the JSON keeps ISO 8601 UTC
+    )
+    page = client.get("/user/dts").text
+    assert (
+        '2026-12-07</span> <span class="text-nowrap">09:19 EST<' in page
+        and "T14:19:18Z" not in page
+    )
+
+
+def test_empty_tables_say_so(client, auth, make_user, admin_client):
+    make_user("alice")
+    auth.login("alice")
+    page = client.get("/user/dts").text
+    assert "No triggers." in page and "No cash movements yet." in page
+    log = admin_client.get("/admin/dts/log?user=nobody").text
+    assert "0 events" in log and "No events match these filters." in log
 
 
 def test_the_admin_browses_filters_and_downloads_the_log(app, client, admin_token, admin_client):

@@ -95,10 +95,17 @@ def zone_names() -> tuple[str, ...]:
     return tuple(sorted(available_timezones() | {"UTC"}))
 
 
-def when(value: datetime | None, zone_name: str | None = None, seconds: bool = False) -> str:
-    """A naive UTC time shown in a zone, with the zone: "2026-03-02 09:30 EST"."""
-    if value is None:
+def when(value: datetime | str | None, zone_name: str | None = None, seconds: bool = False) -> str:
+    """A naive UTC time shown in a zone, with the zone: "2026-03-02 09:30 EST".
+
+    ``value`` may also be the ISO 8601 text a JSON answer carries ("2026-03-02T14:30:00Z"),
+    so a page can show a service's JSON-ready rows."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
     local = value.replace(tzinfo=UTC).astimezone(zone(zone_name))
     pattern = "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
     return f"{local.strftime(pattern)} {local.tzname()}"
