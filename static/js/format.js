@@ -47,7 +47,21 @@ window.PaperDeskFormat = (function () {
     return p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute + (seconds ? ":" + p.second : "") + " " + p.timeZoneName;
   }
 
+  // A clock time in the viewer's zone, for chart axes: "09:30:05", with the zone: "09:30:05 EST".
+  var clocks = {};
+  function clock(ms, withZone) {
+    var tz = zone(), key = tz + (withZone ? " z" : "");
+    if (!clocks[key]) {
+      var opts = { timeZone: tz, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" };
+      if (withZone) opts.timeZoneName = "short";
+      clocks[key] = new Intl.DateTimeFormat("en-US", opts);
+    }
+    var p = {};
+    clocks[key].formatToParts(new Date(ms)).forEach(function (part) { p[part.type] = part.value; });
+    return p.hour + ":" + p.minute + ":" + p.second + (withZone ? " " + p.timeZoneName : "");
+  }
+
   function tone(value) { return +value > 0 ? "text-success" : +value < 0 ? "text-danger" : ""; }
 
-  return { money: money, price: price, percent: percent, shares: shares, number: number, when: when, tone: tone, zone: zone };
+  return { money: money, price: price, percent: percent, shares: shares, number: number, when: when, clock: clock, tone: tone, zone: zone };
 })();

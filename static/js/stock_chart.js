@@ -93,11 +93,16 @@
       },
     },
   });
-  var CLOCK = "HH:mm:ss";
-  charts.live = financialChart(document.getElementById("live-chart"), {
-    unit: "second",
-    displayFormats: { millisecond: CLOCK, second: CLOCK, minute: CLOCK, hour: CLOCK, day: CLOCK },
-  }, { maxTicksLimit: 8, major: { enabled: false } });
+  // Live candles are labelled in the zone the page's other times use (the profile's, not
+  // the browser's): the date adapter only knows the browser's, so the labels are ours.
+  charts.live = financialChart(document.getElementById("live-chart"), { unit: "second" }, {
+    maxTicksLimit: 8,
+    major: { enabled: false },
+    callback: function (value) { return F.clock(value); },
+  });
+  charts.live.options.plugins.tooltip = {
+    callbacks: { title: function (items) { return items.length ? F.clock(items[0].parsed.x, true) : ""; } },
+  };
   // No time axis until there is a candle to place on it: empty, it reads 00:00:00.
   charts.live.options.scales.x.display = false;
   function drawLive() {

@@ -2,6 +2,8 @@
 
 import pytest
 
+from extensions import db
+from models import User
 from tasks.worker import Worker
 from tests.conftest import PASSWORD
 
@@ -25,9 +27,12 @@ def sign_in(page, live_server, username="alice"):
 
 
 def test_chart_draws_and_live_badge_changes(
-    live_server, page, screenshot, make_user, running_worker
+    app, live_server, page, screenshot, make_user, running_worker
 ):
-    make_user("alice")
+    user_id = make_user("alice")
+    with app.app_context():  # a zone half an hour off the browser's (UTC)
+        db.session.get(User, user_id).time_zone = "Asia/Kolkata"
+        db.session.commit()
     sign_in(page, live_server)
     page.goto(f"{live_server}/user/stock_chart?ticker=AAPL")
 
@@ -51,6 +56,9 @@ def test_chart_draws_and_live_badge_changes(
     assert "source: sim" in page.inner_text("#live-source")
     page.wait_for_function("PaperDeskCharts.live.getDatasetMeta(0).data.length >= 1")
     assert page.evaluate("PaperDeskCharts.live.options.scales.x.display") is True
+    # the axis labels are in the profile's zone, as the page's other times are
+    label = page.evaluate("PaperDeskCharts.live.options.scales.x.ticks.callback(1796654650000)")
+    assert label == "20:14:10"  # 14:44:10 UTC in Asia/Kolkata, whatever the browser runs in
     screenshot("stock-page")
 
     page.click('#periods [data-period="1mo"]')
