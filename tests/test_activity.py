@@ -76,3 +76,18 @@ def test_bad_activity_queries_are_a_400(admin_client, query):
 
 def test_only_admins_read_activity(user_client):
     assert user_client.get("/admin/api/activity").status_code == 403
+
+
+def test_activity_names_the_most_active_users(app, trader, worker, admin_client, market):
+    market.set("AAPL", "100")
+    worker(T0)
+    for second in (0, 1, 2):
+        worker(T0 + timedelta(seconds=second))
+        _buy(app, trader, 1)
+    worker(T0 + timedelta(seconds=70))
+    windows = admin_client.get(f"/admin/api/activity?since={epoch(T0)}").get_json()["windows"]
+    assert windows[0]["top_users"] == [[str(trader), 6]]  # placed and filled, three times
+    assert windows[0]["user_names"] == {str(trader): "trader"}
+    del app.extensions["paperdesk_activity"]  # the stored minutes are named too
+    stored = admin_client.get(f"/admin/api/activity?since={epoch(T0)}").get_json()["windows"]
+    assert stored[0]["user_names"] == {str(trader): "trader"}

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from routes.admin import bp
 from routes.live import follow, sse, stream_response
-from services.activity.store import stored_minutes
+from services.activity.store import stored_minutes, with_user_names
 from services.errors import ServiceError
 from utils.clock import epoch
 from utils.parsing import whole_number
@@ -42,8 +42,8 @@ def activity_windows(window: int, since: float) -> tuple[str, int, list[dict]]:
     otherwise the minute summaries in the database."""
     activity = current_app.extensions.get("paperdesk_activity")
     if activity is not None:
-        return "memory", window, activity.windows_since(since, window)
-    return "database", 60, stored_minutes(since)
+        return "memory", window, with_user_names(activity.windows_since(since, window))
+    return "database", 60, with_user_names(stored_minutes(since))
 
 
 @bp.get("/api/activity")
@@ -58,13 +58,15 @@ def stream_activity():
 
     def snapshot():
         source, width, windows = activity_windows(window, since)
-        return [sse("windows", {"source": source, "window": width, "windows": windows})]
+        # ``now`` lets the page count "the last 5 minutes" on the server's clock
+        body = {"source": source, "window": width, "windows": windows, "now": epoch()}
+        return [sse("windows", body)]
 
     def wanted(item):
         return item["type"] == "activity.window"
 
     def on_events(_app, found, _degraded):
-        return [sse("window", e["payload"]) for e in found]
+        return [sse("window", w) for w in with_user_names([e["payload"] for e in found])]
 
     def live(app):
         with app.app_context():

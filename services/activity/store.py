@@ -5,7 +5,7 @@ import threading
 from sqlalchemy import select
 
 from extensions import db
-from models import ActivityMinute
+from models import ActivityMinute, User
 from services.db import transaction
 from utils.clock import utcnow
 from utils.streams.windows import TumblingWindows, shape, summarize
@@ -101,3 +101,17 @@ def stored_minutes(since: float, limit: int = 1440) -> list[dict]:
         .limit(limit)
     )
     return list(db.session.scalars(stmt))
+
+
+def with_user_names(windows: list[dict]) -> list[dict]:
+    """``windows`` with ``user_names``: the username of each id in its ``top_users``
+    (the windows count ids; one query names them all). A deleted user has no entry."""
+    ids = {u for w in windows for u, _count in w.get("top_users", ()) if str(u).isdigit()}
+    names = {}
+    if ids:
+        stmt = select(User.user_id, User.user_name).where(User.user_id.in_(map(int, ids)))
+        names = {str(uid): name for uid, name in db.session.execute(stmt)}
+    return [
+        {**w, "user_names": {u: names[u] for u, _ in w.get("top_users", ()) if u in names}}
+        for w in windows
+    ]

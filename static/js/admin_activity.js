@@ -3,10 +3,14 @@
 (function () {
   var box = document.getElementById("activity");
   if (!box || !window.Chart) return;
-  var MAX_POINTS = 120;
+  var F = window.PaperDeskFormat;
+  var MAX_POINTS = 120, VALUE_SPAN = 300;
   var seen = {};
+  var clockOffset = 0;  // the server's clock minus the browser's, in seconds
 
-  function label(start) { return new Date(start * 1000).toISOString().slice(11, 19); }
+  // Window times in the zone the page's other times use (the admin's, not the browser's).
+  function label(start) { return F.clock(start * 1000); }
+  function serverNow() { return Date.now() / 1000 + clockOffset; }
 
   var flow = new Chart(document.getElementById("activity-flow"), {
     type: "line",
@@ -36,19 +40,25 @@
       flow.data.datasets.forEach(function (d) { d.data.shift(); });
     }
     recent.push(w);
-    while (recent.length && recent[0].start < w.start - 300) recent.shift();
     document.getElementById("activity-orders").textContent = String(w.orders);
     document.getElementById("activity-tickers").textContent =
       w.top_tickers.map(function (t) { return t[0] + " " + t[1]; }).join(", ") || "–";
     document.getElementById("activity-users").textContent =
-      w.top_users.map(function (u) { return "#" + u[0] + " " + u[1]; }).join(", ") || "–";
+      w.top_users.map(function (u) {
+        var names = w.user_names || {};
+        return (names[u[0]] || "#" + u[0]) + " " + u[1];
+      }).join(", ") || "–";
     document.getElementById("activity-status").textContent =
-      "window " + label(w.start) + " UTC · " + w.seconds + " s" + (w.late ? " · " + w.late + " late" : "");
+      "window " + F.clock(w.start * 1000, true) + " · " + w.seconds + " s" + (w.late ? " · " + w.late + " late" : "");
     box.dataset.windows = String(flow.data.labels.length);
     box.dataset.orders = String(Number(box.dataset.orders || 0) + w.orders);
   }
 
+  // "Last 5 min" is counted back from now: windows stop arriving when nothing trades, so
+  // the newest window is no measure of how old the others are.
   function redrawValue() {
+    var cutoff = serverNow() - VALUE_SPAN;
+    recent = recent.filter(function (w) { return w.start + w.seconds > cutoff; });
     var totals = {};
     recent.forEach(function (w) {
       Object.keys(w.traded_value).forEach(function (t) { totals[t] = (totals[t] || 0) + w.traded_value[t]; });
@@ -63,6 +73,11 @@
   function addAll(windows) { windows.forEach(add); redrawValue(); }
 
   var source = new EventSource(box.dataset.stream);
-  source.addEventListener("windows", function (e) { addAll(JSON.parse(e.data).windows); });
+  source.addEventListener("windows", function (e) {
+    var body = JSON.parse(e.data);
+    if (typeof body.now === "number") clockOffset = body.now - Date.now() / 1000;
+    addAll(body.windows);
+  });
   source.addEventListener("window", function (e) { addAll([JSON.parse(e.data)]); });
+  setInterval(redrawValue, 5000);
 })();

@@ -47,7 +47,14 @@ def test_admin_activity_charts_move_while_the_generator_runs(
     assert done["result"].exit_code == 0, done["result"].output
     assert int(page.get_attribute("#activity", "data-orders")) > 0
     assert page.inner_text("#activity-tickers") != "\u2013"  # the placeholder dash
+    users = page.inner_text("#activity-users")
+    assert users.startswith("sim") and "#" not in users  # usernames, not ids
     screenshot("2-charts-moved")
+    value = "Chart.getChart(document.getElementById('activity-value')).data.labels.length"
+    assert page.evaluate(value) > 0
+    # Six minutes on with no new windows: "last 5 min" no longer counts these trades.
+    page.evaluate("(() => { const n = Date.now(); Date.now = () => n + 360000; })()")
+    page.wait_for_function(f"{value} === 0", timeout=10_000)
 
 
 def test_a_notification_appears_when_a_resting_order_fills(
