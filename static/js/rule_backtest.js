@@ -21,10 +21,15 @@
     return td;
   }
 
-  function trades(body) {
+  // A long backtest makes hundreds of trades: the table starts with the first ones (the CSV
+  // has them all) so that the page stays a page.
+  var FIRST_TRADES = 50;
+
+  function trades(body, all) {
     var tbody = document.querySelector("#rbt-trades tbody");
     tbody.textContent = "";
-    body.trades.forEach(function (t) {
+    var shown = all ? body.trades : body.trades.slice(0, FIRST_TRADES);
+    shown.forEach(function (t) {
       var tr = document.createElement("tr");
       tr.dataset.side = t.side;
       var cls = t.pnl === null ? "text-end" : t.pnl > 0 ? "text-end text-success" : "text-end text-danger";
@@ -39,6 +44,11 @@
       empty.firstChild.colSpan = 8;
       tbody.appendChild(empty);
     }
+    var total = body.trades.length;
+    document.getElementById("rbt-trades-more").classList.toggle("d-none", shown.length === total);
+    document.getElementById("rbt-trades-count").textContent =
+      "The first " + shown.length + " of " + total + " trades; the CSV has them all.";
+    document.getElementById("rbt-trades-all").textContent = "Show all " + total + " trades";
     var skipped = body.skipped.length;
     document.getElementById("rbt-skipped").textContent = skipped ? skipped + " signals skipped (" +
       body.skipped.slice(0, 3).map(function (s) { return s.date + ": " + s.reason; }).join("; ") + (skipped > 3 ? "; …" : "") + ")" : "";
@@ -66,6 +76,10 @@
   function run() {
     A.job(document.getElementById("rbt-job"), form.dataset.url + "?" + query().toString(), { results: "rbt-results" }).then(render, function () {});
   }
+
+  document.getElementById("rbt-trades-all").addEventListener("click", function () {
+    if (last) trades(last, true);
+  });
 
   var TRADE_COLUMNS = ["date", "side", "price", "shares", "commission", "pnl", "position", "cash"];
   document.getElementById("rbt-trades-csv").addEventListener("click", function () {

@@ -35,14 +35,20 @@ def test_a_rule_page_runs_its_backtest(app, live_server, page, screenshot, make_
     page.click("#rbt-run")
     page.wait_for_selector("#rbt-results:not(.d-none)", timeout=60_000)
     assert page.locator("#rbt-metrics tbody tr").count() == 2
-    assert page.locator("#rbt-trades tbody tr[data-side]").count() > 2
+    rows = page.locator("#rbt-trades tbody tr[data-side]")
+    assert rows.count() > 2
     assert page.evaluate("PaperDeskAnalysis.charts[0].data.datasets.length") == 2
     screenshot("rule-backtest")
     with page.expect_download() as download:
         page.click("#rbt-trades-csv")
     lines = Path(download.value.path()).read_text().splitlines()
     assert lines[0] == "date,side,price,shares,commission,pnl,position,cash"
-    assert len(lines) - 1 == page.locator("#rbt-trades tbody tr[data-side]").count()
+    total = len(lines) - 1
+    assert total > 50, "a backtest long enough to have more trades than the table starts with"
+    assert rows.count() == 50  # the first 50; the CSV has them all
+    assert f"Show all {total} trades" == page.inner_text("#rbt-trades-all")
+    page.click("#rbt-trades-all")
+    assert rows.count() == total and page.locator("#rbt-trades-more").is_hidden()
     page.fill("#rbt-window", "1")
     page.click("#rbt-run")
     page.wait_for_selector(".job-error:not(.d-none)")
