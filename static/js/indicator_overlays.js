@@ -14,6 +14,29 @@
     rsi: [["rsi", "#6f42c1"]], macd: [["macd", "#0d6efd"], ["macd_signal", "#fd7e14"], ["macd_hist", "rgba(108,117,125,.6)", "bar"]],
     stoch: [["stoch_k", "#0d6efd"], ["stoch_d", "#fd7e14"]], atr: [["atr", "#198754"]], obv: [["obv", "#0dcaf0"]],
   };
+  // A series key as its legend reads, with the parameters the answer was computed with.
+  function withParams(text, p, keys, suffix) {
+    var values = keys.map(function (k) { return p[k]; });
+    if (values.some(function (v) { return v === undefined || v === null; })) return text;
+    return text + " " + values.join("/") + (suffix || "");
+  }
+  var LABELS = {
+    sma: function (p) { return withParams("SMA", p, ["sma_period"]); },
+    ema: function (p) { return withParams("EMA", p, ["ema_period"]); },
+    vwap: function (p) { return withParams("VWAP", p, ["vwap_period"]); },
+    bb_upper: function (p) { return withParams("Bollinger upper", p, ["bb_period", "bb_dev"], "σ"); },
+    bb_middle: function (p) { return withParams("Bollinger middle", p, ["bb_period"]); },
+    bb_lower: function (p) { return withParams("Bollinger lower", p, ["bb_period", "bb_dev"], "σ"); },
+    rsi: function (p) { return withParams("RSI", p, ["rsi_period"]); },
+    macd: function (p) { return withParams("MACD", p, ["macd_fast", "macd_slow"]); },
+    macd_signal: function (p) { return withParams("MACD signal", p, ["macd_signal"]); },
+    macd_hist: function () { return "MACD histogram"; },
+    stoch_k: function (p) { return withParams("Stochastic %K", p, ["stoch_k", "stoch_smooth"]); },
+    stoch_d: function (p) { return withParams("Stochastic %D", p, ["stoch_d"]); },
+    atr: function (p) { return withParams("ATR", p, ["atr_period"]); },
+    obv: function () { return "OBV"; },
+  };
+  function seriesLabel(key, body) { return LABELS[key] ? LABELS[key](body.params || {}) : key; }
   var prefs = { overlays: [], panels: ["volume"], params: {} };
   var period = "6mo";
   var panelCharts = {};
@@ -73,7 +96,7 @@
     daily.data.datasets = daily.data.datasets.slice(0, 1);
     overlays.forEach(function (name) {
       OVERLAY_SERIES[name].forEach(function (s) {
-        daily.data.datasets.push({ type: "line", label: s[0], data: points(body.dates, body.series[s[0]]), borderColor: s[1],
+        daily.data.datasets.push({ type: "line", label: seriesLabel(s[0], body), data: points(body.dates, body.series[s[0]]), borderColor: s[1],
           borderWidth: 1.2, pointRadius: 0, spanGaps: false });
       });
     });
@@ -90,7 +113,7 @@
     panels.filter(function (n) { return PANEL_SERIES[n]; }).forEach(function (name) {
       var chart = panelChart(name);
       chart.data.datasets = PANEL_SERIES[name].map(function (s) {
-        return { type: s[2] || "line", label: s[0], data: points(body.dates, body.series[s[0]]), borderColor: s[1], backgroundColor: s[1] };
+        return { type: s[2] || "line", label: seriesLabel(s[0], body), data: points(body.dates, body.series[s[0]]), borderColor: s[1], backgroundColor: s[1] };
       });
       chart.update("none");
     });

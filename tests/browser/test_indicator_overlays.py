@@ -22,7 +22,15 @@ def test_overlays_and_panels_are_remembered_per_user(live_server, page, screensh
     page.wait_for_function("PaperDeskCharts.daily.data.datasets.length === 5")
     page.wait_for_function("PaperDeskCharts.indicators.macd && PaperDeskCharts.indicators.rsi")
     labels = page.evaluate("PaperDeskCharts.daily.data.datasets.map(d => d.label)")
-    assert labels[1:] == ["sma", "bb_upper", "bb_middle", "bb_lower"]
+    assert labels[1:] == [
+        "SMA 20",
+        "Bollinger upper 20/2\u03c3",
+        "Bollinger middle 20",
+        "Bollinger lower 20/2\u03c3",
+    ]
+    panel = "PaperDeskCharts.indicators.{}.data.datasets.map(d => d.label)"
+    assert page.evaluate(panel.format("macd")) == ["MACD 12/26", "MACD signal 9", "MACD histogram"]
+    assert page.evaluate(panel.format("rsi")) == ["RSI 14"]
     first_sma = page.evaluate("PaperDeskCharts.daily.data.datasets[1].data.find(p => p.y !== null)")
     assert first_sma is not None
     page.click("label[for=ind-volume]")
