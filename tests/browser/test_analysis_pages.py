@@ -41,6 +41,18 @@ def test_risk_analysis_page(live_server, page, screenshot, make_user):
     screenshot("dark")
 
 
+# The Seed box's room for text (its width less padding and the number spinner) and the
+# width its placeholder needs in the box's font.
+SEED_ROOM = """() => {
+  const box = document.getElementById('mc-seed'), css = getComputedStyle(box);
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = css.font;
+  const padding = parseFloat(css.paddingLeft) + parseFloat(css.paddingRight);
+  const room = box.clientWidth - padding - 20;  // 20: the spinner
+  return [room, context.measureText(box.placeholder).width];
+}"""
+
+
 def test_monte_carlo_page(live_server, page, screenshot, make_user):
     make_user("alice")
     sign_in(page, live_server)
@@ -51,6 +63,14 @@ def test_monte_carlo_page(live_server, page, screenshot, make_user):
     assert page.evaluate("PaperDeskAnalysis.charts[1].data.datasets[0].data.length") == 40
     assert "10,000 paths over 252 trading days" in page.inner_text("#mc-note")
     screenshot("light")
+    page.set_viewport_size({"width": 1366, "height": 900})  # the Seed placeholder fits
+    room, needed = page.evaluate(SEED_ROOM)
+    assert needed <= room, (needed, room)
+    tops = page.evaluate(
+        "['mc-target', 'mc-seed', 'mc-run']"
+        ".map(i => document.getElementById(i).getBoundingClientRect().top)"
+    )
+    assert tops[0] == tops[1] and abs(tops[2] - tops[1]) < 5, tops  # still one row
     page.fill("#mc-days", "900")
     page.click("#mc-run")
     page.wait_for_selector(".job-error:not(.d-none)")
