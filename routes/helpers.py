@@ -29,17 +29,18 @@ def json_error(message: str, status: int = 400, **extra):
     return jsonify(success=False, error=message, **extra), status
 
 
-def form_post(action, back: str, done):
+def form_post(action, again, done):
     """A page's form post: run ``action()``. A refusal (a 400) is flashed as a form error
-    and sends the browser to ``back`` with nothing stored; otherwise ``done(result)``
-    gives the success message and the address to go to. Other errors (a 404) propagate."""
+    and ``again()`` renders the form's page with what was typed, answered 400, with
+    nothing stored; otherwise ``done(result)`` gives the success message and the address
+    to go to. Other errors (a 404) propagate."""
     try:
         result = action()
     except ServiceError as exc:
         if exc.status_code != 400:
             raise
         flash(exc.message, "danger")
-        return redirect(back)
+        return again(), 400
     message, target = done(result)
     flash(message, "success")
     return redirect(target)

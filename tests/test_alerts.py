@@ -206,3 +206,15 @@ def test_the_alerts_page_shows_prices_and_moves_as_money_and_percentages(app, us
     assert "<td>$100.00</td>" in page and "<td>10.00%</td>" in page
     assert "E+" not in page  # Decimal.normalize() wrote 100 as 1E+2
     assert re.search(r" CES?T</td>", page)  # set times in the viewer's zone, named
+
+
+def test_a_refused_alert_form_keeps_what_was_typed(app, user_client):
+    form = {"ticker": "ZZZZ", "kind": "move_down", "threshold": "4.5"}
+    form["csrf_token"] = csrf_token(user_client, "/user/alerts")
+    reply = user_client.post("/user/alerts", data=form)
+    page = reply.text
+    assert reply.status_code == 400 and "Unknown ticker" in page and "alert-danger" in page
+    assert 'value="ZZZZ"' in page and 'value="4.5"' in page
+    assert '<option value="move_down" selected>' in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PriceAlert)) == 0

@@ -117,7 +117,31 @@ def test_rule_pages_create_toggle_and_delete(app, user_client):
 
 def test_a_bad_rule_form_is_an_error_on_the_page(app, user_client):
     form = {**BODY, "ticker": "", "csrf_token": csrf_token(user_client, "/user/rules")}
-    reply = user_client.post("/user/rules", data=form, follow_redirects=True)
-    assert reply.status_code == 200 and "alert-danger" in reply.get_data(as_text=True)
+    reply = user_client.post("/user/rules", data=form)
+    assert reply.status_code == 400 and "alert-danger" in reply.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AutoRule)) == 0
+
+
+def test_a_refused_rule_form_keeps_what_was_typed(app, user_client):
+    form = {**BODY, "ticker": "ZZZZ", "ends_at": "2030-01-02T03:04"}
+    form["csrf_token"] = csrf_token(user_client, "/user/rules")
+    reply = user_client.post("/user/rules", data=form)
+    page = reply.get_data(as_text=True)
+    assert reply.status_code == 400 and "Unknown ticker" in page
+    for name, typed in (("ticker", "ZZZZ"), ("window_seconds", "10"), ("amount", "500")):
+        assert f'name="{name}"' in page and f'value="{typed}"' in page
+    assert 'value="2030-01-02T03:04"' in page and 'value="0.7"' in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AutoRule)) == 0
+
+
+def test_a_refused_rule_edit_keeps_what_was_typed(app, user_client):
+    form = {**BODY, "csrf_token": csrf_token(user_client, "/user/rules")}
+    assert user_client.post("/user/rules", data=form).status_code == 302
+    reply = user_client.post("/user/rules/1", data={**form, "ticker": "ZZZZ", "amount": "750"})
+    page = reply.get_data(as_text=True)
+    assert reply.status_code == 400 and "Unknown ticker" in page
+    assert 'value="ZZZZ"' in page and 'value="750"' in page
+    with app.app_context():
+        assert db.session.get(AutoRule, 1).ticker == "MSFT"

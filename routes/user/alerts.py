@@ -1,6 +1,6 @@
 """Price alerts and notifications: pages, JSON, and the live notification stream."""
 
-from flask import jsonify, redirect, render_template, url_for
+from flask import jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from routes.helpers import MAX_ID, client_ip, form_post, json_body
@@ -27,7 +27,13 @@ def note_json(n) -> dict:
 
 @bp.get("/alerts")
 def alerts_page():
-    return render_template("user/alerts.html", alerts=store.list_alerts(current_user.user_id))
+    return _alerts_page()
+
+
+def _alerts_page(values: dict | None = None) -> str:
+    """The alerts page; ``values`` are a refused form's fields, shown again."""
+    alerts = store.list_alerts(current_user.user_id)
+    return render_template("user/alerts.html", alerts=alerts, values=values or {})
 
 
 @bp.post("/alerts")
@@ -35,7 +41,7 @@ def alerts_create():
     page = url_for("user.alerts_page")
     return form_post(
         lambda: store.create(current_user, json_body(), client_ip()),
-        page,
+        lambda: _alerts_page(request.form.to_dict()),
         lambda alert: (f"Alert set: {_described(alert)}.", page),
     )
 

@@ -52,14 +52,20 @@ def decision_json(d) -> dict:
 
 @bp.get("/rules")
 def rules_page():
-    return render_template("user/rules.html", rules=store.list_rules(current_user.user_id))
+    return _rules_page()
+
+
+def _rules_page(values: dict | None = None) -> str:
+    """The rules page; ``values`` are a refused form's fields, shown again."""
+    rules = store.list_rules(current_user.user_id)
+    return render_template("user/rules.html", rules=rules, values=values)
 
 
 @bp.post("/rules")
 def rules_create():
     return form_post(
         lambda: store.create(current_user, json_body(), client_ip()),
-        url_for("user.rules_page"),
+        lambda: _rules_page(request.form.to_dict()),
         lambda rule: (
             f"Rule #{rule.rule_id} on {rule.ticker} is on.",
             url_for("user.rule_page", rule_id=rule.rule_id),
@@ -69,10 +75,16 @@ def rules_create():
 
 @bp.get("/rules/<int:rule_id>")
 def rule_page(rule_id: int):
+    return _rule_page(rule_id)
+
+
+def _rule_page(rule_id: int, values: dict | None = None) -> str:
+    """A rule's page; ``values`` are a refused edit's fields, shown again."""
     rule = store.mine(current_user, rule_id)
     return render_template(
         "user/rule.html",
         rule=rule,
+        values=values,
         decisions=store.decisions(rule_id),
         perf=store.performance(rule_id),
         window_days=backtest.default_window_days(rule),
@@ -85,7 +97,7 @@ def rule_edit(rule_id: int):
     page = url_for("user.rule_page", rule_id=rule_id)
     return form_post(
         lambda: store.update(current_user, rule_id, json_body(), client_ip()),
-        page,
+        lambda: _rule_page(rule_id, request.form.to_dict()),
         lambda _rule: ("Rule saved.", page),
     )
 
