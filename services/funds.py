@@ -72,7 +72,7 @@ def _check_available(user_id: int, amount: Decimal, account=None) -> None:
         account = db.session.scalar(select(AccountBalance).where(AccountBalance.user_id == user_id))
     if account.available_balance < amount:
         raise ServiceError(
-            f"Insufficient available balance ({format_money(account.available_balance)}).",
+            f"Insufficient available balance (${format_money(account.available_balance)}).",
             field="amount",
         )
 

@@ -96,7 +96,7 @@ def test_withdrawal_over_available_is_refused_and_changes_nothing(app, user_clie
     post_json(user_client, "/user/api/withdraw", {"amount": "60"})
     response = post_json(user_client, "/user/api/withdraw", {"amount": "40.01"})
     assert response.status_code == 400
-    assert "Insufficient available balance" in response.json["error"]
+    assert "Insufficient available balance ($40.00)." in response.json["error"]
     assert balances(app, 1) == (D("40.00"), D("60.00"), D("100.00"))
     assert count(app, FundTransaction, FundTransaction.transaction_type == "withdrawal") == 1
 
@@ -122,7 +122,7 @@ BAD_AMOUNTS = [
     ({"value": 1}, "must be a number"),
     (10.005, "2 decimal places"),
     ("1.001", "2 decimal places"),
-    ("1000000.01", "must not exceed"),
+    ("1000000.01", "must not exceed $1,000,000.00."),
     (10**30, "must not exceed"),
     ("9" * 30, "must not exceed"),
 ]
@@ -179,6 +179,23 @@ def test_account_page_forms_request_and_show_history(app, user_client):
     )
     assert "2 decimal places" in response.get_data(as_text=True)
     assert count(app, FundTransaction) == 1
+
+
+@pytest.mark.parametrize(
+    ("form", "amount", "message"),
+    [
+        ("deposit", "5.555", "Deposit not requested: Amount can have at most 2 decimal places."),
+        ("withdraw", "20.00", "Withdrawal not requested: Insufficient available balance ($0.00)."),
+    ],
+)
+def test_a_refused_account_form_keeps_its_amount(app, user_client, form, amount, message):
+    token = csrf_token(user_client, "/user/account")
+    data = {f"{form}-amount": amount, f"{form}-csrf_token": token}
+    response = user_client.post(f"/user/account/{form}", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and message in page
+    assert f'name="{form}-amount" placeholder' in page and f'value="{amount}"' in page
+    assert count(app, FundTransaction) == 0
 
 
 def test_account_page_shows_available_frozen_total(app, user_client, admin_client):

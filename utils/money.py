@@ -43,7 +43,7 @@ def parse_amount(value, max_amount: Decimal) -> Decimal:
     if amount <= 0:
         raise AmountError("Amount must be greater than zero.")
     if amount > max_amount:
-        raise AmountError(f"Amount must not exceed {format_money(max_amount)}.")
+        raise AmountError(f"Amount must not exceed ${format_money(max_amount)}.")
     if amount != amount.quantize(CENT):
         raise AmountError("Amount can have at most 2 decimal places.")
     return amount.quantize(CENT)
