@@ -120,7 +120,9 @@ def notification_for(kind: str, p: dict) -> dict | None:
         return {"user_id": p["user_id"], "kind": "fill", "message": message, "link": "/user/orders"}
     if kind == "fund.decided":
         what = "deposit" if p["kind"] == "deposit" else "withdrawal"
-        message = f"Your {what} of {formatting.money(p['amount'])} was {p['status']}."
+        reason = (p.get("reason") or "").rstrip(". ")
+        said = f": {reason}" if p["status"] == "rejected" and reason else ""
+        message = f"Your {what} of {formatting.money(p['amount'])} was {p['status']}{said}."
         return {
             "user_id": p["user_id"],
             "kind": "fund",

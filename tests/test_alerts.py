@@ -130,7 +130,7 @@ def test_notifications_list_until_read(app, trader, ticks):
         funds.reject(admin, request.transaction_id, "not today")
         db.session.remove()
     ticks("100")
-    assert _notes(app, trader) == [("fund", "Your deposit of $50,000.00 was rejected.")]
+    assert _notes(app, trader) == [("fund", "Your deposit of $50,000.00 was rejected: not today.")]
     client = app.test_client()
     client.post(
         "/auth/login",
@@ -218,3 +218,22 @@ def test_a_refused_alert_form_keeps_what_was_typed(app, user_client):
     assert '<option value="move_down" selected>' in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(PriceAlert)) == 0
+
+
+def test_a_rejected_withdrawal_notes_its_reason(app, trader, ticks):
+    from models import Admin
+    from services import funds
+
+    ticks("100")
+    with app.app_context():
+        user = db.session.get(User, trader)
+        admin = db.session.scalars(select(Admin)).first()
+        funds.approve(admin, funds.request_deposit(user, "100.00").transaction_id)
+        request = funds.request_withdrawal(user, "20.00")
+        funds.reject(admin, request.transaction_id, "Bank details do not match.")
+        db.session.remove()
+    ticks("100")
+    assert _notes(app, trader) == [
+        ("fund", "Your deposit of $100.00 was approved."),
+        ("fund", "Your withdrawal of $20.00 was rejected: Bank details do not match."),
+    ]

@@ -60,7 +60,7 @@ def order_refused(user_id: int, spec, message: str) -> None:
 
 
 def fund_decided(request, status: str) -> None:
-    """An admin approved or rejected a deposit or withdrawal."""
+    """An admin approved or rejected a deposit or withdrawal (a rejection gives its reason)."""
     emit(
         "fund.decided",
         lambda: {
@@ -69,5 +69,6 @@ def fund_decided(request, status: str) -> None:
             "kind": request.transaction_type,
             "amount": str(request.amount),
             "status": status,
+            "reason": request.remark,
         },
     )
