@@ -1,5 +1,6 @@
 """Trading pages: the portfolio's figures, the orders page, the order ticket, trade history."""
 
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -149,12 +150,25 @@ def test_orders_page_has_tables_filters_and_csv_links(trader_client):
     assert html.ids["orders-csv"]["attrs"]["href"] == "/user/orders.csv"
     assert html.ids["fills-csv"]["attrs"]["href"] == "/user/transactions.csv"
     source = trader_client.get("/user/orders").text
-    for status in ("pending", "partially_filled", "filled", "cancelled", "rejected", "expired"):
-        assert f'<option value="{status}">' in source
+    words = {"pending": "Working", "partially_filled": "Partly filled", "filled": "Filled",
+             "cancelled": "Cancelled", "rejected": "Rejected", "expired": "Expired"}  # fmt: skip
+    for status, label in words.items():  # the words of the status badges
+        assert f'<option value="{status}">{label}</option>' in source
+    assert '<option value="">Any status</option>' in source and "Filter ignored" not in source
     assert "js/orders.js" in source
     script = trader_client.get("/static/js/orders.js")
     assert script.status_code == 200
     assert b"/cancel" in script.data
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [("status=open", "'open' is not an order status."), ("type=short", "'short' is not a side")],
+)
+def test_an_orders_filter_the_form_cannot_show_is_named(trader_client, query, said):
+    source = unescape(trader_client.get(f"/user/orders?{query}").text)
+    assert "alert-warning" in source and f"Filter ignored: {said}" in source
+    assert "Showing all orders." in source
 
 
 def test_stock_page_has_the_order_ticket_and_keeps_the_chart(trader_client, market):

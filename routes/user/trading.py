@@ -1,6 +1,6 @@
 """Orders, quote-then-commit, portfolio and history: JSON endpoints, pages and CSV."""
 
-from flask import Response, jsonify, render_template, request
+from flask import Response, flash, jsonify, render_template, request
 from flask_login import current_user
 
 from extensions import db
@@ -152,7 +152,21 @@ def api_quote_cancel():
 
 @bp.get("/orders")
 def orders_page():
-    return render_template("user/orders.html")
+    ignored = _ignored_filter()
+    if ignored:
+        flash(f"Filter ignored: {ignored} Showing all orders.", "warning")
+    return render_template("user/orders.html", statuses=ORDER_STATUSES)
+
+
+def _ignored_filter() -> str | None:
+    """What is wrong with the page's ?status= or ?type=, which the filter form cannot show."""
+    status = request.args.get("status", "").strip()
+    if status and status not in ORDER_STATUSES:
+        return f"'{status[:20]}' is not an order status."
+    side = request.args.get("type", "").strip()
+    if side and side not in ("buy", "sell"):
+        return f"'{side[:20]}' is not a side (buy or sell)."
+    return None
 
 
 @bp.get("/portfolio")

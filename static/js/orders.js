@@ -81,6 +81,14 @@
     if (text) box.appendChild(el("div", "alert alert-" + tone + " py-2 small", text));
   }
 
+  // "No trades yet." for an empty list, "No trades match." when a filter emptied it.
+  function emptyText(noun) {
+    return function (params) {
+      var filtered = params.status || params.ticker || params.type;
+      return "No " + noun + (filtered ? " match." : " yet.");
+    };
+  }
+
   // ---- a paged table over one list endpoint ----
 
   function PagedTable(options) {
@@ -112,7 +120,7 @@
       }
       self.page = data.pagination.page;
       data[self.key].forEach(function (item) { body.appendChild(self.render(item)); });
-      if (!data[self.key].length) td(body.insertRow(), self.empty, "text-body-secondary").colSpan = self.columns;
+      if (!data[self.key].length) td(body.insertRow(), self.empty(params), "text-body-secondary").colSpan = self.columns;
       if (self.count) self.count.textContent = data.pagination.total;
       if (self.pager) self.showPager(data.pagination);
     });
@@ -210,14 +218,14 @@
   // ---- the orders page ----
 
   var orders = $("orders-table") && new PagedTable({
-    table: $("orders-table"), key: "orders", limit: 20, render: orderRow, empty: "No orders match.",
+    table: $("orders-table"), key: "orders", limit: 20, render: orderRow, empty: emptyText("orders"),
     params: filters, pager: $("orders-pager"), count: $("orders-count"), csv: $("orders-csv"),
   });
 
   var fillsTable = $("fills-table") || $("trade-history");
   var fills = fillsTable && new PagedTable({
     table: fillsTable, key: "transactions", limit: +fillsTable.dataset.limit || 20, render: fillRow,
-    empty: "No trades yet.", pager: $("fills-pager"), count: $("fills-count"), csv: $("fills-csv"),
+    empty: emptyText("trades"), pager: $("fills-pager"), count: $("fills-count"), csv: $("fills-csv"),
     params: function () {
       var f = filters();
       return { ticker: f.ticker, type: f.type };
