@@ -189,7 +189,7 @@
     status.appendChild(badge);
     var note = decisionNote(o);
     if (note) status.appendChild(el("div", "small text-body-secondary order-remark", note));
-    var action = td(row, null, "text-end");
+    var action = td(row, null, "text-end col-actions");
     if (o.status === "pending" || o.status === "partially_filled") {
       var cancel = el("button", "btn btn-sm btn-outline-danger js-cancel", "Cancel");
       cancel.type = "button";

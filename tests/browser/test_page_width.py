@@ -132,6 +132,48 @@ def _check(page, base, name, path, nav, size, screenshot):
         assert current.inner_text().strip() == nav
 
 
+# The action buttons of a sideways-scrolling table, each as {left, right, sticky}.
+ACTION_BUTTONS = """sel => [...document.querySelectorAll(sel)].map(b => {
+  const r = b.getBoundingClientRect();
+  const cell = b.closest('td');
+  return {left: r.left, right: r.right, sticky: getComputedStyle(cell).position === 'sticky'};
+})"""
+ACTIONS = {
+    "user": [
+        ("/user/orders", "#orders-table .js-cancel"),
+        ("/user/dashboard", "#desk-orders .js-cancel"),
+    ],
+    "admin": [("/admin/fund-transactions", "#fund-requests .js-decide button")],
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_table_actions_are_in_sight(browser, live_server, busy_account, size, request):
+    """On a phone, Cancel / Approve / Reject stay at the table's right edge, in view;
+    on a desktop the table fits and its action column is not pinned."""
+    from tests.browser.conftest import ARTIFACTS
+
+    width, height = SIZES[size]
+    for role, pages in ACTIONS.items():
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        if role == "user":
+            _sign_in(page, live_server, "/auth/login", LONG_NAME, PASSWORD)
+        else:
+            _sign_in(page, live_server, "/auth/admin-login", "root_admin", ADMIN_PASSWORD)
+        for path, selector in pages:
+            page.goto(live_server + path)
+            page.wait_for_selector(selector)
+            name = path.strip("/").replace("/", "-")
+            page.screenshot(path=str(ARTIFACTS / f"test_table_actions-{size}-{name}.png"))
+            buttons = page.evaluate(ACTION_BUTTONS, selector)
+            assert buttons, (path, "no action buttons")
+            for button in buttons:
+                assert button["left"] >= 0 and button["right"] <= width, (path, size, button)
+                assert button["sticky"] == (size == "phone"), (path, size, button)
+        context.close()
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_every_page_fits_the_screen(browser, live_server, busy_account, size, request):
     from tests.browser.conftest import ARTIFACTS
