@@ -111,3 +111,11 @@ def test_fund_queue_json_carries_the_user(app, admin_client, trader):
     rows = admin_client.get("/admin/fund-transactions", headers=JSON).json["data"]
     assert rows and rows[0]["user_id"] == trader and rows[0]["user_name"] == "trader"
     assert rows[0]["created_at"].endswith("Z")
+
+
+def test_the_fund_requests_menu_entry_covers_its_queues(admin_client):
+    """app.js marks the entry whose href or data-nav-also names the page's path."""
+    page = admin_client.get("/admin/deposits").text
+    entry = page.split(">Fund requests</a>")[0].rsplit("<a ", 1)[1]
+    assert 'href="/admin/fund-transactions?status=pending"' in entry
+    assert 'data-nav-also="/admin/deposits /admin/withdrawals"' in entry

@@ -39,6 +39,8 @@ USER_PAGES = {
 ADMIN_PAGES = {
     "admin-dashboard": ("/admin/dashboard", "Dashboard"),
     "admin-funds": ("/admin/fund-transactions", "Fund requests"),
+    "admin-deposits": ("/admin/deposits", "Fund requests"),
+    "admin-withdrawals": ("/admin/withdrawals", "Fund requests"),
     "admin-orders": ("/admin/orders", "Orders"),
     "admin-users": ("/admin/users", "Users"),
     "admin-user": ("/admin/users/1", "Users"),
