@@ -294,3 +294,11 @@ def test_the_client_address_comes_from_trusted_proxies_only(app_settings, hops, 
         assert db.session.scalars(select(LoginAttempt.ip)).all() == [seen]
         db.session.execute(db.delete(LoginAttempt))
         db.session.commit()
+
+
+def test_the_sign_in_page_points_administrators_to_theirs(client):
+    page = client.get("/auth/login").text
+    assert (
+        'Administrator? <a href="/auth/admin-login" id="admin-login-link">Sign in here</a>' in page
+    )
+    assert "Administrator?" not in client.get("/auth/admin-login").text

@@ -83,6 +83,8 @@ def test_the_user_sees_their_summary_as_a_page_and_json(app, client, auth, make_
     assert data["cash"] == "0.00" and data["holdings"] == {} and data["history"] == []
     page = client.get("/user/dts")
     assert page.status_code == 200 and b'id="dts-cash">$0.00<' in page.data
+    menu = client.get("/user/dashboard").text  # the page is in the user's menu
+    assert '<a class="dropdown-item" href="/user/dts">Day trading summary</a>' in menu
 
 
 def test_the_summary_page_writes_money_as_every_page_does(app, market, client, auth, trader):

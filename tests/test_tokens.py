@@ -106,3 +106,9 @@ def test_user_token_cannot_reach_admin_endpoints(app, user_client):
     assert response.json["success"] is False
     with app.app_context():
         assert db.session.get(FundTransaction, request_id).status == "pending"
+
+
+def test_the_tokens_card_links_to_the_api_reference(user_client):
+    page = user_client.get("/user/account").text
+    assert '<a href="/api/docs" id="api-docs-link">API reference</a>' in page
+    assert user_client.get("/api/docs").status_code == 200

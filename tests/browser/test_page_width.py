@@ -33,7 +33,7 @@ USER_PAGES = {
     "rule": ("/user/rules/1", None),
     "alerts": ("/user/alerts", None),
     "notifications": ("/user/notifications", None),
-    "day-trading-summary": ("/user/dts", None),
+    "day-trading-summary": ("/user/dts", "Automate"),
     "not-found": ("/user/no-such-page", None),
 }
 ADMIN_PAGES = {
