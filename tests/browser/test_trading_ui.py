@@ -171,3 +171,16 @@ def test_ticket_fields_follow_the_order_type_and_errors_show_inline(
     page.locator("#ticket-message .alert-danger", has_text="plain decimal").wait_for()
     page.click("#ticket-size-shares")  # switching back to shares clears the message too
     assert page.inner_text("#ticket-message") == ""
+
+
+def test_empty_order_tables_say_whether_a_filter_emptied_them(live_server, page, trader):
+    sign_in(page, live_server, "trader")
+    empty = "#{} tbody td.text-body-secondary"
+    for query, word in [("", "yet"), ("?ticker=MSFT", "match"), ("?status=open", "yet")]:
+        page.goto(f"{live_server}/user/orders{query}")
+        page.locator(empty.format("fills-table")).wait_for()
+        page.locator(empty.format("orders-table")).wait_for()
+        assert page.inner_text(empty.format("fills-table")) == f"No trades {word}."
+        assert page.inner_text(empty.format("orders-table")) == f"No orders {word}."
+    assert page.locator("#filter-status").input_value() == ""  # ?status=open is ignored...
+    assert "Filter ignored: 'open' is not an order status." in page.inner_text("main")  # ...aloud
