@@ -49,6 +49,21 @@ def _pause_first_quote(monkeypatch, released: threading.Event):
     return arrived
 
 
+def _disable_when(arrived: threading.Event, disabled: threading.Event, admin, trader):
+    """A job: once the other thread has ``arrived``, the admin disables ``trader``; then
+    ``disabled`` lets the other thread go on."""
+
+    def disable():
+        arrived.wait(10)
+        try:
+            accounts.set_user_enabled(db.session.get(Admin, admin), trader, False)
+        finally:
+            disabled.set()
+        return "disabled"
+
+    return disable
+
+
 def test_disabling_a_user_while_their_order_is_placed_leaves_no_open_order(
     app, market, trader, admin, monkeypatch
 ):
@@ -63,15 +78,7 @@ def test_disabling_a_user_while_their_order_is_placed_leaves_no_open_order(
         spec = OrderSpec(ticker="AAPL", side="buy", kind="limit", limit=D("100"), quantity=10)
         return order_service.place(_user(trader), spec).order_id
 
-    def disable():
-        arrived.wait(10)
-        try:
-            accounts.set_user_enabled(db.session.get(Admin, admin), trader, False)
-        finally:
-            disabled.set()
-        return "disabled"
-
-    results = run_together(app, [place, disable])
+    results = run_together(app, [place, _disable_when(arrived, disabled, admin, trader)])
     assert results[1] == "disabled"
     with app.app_context():
         assert db.session.get(User, trader).is_enabled is False
@@ -112,14 +119,7 @@ def test_a_rule_does_not_trade_for_a_user_disabled_meanwhile(app, market, trader
         disabled.wait(10)
         return trade.decide(rule_id, user, Signal("buy", 150.0, 160.0, -6.25), quote)
 
-    def disable():
-        arrived.wait(10)
-        try:
-            accounts.set_user_enabled(db.session.get(Admin, admin), trader, False)
-        finally:
-            disabled.set()
-
-    results = run_together(app, [decide, disable])
+    results = run_together(app, [decide, _disable_when(arrived, disabled, admin, trader)])
     from models import Transaction
 
     with app.app_context():

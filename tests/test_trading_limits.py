@@ -9,51 +9,36 @@ import pytest
 
 from extensions import db
 from models import Admin, Order, QuoteHold, User
-from services import admin_orders, holds, matching, orders
+from services import admin_orders, holds, matching
 from services.errors import ServiceError
-from services.orders import OrderSpec
 from tests.helpers import balances, count
+from tests.test_trading import order_row, place
 
 D = Decimal
 pytestmark = pytest.mark.usefixtures("books_balance")
 SATURDAY = datetime(2026, 11, 28, 12, 0)
 
 
-def _place(app, user_id, **fields):
-    spec = OrderSpec(**{"ticker": "AAPL", "side": "buy", "kind": "market", **fields})
-    with app.app_context():
-        order = orders.place(db.session.get(User, user_id), spec)
-        db.session.remove()
-        return order
-
-
-def _order(app, order_id) -> Order:
-    with app.app_context():
-        order = db.session.get(Order, order_id)
-        db.session.expunge(order)
-        return order
-
-
 def test_max_order_quantity_caps_orders_and_holds_given_in_shares(app, market, trader):
     app.config["MAX_ORDER_QUANTITY"] = 10
     market.set("AAPL", "10.00")
     with pytest.raises(ServiceError, match="more shares than one order may hold"):
-        _place(app, trader, amount=D("111.00"))
+        place(app, trader, amount=D("111.00"))
     with pytest.raises(ServiceError, match="at most 10 shares") as refused:
-        _place(app, trader, quantity=11)
+        place(app, trader, quantity=11)
     assert refused.value.field == "quantity"
     with app.app_context(), pytest.raises(ServiceError, match="at most 10 shares"):
         holds.hold(db.session.get(User, trader), "AAPL", "buy", 11, None)
     assert count(app, Order) == 0 and count(app, QuoteHold) == 0
-    assert _place(app, trader, quantity=10).filled_quantity == 10
+    assert place(app, trader, quantity=10).filled_quantity == 10
 
 
 def test_a_trailing_buy_is_valued_at_its_stop_for_the_order_value_limit(app, market, trader):
     app.config["RISK_MAX_ORDER_VALUE"] = D("1000.00")
     market.set("AAPL", "100.00")
     with pytest.raises(ServiceError, match="one order may be worth at most"):
-        _place(app, trader, kind="trailing_stop", trail_amount=D("50"), quantity=9)
-    within = _place(app, trader, quantity=9)  # $900 at the market: within the limit
+        place(app, trader, kind="trailing_stop", trail_amount=D("50"), quantity=9)
+    within = place(app, trader, quantity=9)  # $900 at the market: within the limit
     assert within.filled_quantity == 9
 
 
@@ -69,10 +54,10 @@ def test_an_ioc_or_fok_market_order_is_refused_while_closed(app, market, trader,
     exchange(SATURDAY)
     market.set("AAPL", "150.00")
     with pytest.raises(ServiceError, match="market is closed") as refused:
-        _place(app, trader, quantity=10, time_in_force=tif)
+        place(app, trader, quantity=10, time_in_force=tif)
     assert refused.value.field == "time_in_force"
     assert count(app, Order) == 0 and balances(app, trader)[1] == D("0.00")
-    assert _place(app, trader, quantity=10).order_status == "pending"  # a day order waits
+    assert place(app, trader, quantity=10).order_status == "pending"  # a day order waits
 
 
 def test_an_admin_cannot_execute_a_day_order_after_its_close(
@@ -80,31 +65,31 @@ def test_an_admin_cannot_execute_a_day_order_after_its_close(
 ):
     frozen_time(datetime(2026, 3, 2, 20, 0, 0))  # the practice market's day ends at 21:00
     market.set("AAPL", "150.00")
-    order = _place(app, trader, kind="limit", limit=D("140"), quantity=2)
+    order = place(app, trader, kind="limit", limit=D("140"), quantity=2)
     frozen_time(datetime(2026, 3, 3, 15, 0, 0))  # the next day; no tick has run
     with app.app_context(), pytest.raises(ServiceError, match="expired at the close"):
         admin_orders.execute(db.session.get(Admin, admin), order.order_id)
-    assert _order(app, order.order_id).filled_quantity == 0
+    assert order_row(app, order.order_id).filled_quantity == 0
 
 
 def test_a_stop_the_price_went_through_triggers_when_the_volume_is_spent(app, market, trader):
     app.config.update(PARTIAL_FILLS=True, PARTIAL_FILL_SHARE=0.1)
     market.set("AAPL", "150.00")
-    _place(app, trader, quantity=10)
-    buy = _place(app, trader, kind="limit", limit=D("140"), quantity=10, time_in_force="gtc")
-    stop = _place(app, trader, side="sell", kind="stop", stop=D("140"), quantity=5)
-    dollars = _place(app, trader, kind="limit", limit=D("140"), amount=D("500"))
+    place(app, trader, quantity=10)
+    buy = place(app, trader, kind="limit", limit=D("140"), quantity=10, time_in_force="gtc")
+    stop = place(app, trader, side="sell", kind="stop", stop=D("140"), quantity=5)
+    dollars = place(app, trader, kind="limit", limit=D("140"), amount=D("500"))
     market.set("AAPL", "139.00")
     with app.app_context():
         assert matching.on_price("AAPL", D("139.00"), 10) == 1  # 1 share, to the oldest
         db.session.remove()
-    assert _order(app, buy.order_id).filled_quantity == 1
-    triggered = _order(app, stop.order_id)
+    assert order_row(app, buy.order_id).filled_quantity == 1
+    triggered = order_row(app, stop.order_id)
     assert triggered.stop_triggered and triggered.filled_quantity == 0
-    waiting = _order(app, dollars.order_id)  # no volume left: it waits, not rejected
+    waiting = order_row(app, dollars.order_id)  # no volume left: it waits, not rejected
     assert (waiting.order_status, waiting.filled_quantity) == ("pending", 0)
     market.set("AAPL", "145.00")  # back above the stop: the triggered stop sells at market
     with app.app_context():
         matching.on_price("AAPL", D("145.00"), 1000)
         db.session.remove()
-    assert _order(app, stop.order_id).filled_quantity == 5
+    assert order_row(app, stop.order_id).filled_quantity == 5

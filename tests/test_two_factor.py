@@ -128,14 +128,18 @@ def test_five_wrong_codes_end_the_attempt_and_lock_codes_for_a_while(
     assert _signed_in(user_client)
 
 
-def test_a_withdrawal_asks_for_the_code_once_enrolled(app, trader, clock):
+def _enrolled_with_token(app, trader, clock):
+    """(signed-in client, TOTP secret, API client, Bearer headers) for an enrolled trader."""
     client = app.test_client()
     AuthActions(client).login("trader")
     secret, _ = _enrol(client, clock)
     with app.app_context():
         _, plaintext = tokens.create_token(db.session.get(User, trader), "script")
-    api = app.test_client()
-    headers = {"Authorization": f"Bearer {plaintext}"}
+    return client, secret, app.test_client(), {"Authorization": f"Bearer {plaintext}"}
+
+
+def test_a_withdrawal_asks_for_the_code_once_enrolled(app, trader, clock):
+    client, secret, api, headers = _enrolled_with_token(app, trader, clock)
     missing = api.post("/user/api/withdraw", json={"amount": "10.00"}, headers=headers)
     assert missing.status_code == 400 and missing.json["field"] == "code"
     wrong = api.post("/user/api/withdraw", json={"amount": "10", "code": "1"}, headers=headers)
@@ -155,13 +159,7 @@ def test_a_withdrawal_asks_for_the_code_once_enrolled(app, trader, clock):
 
 
 def test_a_refused_withdrawal_does_not_spend_the_code(app, trader, clock):
-    client = app.test_client()
-    AuthActions(client).login("trader")
-    secret, _ = _enrol(client, clock)
-    with app.app_context():
-        _, plaintext = tokens.create_token(db.session.get(User, trader), "script")
-    api = app.test_client()
-    headers = {"Authorization": f"Bearer {plaintext}"}
+    _, secret, api, headers = _enrolled_with_token(app, trader, clock)
     code = clock(secret)
     too_much = api.post(
         "/user/api/withdraw", json={"amount": "20000.00", "code": code}, headers=headers
