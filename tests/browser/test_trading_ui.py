@@ -178,9 +178,9 @@ def test_empty_order_tables_say_whether_a_filter_emptied_them(live_server, page,
     empty = "#{} tbody td.text-body-secondary"
     for query, word in [("", "yet"), ("?ticker=MSFT", "match"), ("?status=open", "yet")]:
         page.goto(f"{live_server}/user/orders{query}")
-        page.locator(empty.format("fills-table")).wait_for()
-        page.locator(empty.format("orders-table")).wait_for()
-        assert page.inner_text(empty.format("fills-table")) == f"No trades {word}."
-        assert page.inner_text(empty.format("orders-table")) == f"No orders {word}."
+        for table, what in (("fills-table", "trades"), ("orders-table", "orders")):
+            cell = page.locator(empty.format(table), has_text=f"No {what} ")  # not "Loading…"
+            cell.wait_for()
+            assert cell.inner_text() == f"No {what} {word}."
     assert page.locator("#filter-status").input_value() == ""  # ?status=open is ignored...
     assert "Filter ignored: 'open' is not an order status." in page.inner_text("main")  # ...aloud
