@@ -325,15 +325,19 @@ def sized_at_fill(order) -> bool:
 
 
 def cancel(user, order_id: int, ip: str | None = None):
-    """Cancel one of the user's open orders, releasing what it reserved."""
+    """Cancel one of the user's open orders, releasing what it reserved. A day order past
+    its close that the worker has not swept yet is closed as expired, which it is."""
     with transaction():
         account, position, order = locks.lock_own_order(db.session, user.user_id, order_id)
         if order is None:
             raise NotFound("No such order.")
         if not order.is_open:
             raise Conflict(f"This order is already {order.order_status}.")
-        release(account, position, order, "cancelled", "Cancelled by the user.")
-        audit.record(user, "order.cancel", ("order", order_id), None, ip)
+        if order.expires_at is not None and order.expires_at <= utcnow():
+            release(account, position, order, "expired", "Day order expired at the close.")
+        else:
+            release(account, position, order, "cancelled", "Cancelled by the user.")
+            audit.record(user, "order.cancel", ("order", order_id), None, ip)
     return order
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from extensions import db
 from models import Admin, Order, QuoteHold, User
-from services import admin_orders, holds, matching
+from services import admin_orders, holds, matching, orders
 from services.errors import ServiceError
 from tests.helpers import balances, count
 from tests.test_trading import order_row, place
@@ -93,3 +93,16 @@ def test_a_stop_the_price_went_through_triggers_when_the_volume_is_spent(app, ma
         matching.on_price("AAPL", D("145.00"), 1000)
         db.session.remove()
     assert order_row(app, stop.order_id).filled_quantity == 5
+
+
+def test_cancelling_a_day_order_past_its_close_records_it_expired(app, market, trader, frozen_time):
+    frozen_time(datetime(2026, 3, 2, 20, 0, 0))  # the practice market's day ends at 21:00
+    market.set("AAPL", "150.00")
+    order = place(app, trader, kind="limit", limit=D("140"), quantity=2)
+    frozen_time(datetime(2026, 3, 3, 15, 0, 0))  # the next day; the worker has not swept
+    with app.app_context():
+        closed = orders.cancel(db.session.get(User, trader), order.order_id)
+    assert closed.order_status == "expired"
+    stored = order_row(app, order.order_id)
+    assert (stored.order_status, stored.remark) == ("expired", "Day order expired at the close.")
+    assert balances(app, trader)[1] == D("0.00")

@@ -104,7 +104,8 @@ def api_transactions():
 @bp.post("/orders/<int:order_id>/cancel")
 def cancel_order(order_id: int):
     order = orders.cancel(current_user, order_id, client_ip())
-    return jsonify(success=True, message=f"Order #{order_id} cancelled.", order=order_json(order))
+    done = "cancelled" if order.order_status == "cancelled" else "had expired at the close"
+    return jsonify(success=True, message=f"Order #{order_id} {done}.", order=order_json(order))
 
 
 @bp.get("/api/portfolio")
