@@ -80,12 +80,17 @@ def api_chat_stream():
     if not slots.take(owner, cfg["STREAM_SLOTS"], cfg["STREAM_SLOTS_PER_USER"]):
         busy = f"retry: {cfg['STREAM_BUSY_RETRY'] * 1000}\n\nevent: busy\ndata: {{}}\n\n"
         return _sse([busy])
-    return _sse(stream_with_context(_SlotHeld(_chunks(user_id, message_id), owner)))
+    try:
+        claimed = chat.claim_answer(user_id, message_id)  # one stream per question
+    except ServiceError:
+        slots.give_back(owner)
+        raise
+    return _sse(stream_with_context(_SlotHeld(_chunks(user_id, claimed), owner)))
 
 
-def _chunks(user_id: int, message_id: int):
+def _chunks(user_id: int, claimed: tuple):
     yield "retry: 86400000\n\n"  # an answer is not resumed by reconnecting
-    for item in replies.events(user_id, message_id):
+    for item in replies.events(user_id, claimed):
         yield f"event: {item['event']}\ndata: {json.dumps(item['data'], default=str)}\n\n"
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 
 from extensions import db
 from models import ChatMessage, Conversation
-from services.db import transaction
+from services.db import lock_one, transaction
 from services.errors import NotFound, ServiceError
 from utils.assistant.base import ToolCall, Turn
 from utils.clock import utcnow
@@ -84,24 +84,35 @@ def add_question(user_id: int, checked: dict) -> ChatMessage:
     return msg
 
 
-def add_answer(conv_id: int, result, stopped: bool = False) -> ChatMessage:
-    """Store an answer with its tool calls, client, model, tokens and proposal."""
+def claim_answer(user_id: int, message_id: int) -> tuple[int, int]:
+    """(question id, answer id): the user's pending question and the answer row now kept
+    for it (empty, marked stopped until written). Claimed under the conversation's lock,
+    so a second stream of the same question (another tab) is refused as answered."""
     with transaction():
-        msg = ChatMessage(
-            conversation_id=conv_id,
-            role="assistant",
-            content=result.text,
-            tool_calls=json.dumps([c.as_json() for c in result.tool_calls])
-            if result.tool_calls
-            else None,
-            proposal=json.dumps(result.proposal) if result.proposal else None,
-            client=result.client,
-            model=result.model,
-            prompt_tokens=result.prompt_tokens,
-            output_tokens=result.output_tokens,
-            stopped=stopped,
+        question = pending_question(user_id, message_id)
+        lock_one(Conversation, Conversation.conversation_id == question.conversation_id)
+        question = pending_question(user_id, message_id)  # again, now that it is locked
+        answer = ChatMessage(
+            conversation_id=question.conversation_id, role="assistant", content="", stopped=True
         )
-        db.session.add(msg)
+        db.session.add(answer)
+        db.session.flush()
+        answer_id = answer.message_id
+    return message_id, answer_id
+
+
+def add_answer(answer_id: int, result, stopped: bool = False) -> ChatMessage:
+    """Write the claimed answer: its text, tool calls, client, model, tokens, proposal."""
+    with transaction():
+        msg = db.session.get(ChatMessage, answer_id)
+        msg.content = result.text
+        msg.tool_calls = (
+            json.dumps([c.as_json() for c in result.tool_calls]) if result.tool_calls else None
+        )
+        msg.proposal = json.dumps(result.proposal) if result.proposal else None
+        msg.client, msg.model = result.client, result.model
+        msg.prompt_tokens, msg.output_tokens = result.prompt_tokens, result.output_tokens
+        msg.stopped, msg.created_at = stopped, utcnow()
     return msg
 
 

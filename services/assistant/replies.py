@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from flask import current_app
 
 from extensions import db
+from models import ChatMessage
 from services.assistant import chat, clients, limits
 from services.assistant.tools import UserTools
 from utils.assistant import history
@@ -29,10 +30,12 @@ class _Committing(ToolBox):
         return made
 
 
-def events(user_id: int, message_id: int) -> Iterator[dict]:
-    """Answer the user's pending question, yielding ``{"event", "data"}`` items:
-    ``tool`` (a lookup made), ``delta`` (text), ``reset`` and finally ``done``."""
-    question = chat.pending_question(user_id, message_id)
+def events(user_id: int, claimed: tuple) -> Iterator[dict]:
+    """Answer the user's question ``claimed`` by chat.claim_answer (the question and its
+    answer's id), yielding ``{"event", "data"}`` items: ``tool`` (a lookup made),
+    ``delta`` (text), ``reset`` and finally ``done``."""
+    question_id, answer_id = claimed
+    question = db.session.get(ChatMessage, question_id)
     conv_id = question.conversation_id
     context = json.loads(question.context) if question.context else None
     turns = history.trim(
@@ -56,15 +59,16 @@ def events(user_id: int, message_id: int) -> Iterator[dict]:
                 yield {"event": "tool", "data": {"name": event.tool.name}}
             elif event.kind == "done":
                 finished = True
-                yield {"event": "done", "data": _finish(user_id, conv_id, event.result)}
+                done = _finish(user_id, conv_id, answer_id, event.result)
+                yield {"event": "done", "data": done}
     finally:
         if not finished:  # stopped by the user (the stream was closed) or failed
             partial = Result(text="".join(written), client=client.name)
-            chat.add_answer(conv_id, partial, stopped=True)
+            chat.add_answer(answer_id, partial, stopped=True)
 
 
-def _finish(user_id: int, conv_id: int, result: Result) -> dict:
-    saved = chat.add_answer(conv_id, result)
+def _finish(user_id: int, conv_id: int, answer_id: int, result: Result) -> dict:
+    saved = chat.add_answer(answer_id, result)
     limits.add_tokens(user_id, result.prompt_tokens, result.output_tokens)
     return shape(saved) | {"conversation_id": conv_id, "notice": result.notice}
 
@@ -89,7 +93,7 @@ def shape(msg) -> dict:
 def answer_now(user_id: int, message_id: int) -> dict:
     """Answer without streaming: the ``done`` data (the stored answer)."""
     done = {}
-    for item in events(user_id, message_id):
+    for item in events(user_id, chat.claim_answer(user_id, message_id)):
         if item["event"] == "done":
             done = item["data"]
     return done

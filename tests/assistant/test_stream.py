@@ -69,3 +69,43 @@ def test_a_stream_only_answers_its_owners_question(holder, app):
     AuthActions(other).register("mallory")
     assert other.get(started["stream_url"]).status_code == 404
     assert holder.get("/user/api/chat/stream?message_id=abc").status_code == 400
+
+
+def test_a_question_claimed_by_another_stream_is_refused_and_frees_the_slot(holder, app):
+    from extensions import db
+    from models import ChatMessage
+    from services.assistant import chat
+
+    started = start(holder)
+    with app.app_context():
+        user_id = db.session.get(ChatMessage, started["message_id"]).conversation.user_id
+        chat.claim_answer(user_id, started["message_id"])  # another tab is answering it
+    again = holder.get(started["stream_url"])
+    assert again.status_code == 400 and "answered already" in again.json["error"]
+    assert slots.open_streams() == 0
+
+
+def test_two_streams_at_once_claim_a_question_once(holder, app, monkeypatch):
+    import time
+
+    from extensions import db
+    from models import ChatMessage
+    from services.assistant import chat
+    from tests.test_races import run_together
+
+    checked = chat.pending_question
+
+    def slow_check(user_id, message_id):  # both find it pending before either claims it
+        found = checked(user_id, message_id)
+        time.sleep(0.2)
+        return found
+
+    monkeypatch.setattr(chat, "pending_question", slow_check)
+    started = start(holder)
+    with app.app_context():
+        user_id = db.session.get(ChatMessage, started["message_id"]).conversation.user_id
+    claims = run_together(app, [lambda: chat.claim_answer(user_id, started["message_id"])] * 2)
+    refused = [c for c in claims if not isinstance(c, tuple)]
+    assert len(refused) == 1 and "answered already" in str(refused[0])
+    messages = holder.get(f"/user/api/chat/conversations/{started['conversation_id']}").json
+    assert [m["role"] for m in messages["messages"]] == ["user", "assistant"]
