@@ -5,9 +5,8 @@ from models import Order
 from services import audit, market, market_clock
 from services.db import transaction
 from services.errors import Conflict, NotFound, ServiceError, Unavailable
-from services.execution import apply_fill, lock_for_order, release
+from services.execution import apply_fill, lock_for_order, past_its_close, release
 from services.orders import fill_quantity
-from utils.clock import utcnow
 
 
 def execute(admin, order_id: int, ip: str | None = None):
@@ -30,7 +29,7 @@ def execute(admin, order_id: int, ip: str | None = None):
         account, position, order = lock_for_order(order_id, owner)
         if not order.is_open:
             raise Conflict(f"This order is already {order.order_status}.")
-        if order.expires_at is not None and order.expires_at <= utcnow():
+        if past_its_close(order):
             raise Conflict("This day order expired at the close; the worker closes it.")
         quantity = fill_quantity(order, position, price, None)
         if quantity < 1:

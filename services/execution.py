@@ -198,3 +198,13 @@ def release(account, position, order, status: str, reason: str | None) -> None:
     order.trigger_dir = order.trigger_price = None
     order.remark = reason
     trading_events.order_closed(order, status, reason)
+
+
+def past_its_close(order) -> bool:
+    """Whether a day order's session has closed (the worker may not have swept it yet)."""
+    return order.expires_at is not None and order.expires_at <= utcnow()
+
+
+def expire(account, position, order) -> None:
+    """Close a day order whose session has closed, handing back what it reserved."""
+    release(account, position, order, "expired", "Day order expired at the close.")

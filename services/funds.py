@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from extensions import db
-from models import AccountBalance, FundTransaction
+from models import FundTransaction
 from services import audit, two_factor
 from services.db import lock_account, lock_one, transaction
 from services.errors import Conflict, NotFound, ServiceError
@@ -53,11 +53,11 @@ def request_withdrawal(
     amount is known to be valid and available, so a refused amount costs no code.
     """
     amount = check_amount(raw_amount)
-    _check_available(user.user_id, amount)
+    _check_available(user.account, amount)  # before the code is spent; again once locked
     two_factor.require_code(user, code)
     with transaction():
         account = lock_account(user.user_id)
-        _check_available(user.user_id, amount, account)
+        _check_available(account, amount)
         account.available_balance -= amount
         account.frozen_balance += amount
         request = FundTransaction(user_id=user.user_id, transaction_type=WITHDRAWAL, amount=amount)
@@ -67,9 +67,7 @@ def request_withdrawal(
     return request
 
 
-def _check_available(user_id: int, amount: Decimal, account=None) -> None:
-    if account is None:
-        account = db.session.scalar(select(AccountBalance).where(AccountBalance.user_id == user_id))
+def _check_available(account, amount: Decimal) -> None:
     if account.available_balance < amount:
         raise ServiceError(
             f"Insufficient available balance (${format_money(account.available_balance)}).",

@@ -20,7 +20,7 @@ from extensions import db
 from models import OPEN_STATUSES, Order
 from services import locks
 from services.db import transaction
-from services.execution import lock_for_order, release
+from services.execution import expire, lock_for_order
 from services.orders import act
 from services.rows import pending
 from utils.clock import utcnow
@@ -195,4 +195,4 @@ def _expire(order_id: int, owner) -> None:
     with transaction():
         account, position, order = lock_for_order(order_id, owner)
         if order.is_open:
-            release(account, position, order, "expired", "Day order expired at the close.")
+            expire(account, position, order)

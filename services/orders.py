@@ -16,7 +16,7 @@ from services import audit, locks, market, market_clock
 from services.db import transaction
 from services.errors import Conflict, NotFound, ServiceError, Unavailable
 from services.events import trading as trading_events
-from services.execution import apply_fill, costs, holds_shares, release
+from services.execution import apply_fill, costs, expire, holds_shares, past_its_close, release
 from services.rows import OrderRecord, insert_now
 from utils.clock import utcnow
 from utils.money import format_money
@@ -253,8 +253,8 @@ def act(
     order, or with ``refuse`` (at placement) raises so that nothing is stored.
     Returns the shares filled.
     """
-    if order.expires_at is not None and order.expires_at <= utcnow():
-        release(account, position, order, "expired", "Day order expired at the close.")
+    if past_its_close(order):
+        expire(account, position, order)
         return 0
     if order.trigger_dir is None or not crosses(order.trigger_dir, order.trigger_price, price):
         return 0
@@ -333,8 +333,8 @@ def cancel(user, order_id: int, ip: str | None = None):
             raise NotFound("No such order.")
         if not order.is_open:
             raise Conflict(f"This order is already {order.order_status}.")
-        if order.expires_at is not None and order.expires_at <= utcnow():
-            release(account, position, order, "expired", "Day order expired at the close.")
+        if past_its_close(order):
+            expire(account, position, order)
         else:
             release(account, position, order, "cancelled", "Cancelled by the user.")
             audit.record(user, "order.cancel", ("order", order_id), None, ip)
