@@ -19,7 +19,11 @@ times what mysqlclient does. ``run`` keeps what that work is for and drops the r
 ``Batch`` sends several writes in one round trip where the connection accepts
 several statements in one request (services.pool.accept_batches): each statement is
 rendered with the driver's own escaping, they go together, and the first one that
-fails stops the rest and raises as it would alone.
+fails stops the rest and raises as it would alone. The writes a transaction leaves
+for its commit go with the COMMIT itself (``send(at_commit=True)``): they are held on
+the connection until SQLAlchemy commits it, and the dialect's commit
+(services.pool.accept_batches) sends them and the COMMIT in one request. A statement
+run in between sends the held writes before it, so they still come first.
 
 Rows come back as named tuples with the result types SQLAlchemy gives. On any other
 database, or for a statement this cannot send as it is (an expanding IN list, a
@@ -27,6 +31,7 @@ default computed by SQL), ``run`` is ``connection.execute``: the same answer.
 """
 
 from collections import namedtuple
+from contextlib import suppress
 from functools import lru_cache
 
 from sqlalchemy.exc import MultipleResultsFound, NoResultFound
@@ -34,6 +39,7 @@ from sqlalchemy.sql import Insert, Select, Update
 
 DIRECT_DRIVERS = frozenset({"pymysql", "mysqldb"})
 BATCHES = "paperdesk_batches"  # connection record info: several statements per request
+AT_COMMIT = "paperdesk_at_commit"  # connection record info: writes that go with the COMMIT
 SEPARATOR = ";\n"  # escaped literals never hold a newline, so this only ends statements
 
 
@@ -114,10 +120,12 @@ class Batch:
         SQLAlchemy, alone: it is not worth compiling for the direct path."""
         self.steps.append((stmt, params, built_once))
 
-    def send(self) -> None:
-        """Send every queued write."""
+    def send(self, at_commit: bool = False) -> None:
+        """Send every queued write; with ``at_commit``, the last ones that can go
+        together are held for the transaction's COMMIT (see ``send_held``)."""
         steps, self.steps = self.steps, []
-        if len(steps) < 2 or not accepts_batches(self.conn):
+        batches = accepts_batches(self.conn)
+        if not batches or (len(steps) < 2 and not at_commit):
             for stmt, params, built_once in steps:
                 _run_step(self.conn, stmt, params, built_once)
             return
@@ -131,7 +139,10 @@ class Batch:
                 _run_step(self.conn, stmt, params, built_once)
             else:
                 together.append((plan, params, many))
-        _send_together(self.conn, together)
+        if at_commit and together:
+            _hold(self.conn, together)
+        else:
+            _send_together(self.conn, together)
 
 
 def _run_step(conn, stmt, params, built_once: bool):
@@ -161,6 +172,57 @@ def _send_together(conn, steps: list[tuple]) -> None:
         conn._handle_dbapi_exception(exc, sql, (), cursor, None)
     finally:
         cursor.close()
+
+
+def _hold(conn, steps: list[tuple]) -> None:
+    """Render ``steps`` and keep them on the connection for its COMMIT. The listeners
+    see them now, as the statement the transaction sends before its commit."""
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        sql = SEPARATOR.join(plan.rendered(cursor, params, many) for plan, params, many in steps)
+    finally:
+        cursor.close()
+    for listener in conn.dispatch.before_cursor_execute:
+        listener(conn, cursor, sql, (), None, False)
+    conn.connection.info[AT_COMMIT] = sql
+
+
+def holds_writes(connection) -> bool:
+    """True while ``connection`` (a pool connection) holds writes for its COMMIT."""
+    return AT_COMMIT in connection.info
+
+
+def send_held(connection, commit: bool) -> bool:
+    """Send the writes ``connection`` (a pool connection) holds, and with ``commit`` the
+    COMMIT in the same request; False when it holds none. A driver error is raised as
+    the driver raises it: the caller (SQLAlchemy's commit, or the statement that needed
+    the writes first) handles it, and nothing after the failing statement runs; a
+    failed commit rolls the transaction back first."""
+    sql = connection.info.pop(AT_COMMIT, None)
+    if sql is None:
+        return False
+    cursor = connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(f"{sql}{SEPARATOR}COMMIT" if commit else sql)
+        while cursor.nextset():
+            pass
+    except Exception:
+        if commit:  # SQLAlchemy takes a failed commit for an ended transaction: end it
+            _roll_back(connection)
+        raise
+    finally:
+        cursor.close()
+    return True
+
+
+def _roll_back(connection) -> None:
+    with suppress(Exception):  # a dead connection: the server has dropped its transaction
+        connection.dbapi_connection.rollback()
+
+
+def drop_held(connection) -> None:
+    """Forget the writes ``connection`` holds (its transaction is rolled back)."""
+    connection.info.pop(AT_COMMIT, None)
 
 
 class Plan:

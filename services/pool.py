@@ -15,6 +15,7 @@ connection, a statement after the commit) is rolled back on return as before.
 from flask import current_app
 from sqlalchemy import create_engine, event
 
+from services import direct
 from services.direct import BATCHES
 
 ENDED = "paperdesk_transaction_ended"
@@ -31,6 +32,33 @@ def accept_batches(engine) -> None:
     def with_batches(_dialect, record, _cargs, cparams):
         cparams["client_flag"] = cparams.get("client_flag", 0) | MULTI_STATEMENTS
         record.info[BATCHES] = True
+
+    commit_with_writes(engine)
+
+
+def commit_with_writes(engine) -> None:
+    """Send the writes a transaction holds for its commit (services.direct) in the
+    COMMIT's own request: the dialect's commit sends them with it, any other statement
+    sends them before itself, and a rollback or a reset on return forgets them."""
+    plain_commit = engine.dialect.do_commit
+
+    def do_commit(connection):
+        if not direct.send_held(connection, commit=True):
+            plain_commit(connection)
+
+    engine.dialect.do_commit = do_commit
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def writes_first(conn, *_args):
+        direct.send_held(conn.connection, commit=False)
+
+    @event.listens_for(engine, "rollback")
+    def rolled_back(conn):
+        direct.drop_held(conn.connection)
+
+    @event.listens_for(engine.pool, "reset")
+    def returned(_dbapi_connection, record, _state):
+        direct.drop_held(record)
 
 
 def configure_pool(engine) -> None:

@@ -145,8 +145,9 @@ class Pending:
         """Insert ``row`` at commit; a Record among its values stands for its key."""
         self.rows[table].append(row)
 
-    def flush(self, session) -> None:
-        """Write everything pending, in an order the foreign keys accept."""
+    def flush(self, session, at_commit: bool = False) -> None:
+        """Write everything pending, in an order the foreign keys accept; with
+        ``at_commit`` (the transaction's own commit), what can go with the COMMIT does."""
         records = list(self.records.values())
         self.records.clear()
         new, by_table = defaultdict(list), defaultdict(list)
@@ -172,7 +173,7 @@ class Pending:
             rows = self.rows.pop(table, None)
             if rows:
                 batch.add(inserting(table), [_resolved(r) for r in rows])
-        batch.send()
+        batch.send(at_commit=at_commit)
         self._keep_stored(records)
 
     def _keep_stored(self, records: list[Record]) -> None:
@@ -348,7 +349,7 @@ def _write_pending(session) -> None:
     found = session.info.get(PENDING)
     if found is not None and (found.records or found.rows):
         session.flush()  # ORM rows first: pending rows may refer to them
-        found.flush(session)
+        found.flush(session, at_commit=not session.in_nested_transaction())
     if found is not None:
         found.records.clear()
 

@@ -14,7 +14,7 @@ from config import TestConfig
 from extensions import db
 from models import AccountBalance, AuditLog, CashLedger, Order, User
 from services import direct, locks
-from utils.dbcount import RoundTrips
+from utils.dbcount import DriverCounter, RoundTrips
 
 A, AUDIT, LEDGER, ORD, USERS = (
     AccountBalance.__table__,
@@ -265,3 +265,71 @@ def test_batches_can_be_switched_off(app_settings):
         assert trips.counts["UPDATE"] == 2 and "BATCH" not in trips.counts
         db.session.rollback()
         db.engine.dispose()
+
+
+# --- writes held for the commit: they and the COMMIT in one round trip --------------------
+
+
+def _stored_kinds(user_id: int) -> list[str]:
+    """The ledger kinds of the user as another connection sees them (committed only)."""
+    with db.engine.connect() as other:
+        found = other.execute(select(LEDGER.c.kind).where(LEDGER.c.user_id == user_id))
+        return sorted(found.scalars())
+
+
+def _hold_two(user_id: int, *, second=None) -> None:
+    batch = direct.Batch(db.session.connection())
+    batch.add(ADD_ENTRY, _entry(user_id, "1.00", "first"))
+    batch.add(*(second or (ADD_ENTRY, _entry(user_id, "2.00", "second"))))
+    batch.send(at_commit=True)
+
+
+def test_writes_held_for_the_commit_go_with_it(app, user_id):
+    with RoundTrips(db.engine) as trips, DriverCounter() as driver:
+        _hold_two(user_id)
+        db.session.commit()
+    sent = {kind: n for kind, n in trips.counts.items() if kind not in ("checkout", "BEGIN")}
+    if _batched():
+        assert sent == {"BATCH": 1}
+        assert dict(driver.counts) == {"query": 1}  # the writes and the COMMIT together
+    else:
+        assert sent == {"INSERT": 2, "COMMIT": 1}
+    assert _stored_kinds(user_id) == ["first", "second"]
+    assert not direct.holds_writes(db.session.connection().connection)
+
+
+def test_a_statement_after_held_writes_sends_them_first(app, user_id):
+    _hold_two(user_id)
+    conn = db.session.connection()
+    rows = direct.run(conn, ENTRIES, {"user_id": user_id}).all()
+    assert [r.kind for r in rows] == ["first", "second"]  # the read saw the writes
+    assert not direct.holds_writes(conn.connection)
+    if _mysql():  # (SQLite: another connection would wait for this one's write lock)
+        assert _stored_kinds(user_id) == []  # not committed yet
+    with RoundTrips(db.engine) as trips:
+        db.session.commit()
+    assert trips.counts["COMMIT"] == 1  # nothing left to carry: a COMMIT of its own
+    assert _stored_kinds(user_id) == ["first", "second"]
+
+
+def test_a_failing_held_write_fails_the_commit_and_keeps_nothing(app, user_id):
+    with pytest.raises(IntegrityError):  # at the commit (SQLite: when sent, at once)
+        _hold_two(user_id, second=(ADD_USER, TAKEN))  # a duplicate name: refused
+        db.session.commit()
+    db.session.rollback()
+    assert _stored_kinds(user_id) == []  # the first write was not committed either
+    conn = db.session.connection()
+    assert not direct.holds_writes(conn.connection)
+    direct.run(conn, ADD_ENTRY, _entry(user_id, "3.00", "later"))
+    db.session.commit()
+    assert _stored_kinds(user_id) == ["later"]
+
+
+def test_held_writes_rolled_back_are_forgotten(app, user_id):
+    _hold_two(user_id)
+    db.session.rollback()
+    conn = db.session.connection()
+    assert not direct.holds_writes(conn.connection)
+    direct.run(conn, ADD_ENTRY, _entry(user_id, "3.00", "later"))
+    db.session.commit()
+    assert _stored_kinds(user_id) == ["later"]  # the rolled-back writes never went

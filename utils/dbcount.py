@@ -14,6 +14,8 @@ from collections import Counter
 
 from sqlalchemy import event
 
+from services.direct import holds_writes
+
 
 def statement_kind(sql: str) -> str:
     """The statement's first word, upper-cased (SELECT, INSERT, BEGIN, ...), or BATCH for
@@ -44,7 +46,7 @@ class RoundTrips:
         for engine in self.engines:
             self._hooks += [
                 (engine, "before_cursor_execute", self._on_statement),
-                (engine, "commit", self._on("COMMIT")),
+                (engine, "commit", self._on_commit),
                 (engine, "rollback", self._on_rollback),
                 (engine.pool, "checkout", self._on_checkout),
             ]
@@ -58,6 +60,10 @@ class RoundTrips:
             self._add(kind)
 
         return hook
+
+    def _on_commit(self, conn):
+        if not holds_writes(conn.connection):  # else the COMMIT goes with them: one trip
+            self._add("COMMIT")
 
     def _on_rollback(self, conn):
         dialect = conn.dialect

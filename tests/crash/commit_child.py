@@ -20,8 +20,9 @@ def main(url: str, log_dir: str, user_id: int, hold_id: int) -> None:
     app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": url, "LOG_DIR": log_dir})
     real_flush = rows.Pending.flush
 
-    def write_then_die(self, session):
-        real_flush(self, session)  # every row of the commit is now sent, none committed
+    def write_then_die(self, session, at_commit=False):
+        real_flush(self, session)  # every row of the commit is now sent (not held for the
+        # COMMIT), none committed
         session.flush()
         os.kill(os.getpid(), signal.SIGKILL)
 
