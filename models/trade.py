@@ -16,7 +16,12 @@ OPEN_STATUSES = ("pending", "partially_filled")  # still working: may fill or be
 
 class Order(db.Model):
     """An order. Resting orders carry a trigger (direction and price) that the worker
-    matches with indexed range queries; the trigger is cleared when the order closes."""
+    matches with indexed range queries; the trigger is cleared when the order closes.
+
+    Every index is written by every order placed, so there is none that another one
+    already serves: the user's orders come from (user_id, created_at), a ticker's from
+    the trigger and trailing indexes, which start with the ticker; the side and the
+    execution type are only ever read along with one of those."""
 
     __tablename__ = "orders"
     __table_args__ = (
@@ -30,10 +35,10 @@ class Order(db.Model):
     )
 
     order_id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.user_id"), index=True)
-    ticker: Mapped[str] = mapped_column(String(10), index=True)
-    order_type: Mapped[str] = mapped_column(String(4), index=True)
-    order_execution_type: Mapped[str] = mapped_column(String(16), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.user_id"))
+    ticker: Mapped[str] = mapped_column(String(10))
+    order_type: Mapped[str] = mapped_column(String(4))
+    order_execution_type: Mapped[str] = mapped_column(String(16))
     order_price: Mapped[Decimal | None] = mapped_column(Price)
     stop_price: Mapped[Decimal | None] = mapped_column(Price)
     trail_amount: Mapped[Decimal | None] = mapped_column(Price)
