@@ -393,3 +393,15 @@ def test_bars_stored_on_an_earlier_day_are_synced_again(app):
         db.session.commit()
         again = data.bars("AAPL")
     assert again["dates"] == first["dates"] and again["dates"][-1] == last.isoformat()
+
+
+def test_monte_carlo_dates_its_days_on_the_exchange_calendar(user_client):
+    from datetime import date
+
+    from utils.market_data.hours import is_trading_day
+
+    body = user_client.get("/user/api/monte-carlo/AAPL?days=30&simulations=100&seed=1").json
+    days = [date.fromisoformat(p["date"]) for p in body["predictions"]]
+    assert body["history"]["dates"][-1] == "2024-12-27"
+    assert days[:3] == [date(2024, 12, 30), date(2024, 12, 31), date(2025, 1, 2)]
+    assert all(is_trading_day(d) for d in days)  # no New Year's Day, no MLK Day

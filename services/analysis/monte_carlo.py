@@ -1,6 +1,6 @@
 """Monte Carlo runs for a stock and for a user's holdings, from stored closes."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 from flask import current_app
@@ -12,6 +12,7 @@ from services.analysis import data, params
 from services.analysis.cache import cached
 from services.errors import ServiceError
 from utils.analysis import monte_carlo as mc
+from utils.market_data.hours import next_trading_day
 
 HISTORY_SHOWN = 120
 
@@ -133,7 +134,6 @@ def _shape(bands, stats: dict, dates: list[str], history) -> dict:
 def _trading_days(after: date, count: int) -> list[str]:
     out, day = [], after
     while len(out) < count:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            out.append(day.isoformat())
+        day = next_trading_day(day)  # the exchange's calendar: no holidays either
+        out.append(day.isoformat())
     return out
