@@ -131,7 +131,8 @@ class MarketTools:
 
         Args:
           ticker: the stock symbol
-          names: comma-separated, from sma, ema, bollinger, vwap, rsi, macd, stochastic, atr, obv
+          names: comma-separated, from sma, ema, bbands, vwap, rsi, macd, stoch, atr, obv
+            (bbands: Bollinger bands, stoch: the stochastic oscillator)
         """
         checked = indicators.check({"ticker": ticker, "names": names, "period": "6mo"})
         result = indicators.series(checked)

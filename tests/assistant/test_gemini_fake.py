@@ -251,3 +251,17 @@ def test_every_tool_answers_with_valid_arguments(holder, app, trader):
     assert {"rsi", "bb_upper"} <= set(results["get_indicators"]["values"])
     assert results["search_stocks"]["results"][0]["ticker"] == "MSFT"
     assert results["get_account_performance"]["days"] >= 1
+
+
+def test_every_indicator_the_model_is_told_of_is_one_it_can_ask_for(holder, app, trader):
+    from services.assistant.tools import UserTools
+    from utils.assistant.gemini import declarations
+
+    with app.app_context():
+        box = UserTools(trader).toolbox()
+        declared = {d.name: d for d in declarations(box)}["get_indicators"]
+        told = declared.description.split("names: comma-separated, from ", 1)[1]
+        names = [n.strip() for n in told.split("\n", 1)[0].split(",")]
+        result = box.call("get_indicators", {"ticker": "AAPL", "names": ",".join(names)}).result
+    assert len(names) == 9 and "error" not in result, (names, result)
+    assert {"bb_upper", "stoch_k", "vwap", "obv"} <= set(result["values"])
