@@ -214,3 +214,23 @@ def test_the_annualised_return_waits_for_the_risk_metrics_days(app, make_user, f
         past_it = account_performance._figures(valued(limit + 1), (1000.0, 0.0))
     assert at_limit["annualised_twr"] is None and at_limit["metrics"] is None
     assert past_it["annualised_twr"] is not None and past_it["metrics"] is not None
+
+
+def test_money_moved_after_the_day_was_valued_shows_without_a_rebuild(
+    app, frozen_time, trader, admin
+):
+    from models import Admin, User
+    from services import funds
+    from services.analysis import performance as account_performance
+
+    frozen_time(datetime(2026, 3, 4, 9, 0))  # 10,000 came in on Monday
+    with app.app_context():
+        morning = account_performance.account(trader)  # valued now, as the worker does
+        frozen_time(datetime(2026, 3, 4, 15, 0))
+        request = funds.request_deposit(db.session.get(User, trader), "2000.00")
+        funds.approve(db.session.get(Admin, admin), request.transaction_id)
+        later = account_performance.account(trader)
+    assert morning["value"][-1] == 10000
+    assert morning["dates"][0] == "2026-03-02" and morning["dates"][-1] == "2026-03-04"
+    assert (later["value"][-1], later["net_flow"][-1], later["deposits"]) == (12000, 2000, 12000)
+    assert later["time_weighted_return"] == 0  # a deposit is no gain

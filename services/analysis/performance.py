@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from extensions import db
-from models import CashLedger
+from models import AccountValuation, CashLedger
 from services.analysis import data, valuation
 from services.analysis.cache import cached
 from utils.analysis import performance, risk
@@ -19,10 +19,12 @@ MIN_RISK_DAYS = 20
 
 
 def account(user_id: int, rebuild: bool = False) -> dict:
-    """The account's curves and figures; the stored valuation is rebuilt when behind."""
+    """The account's curves and figures; the stored valuation is rebuilt when behind: a
+    day short, or older than the account's latest cash movement (a deposit, a fill)."""
     stored = valuation.stored(user_id)
     today = pd.Timestamp(utcnow().date())
-    if rebuild or stored.empty or pd.Timestamp(stored.index[-1]) < _last_weekday(today):
+    behind = stored.empty or pd.Timestamp(stored.index[-1]) < _last_weekday(today)
+    if rebuild or behind or _moved_since_valued(user_id):
         valuation.rebuild(user_id)
         stored = valuation.stored(user_id)
     last_entry = db.session.scalar(
@@ -30,6 +32,17 @@ def account(user_id: int, rebuild: bool = False) -> dict:
     )
     key = ("performance", user_id, last_entry, str(stored.index[-1]) if len(stored) else None)
     return cached(key, lambda: _figures(stored, valuation.fund_flows(user_id)))
+
+
+def _moved_since_valued(user_id: int) -> bool:
+    # >=: MySQL keeps whole seconds, so a row in the valuation's second may be after it
+    valued = db.session.scalar(
+        select(func.max(AccountValuation.computed_at)).where(AccountValuation.user_id == user_id)
+    )
+    moved = db.session.scalar(
+        select(func.max(CashLedger.created_at)).where(CashLedger.user_id == user_id)
+    )
+    return moved is not None and valued is not None and moved >= valued
 
 
 def _last_weekday(day: pd.Timestamp) -> pd.Timestamp:
