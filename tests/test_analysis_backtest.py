@@ -79,3 +79,13 @@ def test_buy_and_hold_follows_the_stock_from_the_second_open():
         10_000 - shares * b["open"][1] + shares * b["close"][-1]
     )
     assert r["exposure"] == pytest.approx(1 - 1 / len(b["close"]))
+
+
+def test_annual_figures_count_the_days_the_equity_curve_moves():
+    r = bt.run(DATES, OPEN, CLOSE, WANTED, 1000.0, bt.CostModel(fixed=1, minimum=1))
+    equity = np.array([1000, 1000, 888, 1221, 1331, 1331])
+    daily = equity[1:] / equity[:-1] - 1  # six closes: five days of changes
+    assert r["annual_return"] == pytest.approx(1.331 ** (252 / 5) - 1)
+    assert r["annual_volatility"] == pytest.approx(daily.std(ddof=1) * np.sqrt(252))
+    assert r["sharpe"] == pytest.approx(daily.mean() / daily.std(ddof=1) * np.sqrt(252))
+    assert len(r["drawdown"]) == 6 and r["drawdown"][0] == 0

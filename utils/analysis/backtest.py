@@ -119,13 +119,14 @@ def curve_metrics(equity: np.ndarray, cash: float) -> dict:
     """Total and annual return, volatility, Sharpe and drawdown of an equity curve."""
     returns = np.diff(np.concatenate(([cash], equity))) / np.concatenate(([cash], equity[:-1]))
     drawdown = risk.drawdown_curve(returns)
-    vol = risk.annual_volatility(returns) if len(returns) > 1 else 0.0
+    daily = returns[1:]  # the first close is the starting cash: trading starts the next day
+    vol = risk.annual_volatility(daily) if len(daily) > 1 else 0.0
     return {
         "drawdown": drawdown,
         "total_return": float(equity[-1] / cash - 1),
-        "annual_return": risk.annual_return(returns),
+        "annual_return": risk.annual_return(daily),
         "annual_volatility": vol,
-        "sharpe": risk.sharpe(returns) if vol > 0 else None,
+        "sharpe": risk.sharpe(daily) if vol > 0 else None,
         "max_drawdown": float(drawdown.min()),
     }
 
