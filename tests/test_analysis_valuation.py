@@ -234,3 +234,31 @@ def test_money_moved_after_the_day_was_valued_shows_without_a_rebuild(
     assert morning["dates"][0] == "2026-03-02" and morning["dates"][-1] == "2026-03-04"
     assert (later["value"][-1], later["net_flow"][-1], later["deposits"]) == (12000, 2000, 12000)
     assert later["time_weighted_return"] == 0  # a deposit is no gain
+
+
+def test_exchange_holidays_are_no_valued_days(app, make_user, frozen_time, monkeypatch):
+    from services.analysis import performance as account_performance
+
+    user_id = make_user()
+    with app.app_context():
+        for when, amount in (
+            (datetime(2025, 12, 24, 15), "1000"),
+            (datetime(2025, 12, 25, 15), "50"),
+        ):
+            db.session.add(CashLedger(user_id=user_id, amount=D(amount), kind="deposit",
+                                      reference_type="test", reference_id=1,
+                                      balance_after=D("0"), created_at=when))  # fmt: skip
+        db.session.commit()
+        frame = valuation.compute(user_id, through=date(2026, 1, 2))
+        frozen_time(datetime(2026, 1, 1, 12, 0))  # New Year's Day: Wednesday is the last session
+        account_performance.account(user_id)
+        stored = valuation.stored(user_id)
+        rebuilds = []
+        monkeypatch.setattr(valuation, "rebuild", lambda *args: rebuilds.append(args))
+        account_performance.account(user_id)  # not behind: nothing to rebuild
+    # Christmas and New Year's Day trade nothing: the deposit on Christmas counts on Friday
+    days = [d.date().isoformat() for d in frame.index]
+    assert days == ["2025-12-24", "2025-12-26", "2025-12-29", "2025-12-30", "2025-12-31",
+                    "2026-01-02"]  # fmt: skip
+    np.testing.assert_allclose(frame["net_flow"], [1000, 50, 0, 0, 0, 0])
+    assert stored.index[-1] == date(2025, 12, 31) and rebuilds == []

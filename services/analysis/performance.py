@@ -12,6 +12,7 @@ from services.analysis import data, valuation
 from services.analysis.cache import cached
 from utils.analysis import performance, risk
 from utils.clock import utcnow
+from utils.market_data.hours import is_trading_day, previous_trading_day
 
 # Fewer valued days than this make an annualised return or a risk figure noise (a 1 % day
 # annualises to over 1,000 %), so they are left out until the history is longer.
@@ -23,7 +24,7 @@ def account(user_id: int, rebuild: bool = False) -> dict:
     day short, or older than the account's latest cash movement (a deposit, a fill)."""
     stored = valuation.stored(user_id)
     today = pd.Timestamp(utcnow().date())
-    behind = stored.empty or pd.Timestamp(stored.index[-1]) < _last_weekday(today)
+    behind = stored.empty or pd.Timestamp(stored.index[-1]) < _last_trading_day(today)
     if rebuild or behind or _moved_since_valued(user_id):
         valuation.rebuild(user_id)
         stored = valuation.stored(user_id)
@@ -45,10 +46,10 @@ def _moved_since_valued(user_id: int) -> bool:
     return moved is not None and valued is not None and moved >= valued
 
 
-def _last_weekday(day: pd.Timestamp) -> pd.Timestamp:
-    while day.weekday() >= 5:
-        day -= pd.Timedelta(days=1)
-    return day
+def _last_trading_day(day: pd.Timestamp) -> pd.Timestamp:
+    if is_trading_day(day.date()):
+        return day
+    return pd.Timestamp(previous_trading_day(day.date()))
 
 
 def _figures(stored: pd.DataFrame, flows_in_out: tuple[float, float]) -> dict:

@@ -1,9 +1,11 @@
-"""Daily valuation of accounts: cash plus positions at each weekday's close.
+"""Daily valuation of accounts: cash plus positions at each trading day's close.
 
 Rebuilt from the cash ledger, the fills and the stored daily bars, so an account has a
 curve from its first deposit (or from its latest reset); the worker rebuilds every
-account once a day. Events on a weekend count on the following Monday. A day after the
-last stored bar (today, in the simulated market) is valued at the latest stored quote.
+account once a day. Events on a weekend or an exchange holiday count on the next trading
+day: a holiday has no close, and the returns are annualised over 252 trading days. A day
+after the last stored bar (today, in the simulated market) is valued at the latest
+stored quote.
 Values are computed in floating point and stored to the cent: they are analysis
 figures, not balances.
 """
@@ -21,6 +23,7 @@ from services import market
 from services.db import lock_account, transaction
 from services.upsert import upsert
 from utils.clock import utcnow
+from utils.market_data.hours import is_trading_day, next_trading_day, trading_days_between
 
 FLOW_KINDS = ("deposit", "withdrawal")
 CENT = Decimal("0.01")
@@ -44,9 +47,9 @@ def compute(user_id: int, through: date | None = None) -> pd.DataFrame:
     )  # fmt: skip
     if ledger.empty:
         return pd.DataFrame(columns=["cash", "positions_value", "total_value", "net_flow"])
-    ledger["day"] = _weekday(ledger["at"])
+    ledger["day"] = _trading_day(ledger["at"])
     first = ledger["day"].min()
-    days = pd.bdate_range(first, max(through, first))
+    days = pd.DatetimeIndex(trading_days_between(first.date(), max(through, first).date()))
     amount = ledger["amount"].astype(float)
     cash = amount.groupby(ledger["day"]).sum().reindex(days, fill_value=0.0).cumsum()
     flows = amount.where(ledger["kind"].isin(FLOW_KINDS), 0.0).groupby(ledger["day"]).sum()
@@ -74,10 +77,13 @@ def fund_flows(user_id: int) -> tuple[float, float]:
     return sums.get("deposit", 0.0) + opening, -sums.get("withdrawal", 0.0)
 
 
-def _weekday(moments: pd.Series) -> pd.Series:
+def _trading_day(moments: pd.Series) -> pd.Series:
     days = pd.to_datetime(moments).dt.normalize()
-    shift = days.dt.day_of_week.map({5: 2, 6: 1}).fillna(0)
-    return days + pd.to_timedelta(shift, unit="D")
+    moved = {
+        day: day if is_trading_day(day.date()) else pd.Timestamp(next_trading_day(day.date()))
+        for day in days.unique()
+    }
+    return days.map(moved)
 
 
 @dataclass(frozen=True)
@@ -128,7 +134,7 @@ def _positions(user_id: int, days: pd.DatetimeIndex, after_fill: int) -> pd.Seri
     )
     if fills.empty:
         return pd.Series(0.0, index=days)
-    fills["day"] = _weekday(fills["at"])
+    fills["day"] = _trading_day(fills["at"])
     fills["signed"] = fills["quantity"].where(fills["side"] == "buy", -fills["quantity"])
     held = fills.pivot_table(index="day", columns="ticker", values="signed", aggfunc="sum")
     held = held.reindex(days).fillna(0.0).cumsum()
