@@ -405,3 +405,19 @@ def test_monte_carlo_dates_its_days_on_the_exchange_calendar(user_client):
     assert body["history"]["dates"][-1] == "2024-12-27"
     assert days[:3] == [date(2024, 12, 30), date(2024, 12, 31), date(2025, 1, 2)]
     assert all(is_trading_day(d) for d in days)  # no New Year's Day, no MLK Day
+
+
+def test_a_run_without_a_seed_is_drawn_afresh_each_time(app, user_client):
+    from services.analysis import cache
+
+    _hold(app, {"AAPL": 10, "XOM": 20})
+    app.config["ANALYSIS_CACHE_SECONDS"] = 60
+    cache.clear()
+    for url in ("/user/api/monte-carlo/KO?days=10&simulations=500",
+                "/user/api/monte-carlo/portfolio?days=10&simulations=500"):  # fmt: skip
+        first, again = user_client.get(url).json, user_client.get(url).json
+        assert first["params"]["seed"] is None
+        assert first["statistics"]["mean"] != again["statistics"]["mean"], url
+        seeded = user_client.get(url + "&seed=4").json
+        assert user_client.get(url + "&seed=4").json == seeded  # a seed still repeats
+    cache.clear()

@@ -36,7 +36,7 @@ def check(args: dict) -> dict:
 def stock(ticker: str, checked: dict) -> dict:
     """Bands per future trading day and terminal statistics for one ticker."""
     key = ("mc", ticker, *tuple(sorted(checked.items())))
-    return cached(key, lambda: _stock(ticker, checked))
+    return _seeded_cache(key, checked, lambda: _stock(ticker, checked))
 
 
 def _stock(ticker: str, c: dict) -> dict:
@@ -65,7 +65,12 @@ def portfolio(user_id: int, checked: dict) -> dict:
     holdings = {r.ticker: r.quantity for r in sorted(rows, key=lambda r: r.ticker)}
     _check_budget(checked, len(holdings))
     key = ("mc-portfolio", tuple(holdings.items()), *tuple(sorted(checked.items())))
-    return cached(key, lambda: _portfolio(holdings, checked))
+    return _seeded_cache(key, checked, lambda: _portfolio(holdings, checked))
+
+
+def _seeded_cache(key: tuple, checked: dict, compute):
+    """A seeded run from the cache; a run without a seed asks for fresh paths each time."""
+    return compute() if checked["seed"] is None else cached(key, compute)
 
 
 def _check_budget(checked: dict, assets: int) -> None:
