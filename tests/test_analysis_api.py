@@ -421,3 +421,16 @@ def test_a_run_without_a_seed_is_drawn_afresh_each_time(app, user_client):
         seeded = user_client.get(url + "&seed=4").json
         assert user_client.get(url + "&seed=4").json == seeded  # a seed still repeats
     cache.clear()
+
+
+def test_a_risk_window_longer_than_the_history_is_refused(user_client):
+    days = len(bars("KO")["close"]) - 1  # the stored history is the bundled bars
+    exact = post_json(user_client, "/user/api/stock_analysis", {"ticker": "KO", "window": days})
+    assert exact.status_code == 200 and exact.json["data"]["KO"]["days"] == days
+    response = post_json(
+        user_client, "/user/api/stock_analysis", {"ticker": "KO", "window": days + 1}
+    )
+    assert response.status_code == 400 and response.json["field"] == "window"
+    assert response.json["error"] == (
+        f"Window: only {days:,} trading days of history in that range; give at most {days:,}."
+    )

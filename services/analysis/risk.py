@@ -62,11 +62,22 @@ def analyse(checked: dict) -> dict:
 def _analyse(checked: dict) -> dict:
     table = data.closes(checked["tickers"], checked["start"], checked["end"])
     if checked["window"]:
+        _check_window(checked["window"], len(table) - 1)
         table = table.iloc[-(checked["window"] + 1) :]
     returns = table.pct_change().iloc[1:]
     name, bench = data.benchmark()
     out = {t: metrics_for(returns[t], bench, checked["risk_free"]) for t in table.columns}
     return {"data": out, "benchmark": name, "charts": charts(returns)}
+
+
+def _check_window(window: int, days: int) -> None:
+    """A window of more returns than the history holds would quietly be a shorter one."""
+    if window > days:
+        raise ServiceError(
+            f"{params.label('window')}: only {days:,} trading days of history in that range; "
+            f"give at most {days:,}.",
+            field="window",
+        )
 
 
 def metrics_for(returns: pd.Series, bench: pd.Series, risk_free: float) -> dict:
