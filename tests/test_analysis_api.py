@@ -434,3 +434,13 @@ def test_a_risk_window_longer_than_the_history_is_refused(user_client):
     assert response.json["error"] == (
         f"Window: only {days:,} trading days of history in that range; give at most {days:,}."
     )
+
+
+def test_a_backtest_sharpe_uses_the_configured_risk_free_rate(app, user_client):
+    app.config["RISK_FREE_RATE"] = 0.04
+    body = user_client.get("/user/api/backtest?ticker=KO&strategy=sma_cross").json
+    for equity, figures in ((body["equity"], body["metrics"]),
+                            (body["benchmark_equity"], body["buy_and_hold"])):  # fmt: skip
+        daily = np.diff(equity) / np.array(equity[:-1])
+        assert figures["sharpe"] == pytest.approx(risk.sharpe(daily, 0.04), rel=1e-4)
+        assert abs(figures["sharpe"] - risk.sharpe(daily)) > 0.05

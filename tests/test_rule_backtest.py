@@ -203,3 +203,14 @@ def test_an_ended_rule_backtests_without_trading_from_its_end(app, hand_made, us
     body = user_client.get(f"/user/api/rules/{rule_id}/backtest").get_json()
     assert [t["side"] for t in body["trades"]] == ["buy"]
     assert [s["reason"] for s in body["skipped"]] == ["the rule ended on 2024-01-06"]
+
+
+def test_the_rules_backtest_sharpe_uses_the_configured_risk_free_rate(app, hand_made, user_client):
+    from utils.analysis import risk
+
+    app.config["RISK_FREE_RATE"] = 0.05
+    rule_id = _rule(user_client)
+    body = user_client.get(f"/user/api/rules/{rule_id}/backtest?cash=1000").get_json()
+    daily = np.diff(body["equity"]) / np.array(body["equity"][:-1])
+    assert body["metrics"]["sharpe"] == pytest.approx(risk.sharpe(daily, 0.05))
+    assert body["metrics"]["sharpe"] != pytest.approx(risk.sharpe(daily))

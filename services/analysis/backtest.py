@@ -59,8 +59,10 @@ def _run(c: dict) -> dict:
         raise ServiceError(f"A backtest needs {MIN_BARS}+ days of bars.", field="start_date")
     model = costs()
     wanted = strategies.signal(c["strategy"], bars["close"], c["params"])
-    result = bt.run(bars["dates"], bars["open"], bars["close"], wanted, c["cash"], model)
-    hold = bt.buy_and_hold(bars["dates"], bars["open"], bars["close"], c["cash"], model)
+    args = (bars["dates"], bars["open"], bars["close"])
+    rf = current_app.config["RISK_FREE_RATE"]
+    result = bt.run(*args, wanted, c["cash"], model, rf)
+    hold = bt.buy_and_hold(*args, c["cash"], model, rf)
     return {
         "ticker": c["ticker"],
         "strategy": c["strategy"],

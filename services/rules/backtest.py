@@ -70,8 +70,9 @@ def _run(rule, rule_spec, c: dict, model: bt.CostModel) -> dict:
         needed = rule_spec.window + 2
         raise ServiceError(f"This backtest needs {needed}+ days of bars.", field="start_date")
     args = (bars["dates"], bars["open"], bars["close"])
-    result = rule_backtest.run(*args, rule_spec, c["cash"], model)
-    hold = bt.buy_and_hold(*args, c["cash"], model)
+    rf = current_app.config["RISK_FREE_RATE"]
+    result = rule_backtest.run(*args, rule_spec, c["cash"], model, rf)
+    hold = bt.buy_and_hold(*args, c["cash"], model, rf)
     return {
         "rule_id": rule.rule_id,
         "ticker": rule.ticker,

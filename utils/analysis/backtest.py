@@ -36,10 +36,11 @@ class CostModel:
         return shares
 
 
-def run(dates, open_, close, wanted, cash: float, costs: CostModel) -> dict:
+def run(dates, open_, close, wanted, cash: float, costs: CostModel, risk_free: float = 0.0) -> dict:
     """Backtest the 0/1 positions ``wanted`` (decided at each close) from ``cash``.
 
-    Returns the equity and drawdown curves, the round-trip trades and the metrics.
+    Returns the equity and drawdown curves, the round-trip trades and the metrics (the
+    Sharpe ratio over the annual ``risk_free`` rate).
     """
     open_, close = np.asarray(open_, dtype=float), np.asarray(close, dtype=float)
     held = np.concatenate(([0], np.asarray(wanted, dtype=np.int8)[:-1]))
@@ -52,7 +53,7 @@ def run(dates, open_, close, wanted, cash: float, costs: CostModel) -> dict:
         "equity": equity,
         "shares": shares,
         "trades": trades,
-        **curve_metrics(equity, cash),
+        **curve_metrics(equity, cash, risk_free),
         "exposure": float(np.mean(shares > 0)),
         "win_rate": _win_rate(trades),
         "commission": round(sum(t["commission"] for t in trades), 2),
@@ -115,8 +116,9 @@ def _win_rate(trades: list[dict]) -> float | None:
     return sum(t["pnl"] > 0 for t in closed) / len(closed) if closed else None
 
 
-def curve_metrics(equity: np.ndarray, cash: float) -> dict:
-    """Total and annual return, volatility, Sharpe and drawdown of an equity curve."""
+def curve_metrics(equity: np.ndarray, cash: float, risk_free: float = 0.0) -> dict:
+    """Total and annual return, volatility, Sharpe (over the annual ``risk_free`` rate) and
+    drawdown of an equity curve."""
     returns = np.diff(np.concatenate(([cash], equity))) / np.concatenate(([cash], equity[:-1]))
     drawdown = risk.drawdown_curve(returns)
     daily = returns[1:]  # the first close is the starting cash: trading starts the next day
@@ -126,11 +128,13 @@ def curve_metrics(equity: np.ndarray, cash: float) -> dict:
         "total_return": float(equity[-1] / cash - 1),
         "annual_return": risk.annual_return(daily),
         "annual_volatility": vol,
-        "sharpe": risk.sharpe(daily) if vol > 0 else None,
+        "sharpe": risk.sharpe(daily, risk_free) if vol > 0 else None,
         "max_drawdown": float(drawdown.min()),
     }
 
 
-def buy_and_hold(dates, open_, close, cash: float, costs: CostModel) -> dict:
+def buy_and_hold(
+    dates, open_, close, cash: float, costs: CostModel, risk_free: float = 0.0
+) -> dict:
     """Buy with all cash at the first open a signal can trade (day two) and hold, same costs."""
-    return run(dates, open_, close, np.ones(len(close), dtype=np.int8), cash, costs)
+    return run(dates, open_, close, np.ones(len(close), dtype=np.int8), cash, costs, risk_free)

@@ -40,8 +40,11 @@ def signals(close: np.ndarray, window: int, buy_below: float, sell_above: float)
         return np.where(deviation < -buy_below, 1, np.where(deviation > sell_above, -1, 0))
 
 
-def run(dates, open_, close, spec: RuleSpec, cash: float, costs: bt.CostModel) -> dict:
-    """Backtest ``spec`` from ``cash``: equity and drawdown curves, fills, skips, metrics."""
+def run(
+    dates, open_, close, spec: RuleSpec, cash: float, costs: bt.CostModel, risk_free: float = 0.0
+) -> dict:
+    """Backtest ``spec`` from ``cash``: equity and drawdown curves, fills, skips, metrics
+    (the Sharpe ratio over the annual ``risk_free`` rate)."""
     open_, close = np.asarray(open_, dtype=float), np.asarray(close, dtype=float)
     side = signals(close, spec.window, spec.buy_below, spec.sell_above)
     book = _Book(cash, costs)
@@ -57,7 +60,7 @@ def run(dates, open_, close, spec: RuleSpec, cash: float, costs: bt.CostModel) -
         "shares": shares,
         "fills": book.fills,
         "skipped": book.skipped,
-        **bt.curve_metrics(equity, cash),
+        **bt.curve_metrics(equity, cash, risk_free),
         "exposure": float(np.mean(shares > 0)),
         "win_rate": sum(f["pnl"] > 0 for f in sells) / len(sells) if sells else None,
         "commission": round(sum(f["commission"] for f in book.fills), 2),
