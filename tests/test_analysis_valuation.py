@@ -262,3 +262,26 @@ def test_exchange_holidays_are_no_valued_days(app, make_user, frozen_time, monke
                     "2026-01-02"]  # fmt: skip
     np.testing.assert_allclose(frame["net_flow"], [1000, 50, 0, 0, 0, 0])
     assert stored.index[-1] == date(2025, 12, 31) and rebuilds == []
+
+
+def test_dts_holdings_are_valued_at_their_cost_as_on_the_portfolio_page(app, make_user):
+    user_id = make_user()
+    with app.app_context():
+        order = Order(user_id=user_id, ticker="~ABC", order_type="buy",
+                      order_execution_type="market", order_quantity=10)  # fmt: skip
+        db.session.add(order)
+        db.session.flush()
+        _ledger(user_id, 2, "1000", "deposit")
+        for day, side, quantity, amount in ((3, "buy", 10, "200"), (4, "sell", 4, "100")):
+            db.session.add(Transaction(order_id=order.order_id, user_id=user_id, ticker="~ABC",
+                                       transaction_type=side, transaction_quantity=quantity,
+                                       transaction_price=D(amount) / quantity,
+                                       transaction_amount=D(amount), commission=D("1"),
+                                       transaction_time=datetime(2026, 3, day, 15)))  # fmt: skip
+            _ledger(user_id, day, amount if side == "sell" else f"-{amount}", side)
+            _ledger(user_id, day, "-1", "commission")
+        db.session.commit()
+        frame = valuation.compute(user_id, through=date(2026, 3, 5))
+    # 10 bought for 200 + 1 commission; 4 sold: 6 left at 201 x 6 / 10 = 120.60
+    np.testing.assert_allclose(frame["positions_value"], [0, 201, 120.6, 120.6])
+    np.testing.assert_allclose(frame["total_value"], [1000, 1000, 1018.6, 1018.6])

@@ -21,6 +21,7 @@ from extensions import db
 from models import AccountReset, AccountValuation, CashLedger, MarketData, Transaction
 from services import market
 from services.db import lock_account, transaction
+from services.universe import DTS_PREFIX
 from services.upsert import upsert
 from utils.clock import utcnow
 from utils.market_data.hours import is_trading_day, next_trading_day, trading_days_between
@@ -128,18 +129,47 @@ def _positions(user_id: int, days: pd.DatetimeIndex, after_fill: int) -> pd.Seri
                 Transaction.ticker,
                 Transaction.transaction_type,
                 Transaction.transaction_quantity,
-            ).where(Transaction.user_id == user_id, Transaction.transaction_id > after_fill)
+                Transaction.transaction_amount,
+                Transaction.commission,
+            )
+            .where(Transaction.user_id == user_id, Transaction.transaction_id > after_fill)
+            .order_by(Transaction.transaction_id)
         ).all(),
-        columns=["at", "ticker", "side", "quantity"],
+        columns=["at", "ticker", "side", "quantity", "amount", "commission"],
     )
     if fills.empty:
         return pd.Series(0.0, index=days)
     fills["day"] = _trading_day(fills["at"])
-    fills["signed"] = fills["quantity"].where(fills["side"] == "buy", -fills["quantity"])
-    held = fills.pivot_table(index="day", columns="ticker", values="signed", aggfunc="sum")
+    at_cost = fills["ticker"].str.startswith(DTS_PREFIX)
+    value = _at_cost(fills[at_cost], days)
+    fills = fills[~at_cost]
+    if fills.empty:
+        return value
+    signed = fills["quantity"].where(fills["side"] == "buy", -fills["quantity"])
+    held = fills.assign(signed=signed).pivot_table(
+        index="day", columns="ticker", values="signed", aggfunc="sum"
+    )
     held = held.reindex(days).fillna(0.0).cumsum()
     prices = _closes(list(held.columns), days)
-    return (held * prices).sum(axis=1)
+    return value + (held * prices).sum(axis=1)
+
+
+def _at_cost(fills: pd.DataFrame, days: pd.DatetimeIndex) -> pd.Series:
+    """DTS holdings have no market price: they count at their cost (buy commissions
+    included), as the portfolio page values them; a sale takes its shares' part of it."""
+    total = pd.Series(0.0, index=days)
+    for _, rows in fills.groupby("ticker"):
+        quantity, cost, by_day = 0, 0.0, {}
+        for row in rows.itertuples():
+            if row.side == "buy":
+                quantity += row.quantity
+                cost += float(row.amount) + float(row.commission or 0)
+            else:
+                part = cost if row.quantity >= quantity else cost * row.quantity / quantity
+                cost, quantity = cost - round(part, 2), quantity - row.quantity
+            by_day[row.day] = cost
+        total += pd.Series(by_day).reindex(days).ffill().fillna(0.0)
+    return total
 
 
 def _closes(tickers: list[str], days: pd.DatetimeIndex) -> pd.DataFrame:
