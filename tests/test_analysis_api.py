@@ -444,3 +444,32 @@ def test_a_backtest_sharpe_uses_the_configured_risk_free_rate(app, user_client):
         daily = np.diff(equity) / np.array(equity[:-1])
         assert figures["sharpe"] == pytest.approx(risk.sharpe(daily, 0.04), rel=1e-4)
         assert abs(figures["sharpe"] - risk.sharpe(daily)) > 0.05
+
+
+def test_a_flat_price_gives_nulls_not_nan_in_the_json(app, user_client):
+    import json
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from extensions import db
+    from models import MarketData
+
+    assert post_json(user_client, "/user/api/stock_analysis", {"ticker": "AAPL"}).status_code == 200
+    with app.app_context():  # a halted stock: the same close for the last 50 trading days
+        rows = db.session.scalars(
+            db.select(MarketData).where(MarketData.ticker == "AAPL").order_by(MarketData.date)
+        ).all()[-50:]
+        for row in rows:
+            row.open = row.high = row.low = row.close = row.adj_close = Decimal("100")
+        db.session.commit()
+        start = (rows[0].date + timedelta(days=1)).isoformat()
+    response = post_json(user_client, "/user/api/stock_analysis",
+                         {"ticker": "AAPL", "start_date": start})  # fmt: skip
+
+    def refuse(constant):
+        raise ValueError(f"{constant} is not JSON")
+
+    body = json.loads(response.get_data(as_text=True), parse_constant=refuse)
+    assert response.status_code == 200 and body["data"]["AAPL"]["annual_volatility"] == 0
+    assert body["data"]["AAPL"]["sharpe"] is None
+    assert body["charts"]["correlation"]["matrix"] == [[None]]

@@ -115,9 +115,14 @@ def charts(returns: pd.DataFrame) -> dict:
             "edges": _list(edges),
             "counts": {t: np.histogram(a, bins=edges)[0].tolist() for t, a in arrays.items()},
         },
-        "correlation": {"tickers": list(arrays), "matrix": np.atleast_2d(corr).round(4).tolist()},
+        "correlation": {"tickers": list(arrays), "matrix": _matrix(corr)},
         "rolling_window": ROLLING_WINDOW,
     }
+
+
+def _matrix(corr) -> list:
+    # a flat price has no correlation: null, since NaN is not JSON
+    return [[_finite(round(float(v), 4)) for v in row] for row in np.atleast_2d(corr)]
 
 
 def _list(values) -> list:

@@ -68,7 +68,7 @@
     var html = "<thead><tr><th></th>" + corr.tickers.map(function (t) { return "<th>" + t + "</th>"; }).join("") + "</tr></thead><tbody>";
     corr.matrix.forEach(function (row, i) {
       html += "<tr><th>" + corr.tickers[i] + "</th>" + row.map(function (v) {
-        return "<td data-corr='" + v + "'>" + v.toFixed(2) + "</td>";
+        return v === null ? "<td>n/a</td>" : "<td data-corr='" + v + "'>" + v.toFixed(2) + "</td>";
       }).join("") + "</tr>";
     });
     var table = document.getElementById("correlation-table");
