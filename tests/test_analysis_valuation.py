@@ -285,3 +285,20 @@ def test_dts_holdings_are_valued_at_their_cost_as_on_the_portfolio_page(app, mak
     # 10 bought for 200 + 1 commission; 4 sold: 6 left at 201 x 6 / 10 = 120.60
     np.testing.assert_allclose(frame["positions_value"], [0, 201, 120.6, 120.6])
     np.testing.assert_allclose(frame["total_value"], [1000, 1000, 1018.6, 1018.6])
+
+
+def test_an_account_that_never_lost_a_day_has_no_sortino_rather_than_infinity(app):
+    import json
+
+    import pandas as pd
+
+    from services.analysis import performance as account_performance
+
+    dates = pd.bdate_range("2026-01-05", periods=30)  # one winning day, then cash
+    values = np.r_[1000.0, np.full(29, 1010.0)]
+    flows = np.r_[1000.0, np.zeros(29)]
+    frame = pd.DataFrame({"total_value": values, "cash": values, "net_flow": flows}, dates.date)
+    with app.app_context():
+        figures = account_performance._figures(frame, (1000.0, 0.0))
+    assert figures["metrics"]["sortino"] is None and figures["metrics"]["sharpe"] > 0
+    json.dumps(figures, allow_nan=False)  # Infinity is not JSON: the page could not read it

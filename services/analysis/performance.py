@@ -1,6 +1,8 @@
 """The account's own performance: equity against the benchmark, drawdown, time-weighted
 return and the risk metrics of its daily returns."""
 
+import math
+
 import numpy as np
 import pandas as pd
 from flask import current_app
@@ -85,9 +87,15 @@ def _figures(stored: pd.DataFrame, flows_in_out: tuple[float, float]) -> dict:
     if enough and np.std(daily[1:]) > 0:
         rf = current_app.config["RISK_FREE_RATE"]
         m = risk.metrics(daily[1:], b[1:], rf)
-        out["metrics"] = {k: v for k, v in m.items() if k not in ("peak", "trough", "recovery")}
+        drop = ("peak", "trough", "recovery")
+        out["metrics"] = {k: _finite(v) for k, v in m.items() if k not in drop}
         out["metrics"]["rating"] = risk.rating(m["annual_volatility"])
     return out
+
+
+def _finite(value):
+    # a Sortino with no losing day is infinite, which JSON cannot carry: null, as on the risk page
+    return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
 def _list(values, digits: int) -> list:
