@@ -191,6 +191,13 @@ CORRUPTIONS = {
         "orders",
         "cancelled but still reserves 5",
     ),
+    "a used quote hold shown as still held (it could be committed again)": (
+        lambda ids: [
+            update(QuoteHold).where(QuoteHold.hold_id == ids["hold"]).values(status="held")
+        ],
+        "holds",
+        "held but names order",
+    ),
     "a committed hold with no order": (
         lambda ids: [
             update(QuoteHold).where(QuoteHold.hold_id == ids["hold"]).values(order_id=None)

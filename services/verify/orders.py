@@ -147,6 +147,13 @@ def _holds() -> list[Problem]:
     )
     for hold, user in db.session.execute(stranded):
         out.append(Problem("holds", f"quote hold {hold}: committed without an order", user))
+    # A hold that placed an order but is not marked committed can be committed again.
+    reopened = select(
+        QuoteHold.hold_id, QuoteHold.status, QuoteHold.order_id, QuoteHold.user_id
+    ).where(QuoteHold.status != "committed", QuoteHold.order_id.is_not(None))
+    for hold, status, order, user in db.session.execute(reopened):
+        message = f"quote hold {hold}: {status} but names order {order}"
+        out.append(Problem("holds", message, user))
     foreign = (
         select(QuoteHold.hold_id, QuoteHold.user_id)
         .join(Order, Order.order_id == QuoteHold.order_id)
