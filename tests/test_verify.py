@@ -127,6 +127,15 @@ CORRUPTIONS = {
         "positions",
         "realised P&L",
     ),
+    "a sale whose recorded P&L the fills do not give": (
+        lambda ids: [
+            update(Transaction)
+            .where(Transaction.order_id == ids["sold"])
+            .values(realized_pnl=Transaction.realized_pnl + 1)
+        ],
+        "positions",
+        "sales record P&L",
+    ),
     "shares reserved by no order": (
         lambda ids: [
             _position(ids["user"]).values(reserved_quantity=Portfolio.reserved_quantity + 1)

@@ -22,6 +22,7 @@ class Replay:
     total_cost: Decimal = ZERO
     average: Decimal = Decimal("0")
     realized: Decimal = ZERO
+    recorded: Decimal = ZERO  # the realised P&L its sales were stored with
 
     def apply(self, side: str, quantity: int, value: Decimal, commission: Decimal) -> None:
         """One fill: a buy adds its cost; a sell takes out its share of the cost."""
@@ -58,15 +59,17 @@ def replay_fills() -> dict[tuple[int, str], Replay]:
             Transaction.transaction_quantity,
             Transaction.transaction_amount,
             Transaction.commission,
+            Transaction.realized_pnl,
             Transaction.transaction_id,
         ).order_by(Transaction.transaction_id)
     )
     replays: dict[tuple[int, str], Replay] = {}
-    for user, ticker, side, quantity, value, commission, fill_id in rows:
+    for user, ticker, side, quantity, value, commission, realized, fill_id in rows:
         if fill_id <= marks.get(user, 0):
             continue
         replay = replays.setdefault((user, ticker), Replay())
         replay.apply(side, quantity, Decimal(value), Decimal(commission or 0))
+        replay.recorded += Decimal(realized or 0)
     return replays
 
 
@@ -114,6 +117,8 @@ def _position(p: Portfolio, replay: Replay, resting: int) -> list[Problem]:
         fail(f"average cost {p.average_price} != fills' average {replay.average}")
     if p.realized_pnl != replay.realized:
         fail(f"realised P&L {p.realized_pnl} != fills' {replay.realized}")
+    if replay.recorded != replay.realized:
+        fail(f"its sales record P&L {replay.recorded} != fills' {replay.realized}")
     if p.reserved_quantity != resting:
         fail(f"reserved {p.reserved_quantity} != open sells {resting}")
     if p.quantity < 0 or p.reserved_quantity < 0 or p.reserved_quantity > p.quantity:
