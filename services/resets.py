@@ -95,9 +95,18 @@ def _lock_positions(user_id: int) -> dict[str, Portfolio]:
 
 
 def _lock_open_orders(user_id: int) -> list[Order]:
+    # Found with a plain read (the caller holds the account lock, which every change of
+    # the user's orders takes first), then locked by key: a locking search may scan, and
+    # wait on, other users' orders, which their fills lock after their own account.
+    open_ids = select(Order.order_id).where(
+        Order.user_id == user_id, Order.order_status.in_(OPEN_STATUSES)
+    )
+    ids = list(db.session.scalars(open_ids))
+    if not ids:
+        return []
     stmt = (
         select(Order)
-        .where(Order.user_id == user_id, Order.order_status.in_(OPEN_STATUSES))
+        .where(Order.order_id.in_(ids), Order.order_status.in_(OPEN_STATUSES))
         .order_by(Order.order_id)
         .with_for_update()
         .execution_options(populate_existing=True)

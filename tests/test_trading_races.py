@@ -4,15 +4,18 @@ After every test `books_balance` runs `audit verify`: no negative balance or hol
 no double fill, no lost update, and every ledger sums to its cash.
 """
 
+import os
+import threading
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models import Order, QuoteHold, Transaction, User
-from services import holds, matching, orders
+from models import Admin, Order, QuoteHold, Transaction, User
+from services import funds, holds, matching, orders, resets
 from services.errors import ServiceError
+from services.execution import lock_for_order
 from services.orders import OrderSpec
 from tests.helpers import balances
 from tests.test_races import run_together
@@ -142,3 +145,38 @@ def test_committing_one_quote_twice_at_once_fills_once(app, market, trader):
     assert _count(app) == 1
     with app.app_context():
         assert db.session.get(QuoteHold, hold_id).status == "committed"
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="row locks need MariaDB")
+def test_a_reset_waits_on_no_other_users_orders(app, market, trader, admin, make_user):
+    # A fill holds its user's account and orders and may go on to the next user's
+    # account (a batch locks them in ascending user_id). A reset that locked the
+    # orders it cancels by a search could scan, and wait on, that first user's
+    # orders while holding its own account: the two deadlock, and the reset fails.
+    other = make_user("bob")
+    market.set("AAPL", "150.00")
+    with app.app_context():
+        request = funds.request_deposit(_user(other), "10000.00")
+        funds.approve(db.session.get(Admin, admin), request.transaction_id)
+        mine = [_place(trader, kind="limit", limit=D("140"), quantity=1) for _ in range(4)]
+        for _ in range(4):
+            _place(other, kind="limit", limit=D("140"), quantity=1)
+    locked, reset_done = threading.Event(), threading.Event()
+
+    def hold_the_first_users_rows():
+        lock_for_order(mine[0])
+        locked.set()
+        finished_meanwhile = reset_done.wait(5)
+        db.session.rollback()
+        return finished_meanwhile
+
+    def reset_the_other():
+        locked.wait(5)
+        try:
+            return resets.reset(_user(other)).reset_id
+        finally:
+            reset_done.set()
+
+    results = run_together(app, [hold_the_first_users_rows, reset_the_other])
+    assert results == [True, 1]
+    assert _status(app, mine[0]) == "pending"
