@@ -13,7 +13,15 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from extensions import db
-from models import OPEN_STATUSES, AccountReset, FundTransaction, Order, Portfolio, Transaction
+from models import (
+    OPEN_STATUSES,
+    AccountReset,
+    FundTransaction,
+    Order,
+    Portfolio,
+    Transaction,
+    User,
+)
 from services import audit, settings
 from services.db import lock_account, transaction
 from services.errors import Conflict, ServiceError
@@ -31,12 +39,15 @@ def starting_balance() -> Decimal:
 
 
 def reset(user, ip: str | None = None) -> AccountReset:
-    """Reset the user's account; 403 when an admin forbids resets, 409 while a withdrawal
-    waits for a decision (its money is frozen until an admin decides)."""
+    """Reset the user's account; 403 when an admin forbids resets, 409 for a disabled
+    account or while a withdrawal waits for a decision (its money is frozen until an
+    admin decides)."""
     if not settings.reset_allowed():
         raise ResetForbidden("Account resets are switched off by the administrators.")
     with transaction():
         account = lock_account(user.user_id)
+        if not _enabled(user.user_id):
+            raise Conflict("This account is disabled: it cannot be reset.")
         if _pending_withdrawal(user.user_id):
             raise Conflict("A withdrawal awaits approval; reset once it is decided.")
         positions = cancel_open_orders(account, user.user_id, "Account reset.")
@@ -68,6 +79,12 @@ def cancel_open_orders(account, user_id: int, reason: str) -> dict[str, Portfoli
     for order in _lock_open_orders(user_id):
         release(account, positions.get(order.ticker), order, "cancelled", reason)
     return positions
+
+
+def _enabled(user_id: int) -> bool:
+    # Read once the account is locked: an admin's disable changes it while holding the
+    # account (services.accounts), so the request's copy of the user may be out of date.
+    return bool(db.session.scalar(select(User.is_enabled).where(User.user_id == user_id)))
 
 
 def _pending_withdrawal(user_id: int) -> bool:

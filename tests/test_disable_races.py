@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import OPEN_STATUSES, Admin, Order, User
-from services import accounts
+from services import accounts, resets
 from services import market as market_service
 from services import orders as order_service
 from services.orders import OrderSpec
@@ -126,3 +126,34 @@ def test_a_rule_does_not_trade_for_a_user_disabled_meanwhile(app, market, trader
         fills = db.session.scalars(select(Transaction).where(Transaction.user_id == trader)).all()
     assert fills == [], f"a disabled user's rule traded: {results[0]}"
     assert results[0].outcome == "skipped" and "disabled" in results[0].reason
+
+
+def test_a_reset_in_flight_does_not_reset_an_account_disabled_meanwhile(
+    app, market, trader, admin, monkeypatch
+):
+    # The request authenticated its user before the disable; the reset takes the account
+    # lock after it, and must read the owner's state as the disable committed it.
+    market.set("AAPL", "150.00")
+    with app.app_context():
+        spec = OrderSpec(ticker="AAPL", side="buy", kind="market", quantity=10)
+        order_service.place(_user(trader), spec)
+    disabled, arrived = threading.Event(), threading.Event()
+    real = resets.settings.reset_allowed
+
+    def paused():
+        arrived.set()
+        disabled.wait(10)
+        return real()
+
+    monkeypatch.setattr(resets.settings, "reset_allowed", paused)
+
+    def reset():
+        user = db.session.get(User, trader)
+        db.session.expunge(user)  # the request's copy, read before the disable
+        db.session.rollback()
+        return resets.reset(user)
+
+    results = run_together(app, [reset, _disable_when(arrived, disabled, admin, trader)])
+    assert results[1] == "disabled"
+    assert "disabled" in str(results[0]) and results[0].status_code == 409
+    assert balances(app, trader) == (D("8499.00"), D("0.00"), D("8499.00"))
