@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from extensions import db
 from models import AccountBalance, Admin, LoginAttempt, User
 from services import audit, events, resets, sessions
-from services.db import lock_account, transaction
+from services.db import lock_account, lock_one, transaction
 from services.errors import Conflict, NotFound, ServiceError, Throttled
 from utils.clock import utcnow
 from utils.passwords import password_problems
@@ -225,11 +225,13 @@ def set_user_enabled(admin: Admin, user_id: int, enabled: bool, ip: str | None =
     """Enable or disable a user. A disabled user cannot sign in or use API tokens, their
     rules stop, and their open orders are cancelled (what they reserved handed back)."""
     with transaction():
-        user = db.session.get(User, user_id)
+        # Locked (account first, as every money operation) before the state is read: a
+        # decision read from an unlocked copy is lost when another admin's commits between.
+        account = lock_account(user_id)
+        user = lock_one(User, User.user_id == user_id)
         if user is None:
             raise NotFound("No such user.")
         if not enabled and user.is_enabled:
-            account = lock_account(user_id)
             resets.cancel_open_orders(account, user_id, "Account disabled by an administrator.")
         user.is_enabled = enabled
         if not enabled:

@@ -1,14 +1,16 @@
 """Disabling a user while their order or rule trade is in flight: the placement's lock
 reads the owner's state as the disable committed it, so nothing is left open."""
 
+import os
 import threading
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from extensions import db
-from models import OPEN_STATUSES, Admin, Order, User
-from services import accounts, resets
+from models import OPEN_STATUSES, Admin, AuditLog, Order, User
+from services import accounts, resets, sessions
 from services import market as market_service
 from services import orders as order_service
 from services.orders import OrderSpec
@@ -157,3 +159,42 @@ def test_a_reset_in_flight_does_not_reset_an_account_disabled_meanwhile(
     assert results[1] == "disabled"
     assert "disabled" in str(results[0]) and results[0].status_code == 409
     assert balances(app, trader) == (D("8499.00"), D("0.00"), D("8499.00"))
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="row locks need MariaDB")
+def test_a_disable_and_an_enable_at_once_leave_the_last_decision(app, trader, admin, monkeypatch):
+    # Each admin is told their decision was applied; the one that commits last must be
+    # the state the user is left in (and what the audit log shows last).
+    with app.app_context():
+        second = accounts.create_admin("second_admin", "admin-pass-2024x").admin_id
+        accounts.set_user_enabled(db.session.get(Admin, admin), trader, False)
+    paused, enabled = threading.Event(), threading.Event()
+    real = sessions.mark_all_ended
+
+    def slow(account, keep=None):  # the disable, after it has read the user
+        paused.set()
+        enabled.wait(2)
+        return real(account, keep)
+
+    monkeypatch.setattr(sessions, "mark_all_ended", slow)
+
+    def enable():
+        paused.wait(5)
+        try:
+            return accounts.set_user_enabled(db.session.get(Admin, admin), trader, True)
+        finally:
+            enabled.set()
+
+    def disable():
+        return accounts.set_user_enabled(db.session.get(Admin, second), trader, False)
+
+    run_together(app, [disable, enable])
+    with app.app_context():
+        last = db.session.scalar(
+            select(AuditLog.action)
+            .where(AuditLog.target_type == "user", AuditLog.target_id == trader)
+            .where(AuditLog.action.in_(("user.enable", "user.disable")))
+            .order_by(AuditLog.audit_id.desc())
+            .limit(1)
+        )
+        assert db.session.get(User, trader).is_enabled is (last == "user.enable")
