@@ -207,6 +207,15 @@ CORRUPTIONS = {
         "holds",
         "held but names order",
     ),
+    "a committed hold whose order did not fill at the held price": (
+        lambda ids: [
+            update(QuoteHold)
+            .where(QuoteHold.hold_id == ids["hold"])
+            .values(price=QuoteHold.price + 1)
+        ],
+        "holds",
+        "but its order filled at 150",
+    ),
     "a committed hold with no order": (
         lambda ids: [
             update(QuoteHold).where(QuoteHold.hold_id == ids["hold"]).values(order_id=None)

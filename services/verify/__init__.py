@@ -13,8 +13,8 @@ The checks, each in its own module:
   side, ticker and owner; each fill's amount is its price times its shares; a filled
   order has all its shares and a ledger that matches its fills; a closed order reserves
   no cash; no fill comes after a cancelled, rejected or expired order ended; no quote hold
-  is used twice, no committed hold lacks its order, and no hold that is not committed
-  names one.
+  is used twice, no committed hold lacks its order or filled it at another price than
+  it held, and no hold that is not committed names one.
 """
 
 from dataclasses import asdict, dataclass

@@ -37,7 +37,14 @@ def check() -> list[Problem]:
         if ledger.get(order_id, Decimal("0.00")) != cash:
             booked = ledger.get(order_id, Decimal("0.00"))
             out.append(_fail(user, f"order {order_id}: ledger {booked} != its fills' cash {cash}"))
-    return out + _mismatched_fills() + _misvalued_fills() + _late_fills() + _holds()
+    return (
+        out
+        + _mismatched_fills()
+        + _misvalued_fills()
+        + _late_fills()
+        + _holds()
+        + _mispriced_holds()
+    )
 
 
 def _fail(user: int | None, message: str) -> Problem:
@@ -171,3 +178,16 @@ def _holds() -> list[Problem]:
         message = f"order {order}: placed from a quote but no committed hold names it"
         out.append(Problem("holds", message, user))
     return out
+
+
+def _mispriced_holds() -> list[Problem]:
+    """A committed quote fills at exactly the price it held."""
+    stmt = (
+        select(QuoteHold.hold_id, QuoteHold.user_id, QuoteHold.price, Order.average_fill_price)
+        .join(Order, Order.order_id == QuoteHold.order_id)
+        .where(QuoteHold.status == "committed", Order.average_fill_price != QuoteHold.price)
+    )
+    return [
+        Problem("holds", f"quote hold {hold}: held {price} but its order filled at {filled}", user)
+        for hold, user, price, filled in db.session.execute(stmt)
+    ]
