@@ -140,6 +140,22 @@ def test_commit_buy_without_the_cash_is_an_error_and_the_buy_stays(desk):
     assert desk.ok("COMMIT_BUY,u1")["shares"] == 10
 
 
+def test_commit_and_cancel_buy_leave_the_users_platform_quotes_alone(desk, market):
+    from services import holds, market_clock
+    from utils.clock import local_time
+
+    funded(desk)
+    desk.ok("BUY,u1,ABC,20.00")
+    market.set("AAPL", "100.00")
+    user = db.session.scalar(select(User).where(User.user_name == "u1"))
+    with local_time(desk.now), market_clock.always_open():
+        web = holds.hold(user, "AAPL", "buy", 2, None)  # once an admin lets u1 sign in
+    assert desk.ok("COMMIT_BUY,u1")["symbol"] == "ABC"
+    assert "No pending BUY" in desk.error("CANCEL_BUY,u1")
+    db.session.refresh(web)
+    assert web.status == "held"
+
+
 def test_cancel_buy_removes_the_most_recent_and_drops_expired(desk):
     funded(desk)
     desk.ok("BUY,u1,ABC,20.00")

@@ -32,6 +32,7 @@ HELD = (
         HOLDS.c.user_id == bindparam("user_id"),
         HOLDS.c.order_type == bindparam("side"),
         HOLDS.c.status == "held",
+        HOLDS.c.source == "dts",  # not the user's quotes held on the platform's own pages
     )
     .order_by(HOLDS.c.hold_id.desc())
 )
