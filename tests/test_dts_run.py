@@ -139,6 +139,19 @@ def test_parallel_users_end_exactly_as_serially(app, runner, logs, tmp_path):
     assert one == four
 
 
+def test_the_summary_leaves_out_user_ids_that_name_no_dts_user(
+    app, runner, logs, tmp_path, make_user
+):
+    make_user("bob")  # a platform user: the DTS refuses the name
+    workload, out = tmp_path / "names.txt", tmp_path / "summary.json"
+    workload.write_text("[1] ADD,alice,10.00\n[2] ADD,Alice,5.00\n[3] ADD,bob,1.00\n")
+    result = run(runner, workload, "--sim-clock", 1, "--summary-json", out)
+    assert result.exit_code == 0, result.output
+    assert last_line(result)["errors"] == "2"
+    users = json.loads(out.read_text())["users"]
+    assert list(users) == ["alice"] and users["alice"]["cash"] == "10.00"
+
+
 def test_missing_file_is_exit_2(runner, tmp_path, logs):
     result = run(runner, tmp_path / "nothing.txt")
     assert result.exit_code == 2 and "no such file" in result.output

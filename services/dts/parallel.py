@@ -13,6 +13,7 @@ from services.dts.context import Context
 from services.dts.runner import Tally, run_items
 from services.dts.summary import balances
 from services.dts.users import Directory
+from services.errors import ServiceError
 
 SIM_START = datetime(2022, 1, 3)  # inside the log schema's time limits
 
@@ -87,7 +88,10 @@ def summary(tally: Tally, names) -> dict:
     directory = Directory()
     users = {}
     for name in names:
-        user_id = directory.find(name)
+        try:
+            user_id = directory.find(name)
+        except ServiceError:  # the name is a platform user's, or another case of a DTS one
+            continue
         if user_id is not None:
             users[name] = balances(user_id)
     return {
