@@ -43,6 +43,15 @@ def test_first_add_creates_a_user_who_cannot_sign_in(desk):
     assert user.account.total_balance == user.account.available_balance
 
 
+def test_a_user_id_differing_only_in_case_is_refused_and_moves_no_cash(desk):
+    desk.ok("ADD,alice,100.00")
+    message = desk.error("ADD,Alice,50.00")
+    assert "Alice" in message and "alice" in message and "case" in message
+    assert "case" in desk.error("DISPLAY_SUMMARY,Alice")
+    assert desk.state("alice")["cash"] == "100.00"
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
 @pytest.mark.parametrize("amount", ["-5.00", "0", "0.00", "1.234", "ten", ""])
 def test_bad_add_amount_is_an_error_and_creates_nothing(desk, amount):
     message = desk.error(f"ADD,bob,{amount}")

@@ -1,7 +1,7 @@
 """DTS users are PaperDesk users: created by their first ADD, unable to sign in until
 an admin sets a password (their password hash matches no password)."""
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, or_, select
 
 from extensions import db
 from models import AccountBalance, User
@@ -12,9 +12,16 @@ from utils.clock import utcnow
 USERS, ACCOUNTS = User.__table__, AccountBalance.__table__
 NO_PASSWORD = "!dts: no password set"
 EMAIL_DOMAIN = "dts.invalid"
-FIND = select(USERS.c.user_id, USERS.c.user_email).where(
-    USERS.c.user_name == __import__("sqlalchemy").bindparam("name")
+# By name, and by the e-mail a DTS user of that name in any case has: names are the same
+# whatever their case (as on sign-in), which MySQL's collation compares and SQLite's not.
+FIND = select(USERS.c.user_id, USERS.c.user_name, USERS.c.user_email).where(
+    or_(USERS.c.user_name == bindparam("name"), USERS.c.user_email == bindparam("email"))
 )
+
+
+def email(name: str) -> str:
+    """The e-mail address of DTS user ``name`` (the same for every case of the name)."""
+    return f"{name.lower()}@{EMAIL_DOMAIN}"
 
 
 class Directory:
@@ -27,9 +34,16 @@ class Directory:
         """The PaperDesk user id of DTS user ``name``, or None if there is none yet."""
         found = self.ids.get(name)
         if found is None:
-            row = direct.run(db.session.connection(), FIND, {"name": name}).one_or_none()
-            if row is None:
+            params = {"name": name, "email": email(name)}
+            rows = direct.run(db.session.connection(), FIND, params).all()
+            if not rows:
                 return None
+            row = next((r for r in rows if r.user_name == name), None)
+            if row is None:
+                raise ServiceError(
+                    f"The user id {name} is taken by {rows[0].user_name}: "
+                    "user ids differing only in case are the same user id."
+                )
             if not row.user_email.endswith("@" + EMAIL_DOMAIN):
                 raise ServiceError(f"{name} is a PaperDesk user, not a DTS user.")
             found = self.ids[name] = row.user_id
@@ -48,7 +62,7 @@ class Directory:
         result = db.session.execute(
             insert(USERS).values(
                 user_name=name,
-                user_email=f"{name.lower()}@{EMAIL_DOMAIN}",
+                user_email=email(name),
                 user_password=NO_PASSWORD,
                 is_enabled=True,
                 created_at=now,
