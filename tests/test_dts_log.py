@@ -39,11 +39,13 @@ def logged(kind=None, number=None):
 
 
 def arm_buy(desk):
-    """u1 with a buy trigger at 999.00 on ABC: the desk's price (1000.00) does not meet it,
-    the seeded walk the worker prices with (well below 999) does."""
-    desk.ok("ADD,u1,1000.00")
-    desk.ok("SET_BUY_AMOUNT,u1,ABC,1000.00")
-    desk.ok("SET_BUY_TRIGGER,u1,ABC,999.00")
+    """u1 with a buy trigger at 99999.00 on ABC: the desk's price (100000.00) does not meet
+    it, the seeded walk the worker prices with does (it starts at $5-$500 and moves 1 % a
+    minute: it may pass $999 on some days, never $99,999)."""
+    desk.price("ABC", "100000.00")
+    desk.ok("ADD,u1,100000.00")
+    desk.ok("SET_BUY_AMOUNT,u1,ABC,100000.00")
+    desk.ok("SET_BUY_TRIGGER,u1,ABC,99999.00")
     db.session.commit()
     last = db.session.scalar(select(func.max(DtsEvent.transaction_num)))
     numbers.advance_past(last)  # as `flask dts run` does for a workload's own numbers
@@ -81,7 +83,7 @@ def test_a_worker_fill_of_a_buy_trigger_is_logged_like_a_run(app, desk):
     )
     assert system.funds == value and f"{fill.transaction_quantity} shares" in system.message
     assert (removed.action, removed.username, removed.funds) == ("remove", "u1", value)
-    assert (released.action, released.funds) == ("release", Decimal("1000.00") - value)
+    assert (released.action, released.funds) == ("release", Decimal("100000.00") - value)
 
 
 def test_a_worker_fill_of_a_sell_trigger_logs_the_cash_added(app, desk):
@@ -115,7 +117,7 @@ def test_a_worker_fill_and_its_events_are_one_transaction(app, desk, monkeypatch
     assert dts_triggers.on_tick() == 0  # the failure is contained, and undoes the fill
     assert db.session.scalar(select(func.count()).select_from(Transaction)) == 0
     order = db.session.scalar(select(Order).where(Order.source == "dts"))
-    assert order.order_status == "pending" and order.trigger_price == 999
+    assert order.order_status == "pending" and order.trigger_price == 99999
     assert len(logged()) == before
     monkeypatch.undo()
     assert dts_triggers.on_tick() == 1  # tried again on the next tick

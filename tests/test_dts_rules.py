@@ -399,21 +399,20 @@ def test_a_command_failing_after_it_wrote_is_rolled_back_alone(desk, monkeypatch
 def test_the_worker_fills_armed_triggers_at_dts_quotes(app, desk):
     from tasks.tick import TickState, run_tick
 
-    desk.price("ABC", "1000.00")  # the desk's own price: the trigger does not fire yet
-    funded(desk, "1000.00")
-    desk.ok("SET_BUY_AMOUNT,u1,ABC,1000.00")
-    desk.ok("SET_BUY_TRIGGER,u1,ABC,999.00")
-    assert desk.state("u1")["buy_triggers"]["ABC"]["price"] == "999.00"
+    desk.price("ABC", "100000.00")  # the desk's own price: the trigger does not fire yet
+    funded(desk, "100000.00")
+    desk.ok("SET_BUY_AMOUNT,u1,ABC,100000.00")
+    desk.ok("SET_BUY_TRIGGER,u1,ABC,99999.00")
+    assert desk.state("u1")["buy_triggers"]["ABC"]["price"] == "99999.00"
     db.session.commit()
-    done = run_tick(TickState())  # the seeded walk prices ABC below 999 (at $5-$500)
+    done = run_tick(TickState())  # the seeded walk (from $5-$500, 1 % a minute) is below
     assert done["fills"] == 1
     state = desk.state("u1")
     fill = db.session.scalar(select(Transaction))
-    assert fill.commission == 0 and fill.ticker == "~ABC" and fill.transaction_price <= 999
+    assert fill.commission == 0 and fill.ticker == "~ABC" and fill.transaction_price <= 99999
     assert state["buy_triggers"] == {} and state["reserved_cash"] == "0.00"
-    assert (
-        state["holdings"]["ABC"] == fill.transaction_quantity == int(1000 // fill.transaction_price)
-    )
+    shares = int(100000 // fill.transaction_price)
+    assert state["holdings"]["ABC"] == fill.transaction_quantity == shares
 
 
 def test_dts_keeps_no_exchange_hours(app, desk):
