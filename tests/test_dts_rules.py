@@ -256,6 +256,18 @@ def bought(desk, shares=10):
     return desk
 
 
+def test_a_trigger_price_above_the_platforms_largest_price_is_refused(desk):
+    bought(desk, 10)
+    desk.ok("SET_BUY_AMOUNT,u1,ABC,50.00")
+    desk.ok("SET_SELL_AMOUNT,u1,ABC,9000000000.00")
+    assert "at most $1000000.00" in desk.error("SET_BUY_TRIGGER,u1,ABC,100000000.00")
+    assert "at most $1000000.00" in desk.error("SET_SELL_TRIGGER,u1,ABC,1000000000.00")
+    state = desk.state("u1")
+    assert state["buy_triggers"]["ABC"]["price"] is None
+    assert state["sell_triggers"]["ABC"]["price"] is None and state["reserved_shares"] == {}
+    desk.ok("SET_BUY_TRIGGER,u1,ABC,1000000.00")  # the largest: it fires at once
+
+
 def test_set_sell_amount_needs_shares(desk):
     funded(desk)
     assert "You own no ABC" in desk.error("SET_SELL_AMOUNT,u1,ABC,50.00")

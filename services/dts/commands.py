@@ -200,6 +200,7 @@ def set_buy_amount(ctx, cmd) -> dict:
 
 def set_buy_trigger(ctx, cmd) -> dict:
     """SET_BUY_TRIGGER: arm (or re-price) the buy trigger: it fires at a quote <= price."""
+    _check_trigger_price(cmd.amount)
     user_id = ctx.users.need(cmd.user)
     lock_position(user_id, cmd.symbol)
     order = lock_trigger(user_id, cmd.symbol, "buy")
@@ -242,6 +243,7 @@ def set_sell_amount(ctx, cmd) -> dict:
 
 def set_sell_trigger(ctx, cmd) -> dict:
     """SET_SELL_TRIGGER: reserve floor(amount / price) shares and arm the trigger (>= price)."""
+    _check_trigger_price(cmd.amount)
     user_id = ctx.users.need(cmd.user)
     _, position = lock_position(user_id, cmd.symbol)
     order = lock_trigger(user_id, cmd.symbol, "sell")
@@ -252,6 +254,14 @@ def set_sell_trigger(ctx, cmd) -> dict:
     order.trigger_dir = GE
     ctx.armed(user_id)
     return {"symbol": cmd.symbol, "price": money(cmd.amount), "shares": order.order_quantity}
+
+
+def _check_trigger_price(price: Decimal) -> None:
+    # The platform's largest price (its order forms' too); a price column holds no more
+    # than 8 digits before the point, and MySQL refuses what does not fit.
+    most = current_app.config["MAX_PRICE"]
+    if price > most:
+        raise ServiceError(f"A trigger price is at most ${money(most)}.")
 
 
 def _reserve_sell(position, order, amount: Decimal, price: Decimal) -> None:
