@@ -1,6 +1,8 @@
 """The DTS interfaces: POST /api/dts (one line, batch), the user's summary page and JSON,
 the admin log browser and its download, DTS users in the admin console."""
 
+from urllib.parse import quote
+
 import pytest
 import xmlschema
 
@@ -155,6 +157,21 @@ def test_the_admin_browses_filters_and_downloads_the_log(app, client, admin_toke
     assert "<username>hal</username>" in text and "ivy" not in text
     # written on today's clock: valid against PaperDesk's copy of the schema (no 2022 bound)
     xmlschema.XMLSchema(str(dumplog.SCHEMA)).validate(text)
+
+
+def test_log_times_with_an_offset_filter_at_that_instant(
+    client, admin_token, admin_client, frozen_time
+):
+    line(client, admin_token, "ADD,hal,100.00")  # logged at 2026-03-02 14:30 UTC
+
+    def logged(**times):
+        query = "&".join(f"{name}={quote(value)}" for name, value in times.items())
+        text = admin_client.get(f"/admin/dts/log/download?{query}").get_data(as_text=True)
+        return text.count("<userCommand>")
+
+    assert logged(since="2026-03-02T16:00+02:00", until="2026-03-02T16:45+02:00") == 1
+    assert logged(since="2026-03-02T14:00-01:00") == 0  # 15:00 UTC
+    assert logged(until="2026-03-02T14:29Z") == 0
 
 
 def test_dts_users_show_in_the_admin_console(client, admin_token, admin_client):

@@ -1,7 +1,7 @@
 """The DTS log for the admin console: filtered pages of events, and the same filter for a
 download."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -38,11 +38,18 @@ def check_filters(args) -> dict:
         raw = (args.get(name) or "").strip()
         if raw:
             try:
-                out[name] = int(epoch(datetime.fromisoformat(raw.rstrip("Z"))) * 1000)
+                out[name] = _epoch_ms(datetime.fromisoformat(raw.rstrip("Z")))
             except ValueError:
                 message = f"{name} is a time such as 2022-01-03T10:00."
                 raise ServiceError(message, field=name) from None
     return out
+
+
+def _epoch_ms(at: datetime) -> int:
+    # A time with an offset is that instant; one without is UTC, as the log's times are.
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    return int(epoch(at) * 1000)
 
 
 def filtered(filters: dict):
