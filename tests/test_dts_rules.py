@@ -256,6 +256,17 @@ def bought(desk, shares=10):
     return desk
 
 
+def test_a_buy_trigger_that_buys_no_share_logs_only_its_release(desk):
+    funded(desk, "100.00")
+    desk.ok("SET_BUY_AMOUNT,u1,ABC,5.00")
+    desk.ok("SET_BUY_TRIGGER,u1,ABC,11.00")  # met at 10.00, where 5.00 buys no share
+    (closed,) = events("systemEvent")
+    assert "closed" in closed.message and closed.funds == 0
+    moves = [(e.action, e.funds) for e in events("accountTransaction", closed.transaction_num)]
+    assert moves == [("release", 5)]
+    assert desk.state("u1")["cash"] == "100.00"
+
+
 def test_a_trigger_price_above_the_platforms_largest_price_is_refused(desk):
     bought(desk, 10)
     desk.ok("SET_BUY_AMOUNT,u1,ABC,50.00")

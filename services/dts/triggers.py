@@ -79,7 +79,8 @@ def _fire_one(ctx, cmd, user_id: int, name: str, row, hit) -> int:
         note = f"{row.order_type} trigger closed: {order.remark}"
     ctx.log.system(cmd, name, command, sym, value, note)
     if row.order_type == "buy":
-        ctx.log.account(cmd, name, "remove", value)
+        if shares:  # a trigger closed unfilled removed nothing: it only releases
+            ctx.log.account(cmd, name, "remove", value)
         if reserved - value:
             ctx.log.account(cmd, name, "release", reserved - value)
     elif shares:
