@@ -52,6 +52,13 @@ def test_a_user_id_differing_only_in_case_is_refused_and_moves_no_cash(desk):
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
 
 
+def test_an_add_past_the_largest_balance_is_refused(desk):
+    desk.ok("ADD,u1,9999999999999.00")
+    assert "9999999999999.99" in desk.error("ADD,u1,1.00")
+    desk.ok("ADD,u1,0.99")  # exactly the largest a balance holds
+    assert desk.state("u1")["cash"] == "9999999999999.99"
+
+
 @pytest.mark.parametrize("amount", ["-5.00", "0", "0.00", "1.234", "ten", ""])
 def test_bad_add_amount_is_an_error_and_creates_nothing(desk, amount):
     message = desk.error(f"ADD,bob,{amount}")

@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import insert
 
 from extensions import db
+from models.types import Money
 from services import direct
 from services.dts import book
 from services.dts.book import free_shares, lock_account, lock_position, lock_trigger
@@ -28,6 +29,8 @@ from utils.money import format_money
 from utils.trading import GE, LE
 
 INSERT_HOLD = insert(book.HOLDS)  # built once: its parameters come with each call
+# The largest balance a cash column holds (MySQL refuses more; SQLite would store it).
+MOST_CASH = Decimal(10) ** (Money.precision - Money.scale) - Decimal(1).scaleb(-Money.scale)
 
 
 def money(value: Decimal) -> str:
@@ -42,6 +45,8 @@ def add(ctx, cmd) -> dict:
         user_id = ctx.users.create(cmd.user)
         ctx.created(cmd.user, user_id)
     account = lock_account(user_id)
+    if account.total_balance + cmd.amount > MOST_CASH:
+        raise ServiceError(f"A balance holds at most ${money(MOST_CASH)}.")
     move_cash(account, cmd.amount, "deposit", ("dts", cmd.number))
     account.available_balance += cmd.amount
     ctx.log.account(cmd, cmd.user, "add", cmd.amount)
