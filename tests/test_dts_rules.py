@@ -350,6 +350,26 @@ def test_cancel_set_sell_returns_the_shares(desk):
     assert desk.ok("CANCEL_SET_SELL,u1,ABC")["released_shares"] == 0
 
 
+def test_with_a_commission_the_logged_cash_moves_add_up_to_the_account(app, desk):
+    app.config["DTS_COMMISSION"] = "1.00"
+    funded(desk)
+    desk.ok("BUY,u1,ABC,100.00")
+    assert desk.ok("COMMIT_BUY,u1")["shares"] == 9  # 90.00 and the 1.00 commission
+    desk.ok("SET_SELL_AMOUNT,u1,ABC,50.00")
+    desk.ok("SET_SELL_TRIGGER,u1,ABC,10.00")  # met at once: 5 shares, 50.00 less 1.00
+    desk.ok("SET_BUY_AMOUNT,u1,ABC,30.00")
+    desk.ok("SET_BUY_TRIGGER,u1,ABC,10.00")  # met at once: 2 shares, 20.00 and 1.00
+    moves = [(e.command, e.action, e.funds) for e in events("accountTransaction")]
+    assert moves[1:] == [
+        ("COMMIT_BUY", "remove", 91),
+        ("SET_SELL_TRIGGER", "add", 49),
+        ("SET_BUY_AMOUNT", "reserve", 30),
+        ("SET_BUY_TRIGGER", "remove", 21),
+        ("SET_BUY_TRIGGER", "release", 9),
+    ]
+    assert desk.state("u1")["cash"] == "937.00"  # 1000 - 91 + 49 - 21
+
+
 def test_display_summary_changes_nothing(desk):
     bought(desk, 3)
     before = desk.state("u1")

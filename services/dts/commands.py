@@ -141,9 +141,11 @@ def _commit(ctx, cmd, side: str) -> dict:
     priced = _Quote(held.ticker, held.price)
     order = place_locked(book.trader(user_id), account, position, spec, priced, None, held.price)
     pending_.close("committed", order.order_id)
-    value = order.average_fill_price * order.filled_quantity
-    action = "remove" if side == "buy" else "add"
-    ctx.log.account(cmd, cmd.user, action, value.quantize(Decimal("0.01")))
+    value = (order.average_fill_price * order.filled_quantity).quantize(Decimal("0.01"))
+    if side == "buy":  # the cash the fill moved: its value and the commission
+        ctx.log.account(cmd, cmd.user, "remove", value + order.total_commission)
+    else:
+        ctx.log.account(cmd, cmd.user, "add", value - order.total_commission)
     return {"symbol": sym, "shares": order.filled_quantity, "price": money(held.price)}
 
 

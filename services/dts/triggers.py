@@ -78,13 +78,15 @@ def _fire_one(ctx, cmd, user_id: int, name: str, row, hit) -> int:
     if not shares:
         note = f"{row.order_type} trigger closed: {order.remark}"
     ctx.log.system(cmd, name, command, sym, value, note)
+    commission = order.total_commission  # of this fill: a trigger fills in one piece
     if row.order_type == "buy":
+        paid = value + commission
         if shares:  # a trigger closed unfilled removed nothing: it only releases
-            ctx.log.account(cmd, name, "remove", value)
-        if reserved - value:
-            ctx.log.account(cmd, name, "release", reserved - value)
+            ctx.log.account(cmd, name, "remove", paid)
+        if reserved - paid:
+            ctx.log.account(cmd, name, "release", reserved - paid)
     elif shares:
-        ctx.log.account(cmd, name, "add", value)
+        ctx.log.account(cmd, name, "add", value - commission)
     return 1
 
 
