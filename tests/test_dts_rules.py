@@ -94,6 +94,15 @@ def test_malformed_lines_are_error_events(desk, line):
     assert events("errorEvent")[-1].message == outcomes[0].error
 
 
+def test_a_line_with_the_wrong_arguments_logs_its_user_only_if_that_is_a_user_id(desk):
+    funded(desk)
+    lines = ["BUY," + "x" * 100 + ",ABC", "QUOTE,u1 x,ABC,1", "BUY,u1,ABC", "ADD,u1,5.00"]
+    outcomes = desk.run(*lines)  # one group: the others' events are stored with them
+    assert [o.success for o in outcomes] == [False, False, False, True]
+    assert [e.username for e in events("errorEvent")] == [None, None, "u1"]
+    assert desk.state("u1")["cash"] == "1005.00"
+
+
 def test_quote_gives_the_price_and_a_missing_symbol_is_an_error(desk):
     funded(desk)
     result = desk.ok("QUOTE,u1,ABC")

@@ -99,7 +99,7 @@ def _parse(text: str, number: int) -> Command:
     args = parts[1:]
     if name == "DUMPLOG" and len(args) == 2:
         fields = ("user", "filename")
-    user = args[0] if args and fields[0] == "user" else None
+    user = args[0] if args and fields[0] == "user" and USER.match(args[0]) else None
     if len(args) != len(fields):
         raise ParseError(f"{name} takes {', '.join(fields)}.", name, user)
     values = dict(zip(fields, args, strict=True))
