@@ -34,7 +34,7 @@ class DtsEvent(db.Model):
         BigInteger().with_variant(db.Integer, "sqlite"), primary_key=True
     )
     kind: Mapped[str] = mapped_column(String(20))
-    transaction_num: Mapped[int]
+    transaction_num: Mapped[int] = mapped_column(BigInteger)  # server numbers pass 2**31 - 1
     server: Mapped[str] = mapped_column(String(32))
     timestamp_ms: Mapped[int] = mapped_column(BigInteger)
     command: Mapped[str | None] = mapped_column(String(20))

@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -65,7 +65,7 @@ class CashLedger(db.Model):
     amount: Mapped[Decimal] = mapped_column(Money)
     kind: Mapped[str] = mapped_column(String(20))
     reference_type: Mapped[str] = mapped_column(String(20))
-    reference_id: Mapped[int]
+    reference_id: Mapped[int] = mapped_column(BigInteger)  # a DTS ADD's transaction number
     balance_after: Mapped[Decimal] = mapped_column(Money)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -236,6 +236,16 @@ def test_unnumbered_lines_follow_numbered_ones(app, client, admin_token):
         db.session.remove()
 
 
+def test_unnumbered_lines_follow_the_largest_number_a_line_may_carry(app, client, admin_token):
+    client.post("/api/dts", json={"line": "[2147483647] ADD,vic,5.00"}, headers=admin_token)
+    answer = client.post("/api/dts", json={"line": "ADD,vic,5.00"}, headers=admin_token)
+    assert answer.status_code == 200 and answer.json["result"]["cash"] == "10.00"
+    with app.app_context():
+        numbers_ = [c.transaction_num for c in logged("userCommand")]
+        assert numbers_ == [2147483647, 2147483648]
+        db.session.remove()
+
+
 def test_numbering_follows_the_log_when_the_sequence_row_is_missing(app):
     with app.app_context():
         db.session.execute(DtsSequence.__table__.delete())

@@ -26,7 +26,7 @@ LINE = re.compile(r"^\s*(?:\[(\d+)\]|\$)?\s*(.*?)\s*$")
 SYMBOL = re.compile(r"^[A-Za-z]{1,3}$")
 USER = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 MONEY = re.compile(r"^\d{1,13}(\.\d{1,2})?$")
-MAX_NUMBER = 2**31 - 1  # the largest transaction number the event log stores
+MAX_NUMBER = 2**31 - 1  # the largest transaction number a line may carry
 
 
 class ParseError(ValueError):
