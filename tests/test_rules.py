@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import AutoRule, Notification, Order, Portfolio, RuleDecision, User
-from services import orders
+from services import orders, universe
 from services.errors import ServiceError
 from services.orders import OrderSpec
 from services.rules import store, trade
@@ -293,3 +293,26 @@ def test_bad_settings_are_refused_and_nothing_is_stored(app, trader, field, valu
 def test_quantity_or_amount_not_both(app, trader):
     with app.app_context(), pytest.raises(ServiceError):
         store.create(db.session.get(User, trader), {**RULE, "amount": "500"})
+
+
+def test_an_edit_is_obeyed_before_the_worker_reloads_its_rules(app, trader, path):
+    rule_id = _rule(app, trader)
+    path("100", "100")  # the worker has the AAPL rule in its index
+    with app.app_context():
+        user = db.session.get(User, trader)
+        universe.watch(user, "AAPL")  # AAPL stays priced when the rule leaves it
+        store.update(user, rule_id, {**RULE, "ticker": "MSFT"})
+        db.session.remove()
+    path("97")  # AAPL drops 2 % on the next tick, before the edit reaches the index
+    assert _decisions(app, rule_id) == [] and _shares(app, trader) == 0
+
+
+def test_a_widened_band_is_obeyed_before_the_worker_reloads_its_rules(app, trader, path):
+    rule_id = _rule(app, trader)
+    path("100", "100")
+    with app.app_context():
+        user = db.session.get(User, trader)
+        store.update(user, rule_id, {**RULE, "buy_below_pct": "5"})
+        db.session.remove()
+    path("97")  # 2 % below the average: inside the new 5 % band
+    assert _decisions(app, rule_id) == [] and _shares(app, trader) == 0

@@ -18,6 +18,7 @@ from services.errors import ServiceError
 from services.execution import costs
 from services.orders import OrderSpec
 from utils.clock import utcnow
+from utils.streams import signals
 from utils.streams.signals import Signal
 from utils.trading import shares_for_amount
 
@@ -34,8 +35,8 @@ class Decided:
 
 
 def decide(rule_id: int, user, signal: Signal, quote) -> Decided | None:
-    """Act on ``signal`` for rule ``rule_id``; what was decided (None if the rule is gone
-    or switched off, or its owner's account is disabled)."""
+    """Act on ``signal`` for rule ``rule_id``; what was decided (None if the rule is gone,
+    switched off or no longer gives ``signal``, or its owner's account is disabled)."""
     if not user.is_enabled:
         return None
     now = utcnow()
@@ -43,7 +44,7 @@ def decide(rule_id: int, user, signal: Signal, quote) -> Decided | None:
         with transaction():
             account, position = orders.lock_trader(user.user_id, quote.ticker)
             rule = lock_one(AutoRule, AutoRule.rule_id == rule_id)
-            if rule is None or not rule.active:
+            if rule is None or not rule.active or not _still_signals(rule, signal, quote):
                 return None
             _roll_day(rule, now)
             quantity, reason = _size(rule, signal, position, quote.price, now)
@@ -66,6 +67,15 @@ def _refused(rule_id: int, signal: Signal, now, message: str) -> Decided | None:
     with transaction():
         rule = lock_one(AutoRule, AutoRule.rule_id == rule_id)
         return None if rule is None else _finish(rule, signal, now, None, message)
+
+
+def _still_signals(rule: AutoRule, signal: Signal, quote) -> bool:
+    """Whether the rule as stored gives ``signal``: an edit (its ticker, its bands) reaches
+    the worker's index only at its next reload."""
+    if rule.ticker != quote.ticker:
+        return False
+    bands = float(rule.buy_below_pct), float(rule.sell_above_pct)
+    return signals.read(signal.price, signal.average, *bands).side == signal.side
 
 
 def _roll_day(rule: AutoRule, now: datetime) -> None:
