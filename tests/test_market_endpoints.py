@@ -191,3 +191,10 @@ def test_a_price_is_shaped_once_per_quote_version(app, user_client, frozen_time,
         market.store_quotes([replace(market.get_quote("AAPL"), price=Decimal("123.4500"))])
     moved = user_client.get("/api/price?ticker=AAPL").json
     assert len(shaped) == 2 and moved["price"] == "123.4500" and moved["success"] is True
+
+
+@pytest.mark.parametrize("tickers", ["AAPL,NOPE", "AAPL,$$$"])
+def test_a_bad_ticker_of_the_quote_stream_names_the_tickers_parameter(user_client, tickers):
+    response = user_client.get(f"/stream/quotes?tickers={tickers}")
+    assert response.status_code == 400
+    assert response.json["field"] == "tickers"

@@ -27,13 +27,21 @@ def stream_quotes():
     account_id, notify_id = _user_flag("account"), _user_flag("notify")
     if (not raw and account_id is None and notify_id is None) or len(raw) > MAX_TICKERS:
         raise ServiceError(f"Give 1 to {MAX_TICKERS} tickers: ?tickers=AAPL,MSFT", "tickers")
-    tickers = sorted({market.check_ticker(t) for t in raw})
+    tickers = sorted({_ticker(t) for t in raw})
     for ticker in tickers:
         universe.mark_viewed(ticker)
     feeds = [QuoteFeed(tickers)] if tickers else []
     feeds += [AccountFeed(account_id)] if account_id is not None else []
     feeds += [NoteFeed(notify_id)] if notify_id is not None else []
     return page_stream(feeds)
+
+
+def _ticker(raw: str) -> str:
+    """One ticker of ``?tickers=``; a bad one is refused naming that parameter."""
+    try:
+        return market.check_ticker(raw)
+    except ServiceError as exc:
+        raise ServiceError(exc.message, "tickers") from None
 
 
 def _user_flag(name: str) -> int | None:
