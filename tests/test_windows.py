@@ -80,3 +80,13 @@ def test_a_minute_is_stored_once_time_passes_it_even_with_no_event_after():
     activity.advance(662.0)  # the market went quiet: no later event
     (minute,) = activity.minutes_to_store()
     assert minute["start"] == 600 and minute["orders"] == 1
+
+
+def test_merged_windows_start_at_or_after_since_and_are_whole():
+    activity = Activity(width=5, grace=0)
+    for t in range(60, 180):  # one order a second from 60 to 179
+        activity.add([{"type": "order.placed", "at": float(t), "payload": _placed()}])
+    activity.advance(300.0)
+    merged = activity.windows_since(90.0, 60)  # the minute from 60 began before ``since``
+    assert [(w["start"], w["orders"]) for w in merged] == [(120, 60)]
+    assert [w["start"] for w in activity.windows_since(90.0, 5)][:2] == [90, 95]

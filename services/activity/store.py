@@ -34,9 +34,10 @@ class Activity:
             return [shape(w, self.windows.width) for w in self.windows.advance(now)]
 
     def windows_since(self, since: float, width: int) -> list[dict]:
-        """Closed windows starting at or after ``since``, merged to ``width`` seconds."""
+        """Closed windows merged to ``width`` seconds, those starting at or after ``since``
+        (a merged window that began earlier would hold only its part after ``since``)."""
         with self.lock:
-            closed = [w for w in self.windows.closed if w["start"] >= since]
+            closed = [w for w in self.windows.closed if w["start"] // width * width >= since]
         return merge(closed, width, self.windows.width)
 
     def minutes_to_store(self) -> list[dict]:
