@@ -1,5 +1,6 @@
-"""One tick of the worker: price the active universe, store it, build candles, fill the
-orders the new prices trigger (only while the market is open), expire day orders, publish."""
+"""One tick of the worker: price the active universe, store it, build candles and fill the
+orders from the new prices of the session (nothing while the market is closed), expire
+day orders, publish."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,8 +42,9 @@ def run_tick(state: TickState, keep: Callable[[], None] = lambda: None) -> dict:
             continue  # nothing new: a stored price (the provider failed) or the same one
         state.last_as_of[quote.ticker] = quote.as_of
         volume = _volume_since_last(state, quote.ticker, quote.volume or 0)
-        closed += state.aggregator.add(quote.ticker, now, quote.price, volume)
         moved.append((quote, volume))
+    for quote, volume in _in_session(moved):  # a closing price seen later is no trade
+        closed += state.aggregator.add(quote.ticker, now, quote.price, volume)
     closed += state.aggregator.flush(now)
     open_candles = [
         candle
@@ -53,14 +55,7 @@ def run_tick(state: TickState, keep: Callable[[], None] = lambda: None) -> dict:
     candles.store(closed, open_candles)
     keep()
     expired = matching.expire_due()  # first: a day order must not fill after the close
-    # A closed exchange fills nothing: orders placed meanwhile wait for the first price of
-    # the session (a worker that starts on a Saturday sees Friday's close as new), and a
-    # price fetched just before the open is not that first price.
-    if not market_clock.is_open():
-        moved = []
-    else:
-        opened = market_clock.session_start()
-        moved = [(quote, volume) for quote, volume in moved if quote.as_of >= opened]
+    moved = _in_session(moved)  # again: the close may have passed since the candles
     fills = 0
     for quote, volume in moved:
         keep()
@@ -74,6 +69,17 @@ def run_tick(state: TickState, keep: Callable[[], None] = lambda: None) -> dict:
     keep()
     done |= streams.consume(stream_state, now)
     return done
+
+
+def _in_session(moved: list) -> list:
+    """The (quote, volume) pairs priced in the session in progress. A closed exchange
+    trades nothing: orders placed meanwhile wait for the first price of the session (a
+    worker that starts on a Saturday sees Friday's close as new), and a price fetched
+    just before the open is not that first price."""
+    if not market_clock.is_open():
+        return []
+    opened = market_clock.session_start()
+    return [(quote, volume) for quote, volume in moved if quote.as_of >= opened]
 
 
 def _priceable(tickers: list[str]) -> list[str]:

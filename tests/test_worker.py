@@ -241,3 +241,21 @@ def _row(app):
         db.session.expunge(row)
         db.session.remove()
         return row
+
+
+def test_candles_hold_the_sessions_prices_only(app, frozen_time):
+    app.config.update(MARKET_HOURS="exchange", QUOTE_TTL=-1)  # the simulated market, NY hours
+    app.extensions.pop("paperdesk_hours", None)
+    app.extensions.pop("paperdesk_provider", None)
+    friday_close = datetime(2026, 12, 4, 21, 0)  # 16:00 ET
+    state = TickState()
+    with app.app_context():
+        universe.seed_universe(["AAPL"])
+        for second in range(-15, 16):  # the last seconds of the session and the first after
+            frozen_time(friday_close + timedelta(seconds=second))
+            run_tick(state)
+        frozen_time(datetime(2026, 12, 5, 15, 0))  # a worker taking over on Saturday
+        run_tick(TickState())
+        starts = db.session.scalars(select(Candle.window_start).where(Candle.ticker == "AAPL"))
+        close = int((friday_close - datetime(1970, 1, 1)).total_seconds())
+        assert max(starts.all()) < close  # no candle after the close, none on Saturday
