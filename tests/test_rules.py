@@ -316,3 +316,21 @@ def test_a_widened_band_is_obeyed_before_the_worker_reloads_its_rules(app, trade
         db.session.remove()
     path("97")  # 2 % below the average: inside the new 5 % band
     assert _decisions(app, rule_id) == [] and _shares(app, trader) == 0
+
+
+def test_trades_per_day_count_the_trading_day_not_the_utc_date(app, trader, market, frozen_time):
+    frozen_time(datetime(2026, 3, 2, 23, 59, 58))  # the trading day runs 21:00 to 21:00 UTC
+    market.set("AAPL", "98")
+    rule_id = _rule(app, trader, max_trades_per_day=1)
+
+    def decide():
+        with app.app_context():
+            quote = orders.market.get_quote("AAPL")
+            user = db.session.get(User, trader)
+            return trade.decide(rule_id, user, read(98, 100, 1, 1), quote)
+
+    assert decide().outcome == "traded"
+    frozen_time(datetime(2026, 3, 3, 0, 0, 5))  # midnight UTC, the same trading day
+    assert decide().reason == "reached 1 trades today"
+    frozen_time(datetime(2026, 3, 3, 21, 0, 5))  # the next trading day
+    assert decide().outcome == "traded"

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from extensions import db
 from models import AutoRule, RuleDecision
-from services import events, notifications, orders
+from services import events, market_clock, notifications, orders
 from services.db import lock_one, transaction
 from services.errors import ServiceError
 from services.execution import costs
@@ -79,8 +79,10 @@ def _still_signals(rule: AutoRule, signal: Signal, quote) -> bool:
 
 
 def _roll_day(rule: AutoRule, now: datetime) -> None:
-    if rule.trades_day != now.date():
-        rule.trades_day, rule.trades_today = now.date(), 0
+    # The trading day, not the UTC date: the practice market's day ends at its cut-off.
+    day = market_clock.trading_day(now)
+    if rule.trades_day != day:
+        rule.trades_day, rule.trades_today = day, 0
 
 
 def _size(rule, signal, position, price, now) -> tuple[int, str | None]:
