@@ -23,6 +23,7 @@ from services.alerts.watch import AlertBook
 from services.rules import trade
 from services.rules.book import RuleBook
 from utils import formatting
+from utils.clock import from_epoch
 
 GROUP = "worker"
 log = logging.getLogger("paperdesk.worker")
@@ -74,11 +75,12 @@ def on_prices(state: StreamState, quotes: list, at: float) -> dict:
     state.rules.reload_if_due()
     state.alerts.reload_if_due()
     traded = fired = 0
+    seen_at = from_epoch(at)
     for quote in quotes:
         fired += state.alerts.on_quote(quote)
         for rule, signal in state.rules.on_price(quote.ticker, at, float(quote.price)):
             user = db.session.get(User, rule.user_id)
-            decision = trade.decide(rule.rule_id, user, signal, quote) if user else None
+            decision = trade.decide(rule.rule_id, user, signal, quote, seen_at) if user else None
             if decision is None:
                 state.rules.stale = True  # the rule is gone or off: drop it from the index
                 continue

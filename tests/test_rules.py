@@ -16,6 +16,7 @@ from services.errors import ServiceError
 from services.orders import OrderSpec
 from services.rules import store, trade
 from tasks.tick import TickState, run_tick
+from utils import clock
 from utils.streams.signals import Signal, read
 
 T0 = datetime(2026, 3, 2, 14, 30, 0)
@@ -334,3 +335,17 @@ def test_trades_per_day_count_the_trading_day_not_the_utc_date(app, trader, mark
     assert decide().reason == "reached 1 trades today"
     frozen_time(datetime(2026, 3, 3, 21, 0, 5))  # the next trading day
     assert decide().outcome == "traded"
+
+
+def test_the_cooldown_is_not_lengthened_by_the_time_a_trade_takes(app, trader, path, monkeypatch):
+    real = orders.place_locked
+
+    def slow(*args, **kwargs):  # the clock moves on while the order is placed
+        placed = real(*args, **kwargs)
+        clock.freeze(clock.utcnow() + timedelta(milliseconds=50))
+        return placed
+
+    monkeypatch.setattr(orders, "place_locked", slow)
+    rule_id = _rule(app, trader, cooldown_seconds=3)
+    path("100", "100", "97", "96", "95", "94")  # below the band from the third tick on
+    assert _decisions(app, rule_id) == [("buy", "traded", "buy 10 at market")] * 2

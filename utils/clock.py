@@ -44,6 +44,11 @@ def epoch(at: datetime | None = None) -> float:
     return (at or utcnow()).replace(tzinfo=UTC).timestamp()
 
 
+def from_epoch(seconds: float) -> datetime:
+    """The naive UTC datetime of epoch ``seconds`` (the inverse of ``epoch``)."""
+    return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
+
+
 def iso_utc(epoch_seconds: float) -> str:
     """ISO 8601 UTC text for epoch seconds, e.g. 2026-03-02T14:30:00Z."""
     return datetime.fromtimestamp(epoch_seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

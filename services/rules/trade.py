@@ -34,12 +34,17 @@ class Decided:
     order_id: int | None
 
 
-def decide(rule_id: int, user, signal: Signal, quote) -> Decided | None:
-    """Act on ``signal`` for rule ``rule_id``; what was decided (None if the rule is gone,
-    switched off or no longer gives ``signal``, or its owner's account is disabled)."""
+def decide(rule_id: int, user, signal: Signal, quote, at: datetime | None = None) -> Decided | None:
+    """Act on ``signal`` for rule ``rule_id``, read at ``at`` (default: now); what was
+    decided (None if the rule is gone, switched off or no longer gives ``signal``, or its
+    owner's account is disabled).
+
+    The decision is dated ``at``, the time the worker's rule book keeps the cooldown by:
+    a trade dated when its order was done would make the next look, one cooldown on,
+    still cool down."""
     if not user.is_enabled:
         return None
-    now = utcnow()
+    now = at or utcnow()
     try:
         with transaction():
             account, position = orders.lock_trader(user.user_id, quote.ticker)
@@ -50,7 +55,8 @@ def decide(rule_id: int, user, signal: Signal, quote) -> Decided | None:
             quantity, reason = _size(rule, signal, position, quote.price, now)
             order = None
             if reason is None:
-                order, reason = _place(user, account, position, rule, signal.side, quantity, quote)
+                side = signal.side
+                order, reason = _place(user, account, position, rule, side, quantity, quote, now)
             return _finish(rule, signal, now, order, reason)
     except ServiceError as exc:  # the order path refused: nothing of it was kept
         return _refused(rule_id, signal, now, exc.message)
@@ -110,10 +116,10 @@ def _size(rule, signal, position, price, now) -> tuple[int, str | None]:
     return shares, None
 
 
-def _place(user, account, position, rule, side, quantity, quote):
+def _place(user, account, position, rule, side, quantity, quote, now):
     spec = OrderSpec(rule.ticker, side, "market", quantity=quantity, source="auto")
     order = orders.place_locked(user, account, position, spec, quote)  # may refuse: see decide
-    rule.last_trade_at = utcnow()
+    rule.last_trade_at = now
     rule.trades_today += 1
     return order, f"{side} {quantity} at market"
 
