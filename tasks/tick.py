@@ -43,6 +43,7 @@ def run_tick(state: TickState, keep: Callable[[], None] = lambda: None) -> dict:
         state.last_as_of[quote.ticker] = quote.as_of
         volume = _volume_since_last(state, quote.ticker, quote.volume or 0)
         moved.append((quote, volume))
+    _forget_gaps(state, quotes)
     for quote, volume in _in_session(moved):  # a closing price seen later is no trade
         closed += state.aggregator.add(quote.ticker, now, quote.price, volume)
     closed += state.aggregator.flush(now)
@@ -87,6 +88,15 @@ def _priceable(tickers: list[str]) -> list[str]:
     another provider) must not stop the others' prices."""
     known = market.known_tickers()
     return [t for t in tickers if t in known]
+
+
+def _forget_gaps(state: TickState, quotes: dict) -> None:
+    """Forget the day's volume of the tickers not priced this tick (out of the universe,
+    or only a stored quote while the provider fails): what traded meanwhile belongs to
+    no candle, so their next price counts no volume, as a first one does."""
+    gone = [t for t in state.day_volume if t not in quotes or quotes[t].stale]
+    for ticker in gone:
+        del state.day_volume[ticker]
 
 
 def _volume_since_last(state: TickState, ticker: str, day_volume: int) -> int:

@@ -3,14 +3,16 @@
 import threading
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from extensions import db
 from models import Candle, LatestQuote
-from services import lease, universe
+from services import lease, market, universe
 from tasks.tick import TickState, run_tick
 from tasks.worker import LEASE_NAME, Worker
-from utils.clock import utcnow
+from utils.clock import epoch, utcnow
+from utils.market_data import MarketDataError
 
 T0 = datetime(2026, 3, 2, 14, 30, 0)
 
@@ -259,3 +261,41 @@ def test_candles_hold_the_sessions_prices_only(app, frozen_time):
         starts = db.session.scalars(select(Candle.window_start).where(Candle.ticker == "AAPL"))
         close = int((friday_close - datetime(1970, 1, 1)).total_seconds())
         assert max(starts.all()) < close  # no candle after the close, none on Saturday
+
+
+@pytest.mark.parametrize("away", ["out of the universe", "provider down"])
+def test_a_price_after_a_gap_puts_no_gap_volume_in_one_candle(app, frozen_time, away):
+    app.config.update(QUOTE_TTL=-1)
+    back = T0 + timedelta(hours=2)
+    state = TickState()
+    with app.app_context():
+        provider = market.provider()
+        universe.seed_universe(["AAPL", "IBM"] if away == "provider down" else ["AAPL"])
+        for at in (T0, T0 + timedelta(seconds=1)):
+            frozen_time(at)
+            universe.mark_viewed("IBM")
+            run_tick(state)
+        frozen_time(T0 + timedelta(hours=1))
+        if away == "provider down":
+            real, provider.quotes = provider.quotes, _failing
+        run_tick(state)  # IBM not priced, or priced from the stored quote (stale)
+        if away == "provider down":
+            provider.quotes = real
+        seen = []
+        for at in (back, back + timedelta(seconds=1)):
+            frozen_time(at)
+            universe.mark_viewed("IBM")
+            run_tick(state)
+            seen.append(db.session.get(LatestQuote, "IBM").volume)
+        candle = db.session.scalar(
+            select(Candle).where(
+                Candle.ticker == "IBM",
+                Candle.interval_seconds == 10,
+                Candle.window_start == int(epoch(back)),
+            )
+        )
+        assert candle.volume == seen[1] - seen[0]  # not the two hours since it was last seen
+
+
+def _failing(_tickers):
+    raise MarketDataError("the provider is down")
