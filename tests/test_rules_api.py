@@ -145,3 +145,20 @@ def test_a_refused_rule_edit_keeps_what_was_typed(app, user_client):
     assert 'value="ZZZZ"' in page and 'value="750"' in page
     with app.app_context():
         assert db.session.get(AutoRule, 1).ticker == "MSFT"
+
+
+def test_trades_today_start_again_on_a_new_trading_day(app, user_client, frozen_time):
+    from datetime import date, datetime
+
+    headers = _headers(user_client)
+    rule_id = user_client.post("/user/api/rules", json=BODY, headers=headers).get_json()
+    rule_id = rule_id["rule"]["rule_id"]
+    with app.app_context():  # three trades on Monday's trading day
+        rule = db.session.get(AutoRule, rule_id)
+        rule.trades_day, rule.trades_today = date(2026, 3, 2), 3
+        db.session.commit()
+    frozen_time(datetime(2026, 3, 2, 20, 0))
+    assert user_client.get(f"/user/api/rules/{rule_id}").get_json()["rule"]["trades_today"] == 3
+    frozen_time(datetime(2026, 3, 3, 14, 0))  # Tuesday's trading day: no trade yet
+    assert user_client.get(f"/user/api/rules/{rule_id}").get_json()["rule"]["trades_today"] == 0
+    assert user_client.get("/user/api/rules").get_json()["rules"][0]["trades_today"] == 0

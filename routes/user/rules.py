@@ -30,7 +30,7 @@ def rule_json(rule) -> dict:
         "active": rule.active,
         "ends_at": iso(rule.ends_at),
         "last_trade_at": iso(rule.last_trade_at),
-        "trades_today": rule.trades_today,
+        "trades_today": store.trades_today(rule),
     }
     return {k: (str(v) if hasattr(v, "as_tuple") else v) for k, v in data.items()}
 

@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import AutoRule, RuleDecision, Transaction
-from services import audit, events, market
+from services import audit, events, market, market_clock
 from services.db import lock_person, transaction
 from services.errors import NotFound, ServiceError
+from utils.clock import utcnow
 from utils.parsing import whole_number
 
 LIMITS = {
@@ -151,6 +152,13 @@ def list_rules(user_id: int) -> list[AutoRule]:
     """The user's rules, oldest first."""
     stmt = select(AutoRule).where(AutoRule.user_id == user_id).order_by(AutoRule.rule_id)
     return list(db.session.scalars(stmt))
+
+
+def trades_today(rule: AutoRule) -> int:
+    """The rule's trades in the trading day in progress (the count starts again each day,
+    though the row keeps the last day's until the rule's next decision)."""
+    today = market_clock.trading_day(utcnow())
+    return rule.trades_today if rule.trades_day == today else 0
 
 
 def decisions(rule_id: int, limit: int = 100) -> list[RuleDecision]:
