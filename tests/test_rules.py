@@ -349,3 +349,13 @@ def test_the_cooldown_is_not_lengthened_by_the_time_a_trade_takes(app, trader, p
     rule_id = _rule(app, trader, cooldown_seconds=3)
     path("100", "100", "97", "96", "95", "94")  # below the band from the third tick on
     assert _decisions(app, rule_id) == [("buy", "traded", "buy 10 at market")] * 2
+
+
+def test_a_window_that_cannot_hold_two_prices_is_refused(app, trader, path):
+    with app.app_context():  # the worker prices every WORKER_INTERVAL (1 s): one price a window
+        with pytest.raises(ServiceError) as refused:
+            store.create(db.session.get(User, trader), {**RULE, "window_seconds": "1"})
+        assert refused.value.field == "window_seconds"
+    rule_id = _rule(app, trader, window_seconds=2)  # the shortest that holds two
+    path("100", "100", "97")
+    assert _decisions(app, rule_id) == [("buy", "traded", "buy 10 at market")]

@@ -68,6 +68,18 @@ def _ends_at(raw) -> datetime | None:
     return value.replace(tzinfo=None)
 
 
+def _check_window(seconds: int) -> None:
+    """The average must hold two prices: the worker sees one every WORKER_INTERVAL, and a
+    price exactly one window old has left it."""
+    interval = float(current_app.config["WORKER_INTERVAL"])
+    if seconds <= interval:
+        raise ServiceError(
+            f"window_seconds must be more than {interval:g}: the worker sees one price every "
+            f"{interval:g} s, and the average needs two.",
+            field="window_seconds",
+        )
+
+
 def parse(data: dict) -> dict:
     """Validated rule settings from a form or JSON body (ServiceError names the bad field)."""
     settings = {
@@ -84,6 +96,7 @@ def parse(data: dict) -> dict:
         "cooldown_seconds": _int(data, "cooldown_seconds", 60, required=True),
         "ends_at": _ends_at(data.get("ends_at")),
     }
+    _check_window(settings["window_seconds"])
     if (settings["quantity"] is None) == (settings["amount"] is None):
         raise ServiceError("Give either a quantity or an amount per trade.", field="quantity")
     if settings["amount"] is not None:
