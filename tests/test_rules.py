@@ -359,3 +359,18 @@ def test_a_window_that_cannot_hold_two_prices_is_refused(app, trader, path):
     rule_id = _rule(app, trader, window_seconds=2)  # the shortest that holds two
     path("100", "100", "97")
     assert _decisions(app, rule_id) == [("buy", "traded", "buy 10 at market")]
+
+
+def test_a_dollar_rule_spends_no_more_than_its_amount_at_the_fill_price(
+    app, trader, market, frozen_time
+):
+    app.config["SLIPPAGE_BPS"] = Decimal("2")  # a market buy of $100.00 fills at $100.02
+    frozen_time(T0)
+    market.set("AAPL", "100")
+    rule_id = _rule(app, trader, quantity=None, amount="1001")
+    with app.app_context():
+        quote = orders.market.get_quote("AAPL")
+        decision = trade.decide(rule_id, db.session.get(User, trader), read(100, 102, 1, 1), quote)
+        assert decision.outcome == "traded"
+        available = db.session.get(User, trader).account.available_balance
+    assert Decimal("10000.00") - available <= Decimal("1001.00")  # 9 shares: 10 cost $1,001.20

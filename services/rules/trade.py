@@ -102,7 +102,7 @@ def _size(rule, signal, position, price, now) -> tuple[int, str | None]:
         return 0, f"reached {rule.max_trades_per_day} trades today"
     held = position.quantity if position else 0
     free = held - (position.reserved_quantity if position else 0)
-    shares = rule.quantity or shares_for_amount(rule.amount, price, costs(), signal.side)
+    shares = rule.quantity or _for_amount(rule.amount, price, signal.side)
     if signal.side == "sell":
         shares = min(shares, free)
         return (0, "no shares to sell") if shares < 1 else (shares, None)
@@ -114,6 +114,13 @@ def _size(rule, signal, position, price, now) -> tuple[int, str | None]:
             return 0, f"position of {held} is at the maximum of {rule.max_position}"
         shares = room
     return shares, None
+
+
+def _for_amount(amount: Decimal, price: Decimal, side: str) -> int:
+    """The whole shares ``amount`` trades at the price a market order fills at (the quote
+    moved by the slippage), as a dollar order placed by hand is sized."""
+    terms = costs()
+    return shares_for_amount(amount, terms.slipped(price, side), terms, side)
 
 
 def _place(user, account, position, rule, side, quantity, quote, now):
