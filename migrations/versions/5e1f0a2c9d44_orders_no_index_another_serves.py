@@ -1,7 +1,7 @@
 """orders: no index that another one serves
 
 Revision ID: 5e1f0a2c9d44
-Revises: c7d2e9a4b1f3
+Revises: eaa236a733fb
 Create Date: 2026-12-07 23:40:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5e1f0a2c9d44'
-down_revision = 'c7d2e9a4b1f3'
+down_revision = 'eaa236a733fb'
 branch_labels = None
 depends_on = None
 
