@@ -18,10 +18,9 @@ class Order(db.Model):
     """An order. Resting orders carry a trigger (direction and price) that the worker
     matches with indexed range queries; the trigger is cleared when the order closes.
 
-    Every index is written by every order placed, so there is none that another one
-    already serves: the user's orders come from (user_id, created_at), a ticker's from
-    the trigger and trailing indexes, which start with the ticker; the side and the
-    execution type are only ever read along with one of those."""
+    Every index is written by every order placed: the side and the execution type have
+    none of their own, as they are only ever read along with the ticker (the trailing
+    index) or the user."""
 
     __tablename__ = "orders"
     __table_args__ = (
@@ -35,8 +34,8 @@ class Order(db.Model):
     )
 
     order_id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.user_id"))
-    ticker: Mapped[str] = mapped_column(String(10))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.user_id"), index=True)
+    ticker: Mapped[str] = mapped_column(String(10), index=True)
     order_type: Mapped[str] = mapped_column(String(4))
     order_execution_type: Mapped[str] = mapped_column(String(16))
     order_price: Mapped[Decimal | None] = mapped_column(Price)
