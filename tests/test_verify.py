@@ -152,6 +152,22 @@ CORRUPTIONS = {
         "orders",
         "filled but 1 shares remain",
     ),
+    "an order charged a commission its fills do not give": (
+        lambda ids: [
+            update(Order)
+            .where(Order.order_id == ids["bought"])
+            .values(total_commission=Order.total_commission + 1)
+        ],
+        "orders",
+        "!= its fills'",
+    ),
+    "a filled order shown as still working (it could fill again)": (
+        lambda ids: [
+            update(Order).where(Order.order_id == ids["bought"]).values(order_status="pending")
+        ],
+        "orders",
+        "pending with nothing left to fill",
+    ),
     "a fill without its ledger rows": (
         lambda ids: [
             delete(CashLedger).where(

@@ -11,7 +11,8 @@ The checks, each in its own module:
   and armed DTS sell triggers, and nothing is negative.
 - orders (``orders``): every order's fills add up to its filled quantity and match its
   side, ticker and owner; each fill's amount is its price times its shares; a filled
-  order has all its shares and a ledger that matches its fills; a closed order reserves
+  order has all its shares and a ledger that matches its fills; an open order has
+  shares left to fill; an order's commission is its fills'; a closed order reserves
   no cash; no fill comes after a cancelled, rejected or expired order ended; no quote hold
   is used twice, no committed hold lacks its order or filled it at another price than
   it held, and no hold that is not committed names one.

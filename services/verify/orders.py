@@ -22,14 +22,19 @@ def check() -> list[Problem]:
     ledger = _ledger_by_order()
     out = []
     columns = (Order.order_id, Order.user_id, Order.order_status, Order.order_quantity)
-    for order_id, user, status, quantity, done, reserved in db.session.execute(
-        select(*columns, Order.filled_quantity, Order.reserved_cash)
+    for order_id, user, status, quantity, done, reserved, commission in db.session.execute(
+        select(*columns, Order.filled_quantity, Order.reserved_cash, Order.total_commission)
     ):
-        shares, cash = fills.get(order_id, (0, Decimal("0.00")))
+        shares, cash, charged = fills.get(order_id, (0, Decimal("0.00"), Decimal("0.00")))
         if shares != done:
             out.append(_fail(user, f"order {order_id}: filled {done} != its fills {shares}"))
         if status == "filled" and done != quantity:
             out.append(_fail(user, f"order {order_id}: filled but {quantity - done} shares remain"))
+        if status in OPEN_STATUSES and done >= quantity:
+            out.append(_fail(user, f"order {order_id}: {status} with nothing left to fill"))
+        if (commission or Decimal("0.00")) != charged:
+            message = f"order {order_id}: commission {commission} != its fills' {charged}"
+            out.append(_fail(user, message))
         if reserved is not None and reserved < 0:
             out.append(_fail(user, f"order {order_id}: reserves a negative {reserved}"))
         if reserved and status not in OPEN_STATUSES:
@@ -51,8 +56,9 @@ def _fail(user: int | None, message: str) -> Problem:
     return Problem("orders", message, user)
 
 
-def _fills_by_order() -> dict[int, tuple[int, Decimal]]:
-    """Shares filled and the cash they moved (negative for buys), per order."""
+def _fills_by_order() -> dict[int, tuple[int, Decimal, Decimal]]:
+    """Shares filled, the cash they moved (negative for buys) and their commission,
+    per order."""
     signed = func.sum(
         db.case(
             (
@@ -62,12 +68,14 @@ def _fills_by_order() -> dict[int, tuple[int, Decimal]]:
             else_=Transaction.transaction_amount - func.coalesce(Transaction.commission, 0),
         )
     )
+    charged = func.sum(func.coalesce(Transaction.commission, 0))
     stmt = select(
-        Transaction.order_id, func.sum(Transaction.transaction_quantity), signed
+        Transaction.order_id, func.sum(Transaction.transaction_quantity), signed, charged
     ).group_by(Transaction.order_id)
+    cents = Decimal("0.01")
     return {
-        order: (int(q), Decimal(c).quantize(Decimal("0.01")))
-        for order, q, c in db.session.execute(stmt)
+        order: (int(q), Decimal(c).quantize(cents), Decimal(fee).quantize(cents))
+        for order, q, c, fee in db.session.execute(stmt)
     }
 
 
