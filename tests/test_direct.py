@@ -14,6 +14,7 @@ from config import TestConfig
 from extensions import db
 from models import AccountBalance, AuditLog, CashLedger, Order, User
 from services import direct, locks
+from utils import dbcount
 from utils.dbcount import DriverCounter, RoundTrips
 
 A, AUDIT, LEDGER, ORD, USERS = (
@@ -285,6 +286,7 @@ def _hold_two(user_id: int, *, second=None) -> None:
 
 
 def test_writes_held_for_the_commit_go_with_it(app, user_id):
+    assert dbcount.HELD_FOR_COMMIT == direct.AT_COMMIT  # the counters know them
     with RoundTrips(db.engine) as trips, DriverCounter() as driver:
         _hold_two(user_id)
         db.session.commit()
