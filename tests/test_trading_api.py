@@ -166,6 +166,19 @@ def test_csv_exports(app, market, trader_client):
     assert len(fills) == 2 and "150.0000" in fills[1] and ",300.00," in fills[1]
 
 
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/user/orders.csv?status=done", "status"),
+        ("/user/orders.csv?type=hold", "type"),
+        ("/user/transactions.csv?type=hold", "type"),
+    ],
+)
+def test_csv_exports_refuse_the_filters_the_lists_refuse(trader_client, url, field):
+    refused = trader_client.get(url, headers={"Accept": "application/json"})
+    assert refused.status_code == 400 and refused.json["field"] == field
+
+
 def test_quote_then_commit_fills_at_the_held_price(app, market, trader_client, frozen_time):
     from datetime import datetime, timedelta
 

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from extensions import db
 from models import ORDER_STATUSES
-from routes.helpers import client_ip, json_error, page_args
+from routes.helpers import client_ip, page_args
 from routes.order_schemas import HoldIdRequest, HoldRequest, OrderRequest
 from routes.schemas import parse_body
 from routes.trade_shapes import fill_json, hold_json, order_json, pagination_json, position_json
@@ -68,16 +68,21 @@ def _side_arg() -> str | None:
     return side
 
 
+def _status_arg() -> str | None:
+    """``?status=`` (or nothing); anything but an order status is a 400 naming it."""
+    status = request.args.get("status") or None
+    if status and status not in ORDER_STATUSES:
+        raise ServiceError(f"status must be one of: {', '.join(ORDER_STATUSES)}.", field="status")
+    return status
+
+
 def _paging() -> tuple[int, int]:
     return page_args(20, PAGE_LIMIT)
 
 
 @bp.get("/api/orders")
 def api_orders():
-    status = request.args.get("status") or None
-    if status and status not in ORDER_STATUSES:
-        return json_error(f"status must be one of: {', '.join(ORDER_STATUSES)}.", field="status")
-    side = _side_arg()
+    status, side = _status_arg(), _side_arg()
     page, limit = _paging()
     stmt = portfolio.orders_query(current_user.user_id, status, request.args.get("ticker"), side)
     result = db.paginate(stmt, page=page, per_page=limit, error_out=False)
@@ -178,10 +183,7 @@ def portfolio_page():
 @bp.get("/orders.csv")
 def orders_csv():
     stmt = portfolio.orders_query(
-        current_user.user_id,
-        request.args.get("status"),
-        request.args.get("ticker"),
-        request.args.get("type"),
+        current_user.user_id, _status_arg(), request.args.get("ticker"), _side_arg()
     )
     rows = [order_json(o) for o in db.session.scalars(stmt)]
     return _csv(rows, "orders.csv")
