@@ -225,6 +225,15 @@ def test_reject_needs_a_reason_and_unknown_requests_are_404(app, user_client, ad
     assert approve(admin_client, 999).status_code == 404
 
 
+def test_the_admin_json_queue_refuses_an_unknown_status(app, user_client, admin_client):
+    approve(admin_client, deposit(user_client, 10).json["transaction_id"])
+    as_json = {"Accept": "application/json"}
+    listed = admin_client.get("/admin/deposits?status=pending", headers=as_json)
+    assert listed.status_code == 200 and listed.json["data"] == []
+    refused = admin_client.get("/admin/deposits?status=Pending", headers=as_json)
+    assert refused.status_code == 400 and refused.json["field"] == "status"
+
+
 def test_admin_pages_decide_with_forms_too(app, user_client, admin_client):
     request_id = deposit(user_client, 20).json["transaction_id"]
     page = admin_client.get("/admin/deposits?status=pending").get_data(as_text=True)

@@ -18,7 +18,12 @@ STATUSES = {"", "pending", "approved", "rejected"}
 
 def _queue(name: str):
     status = request.args.get("status", "")
-    status = status if status in STATUSES else ""
+    if status not in STATUSES:
+        if wants_json():  # the page shows them all: its filter offers only good ones
+            raise ServiceError(
+                "status must be one of: pending, approved, rejected.", field="status"
+            )
+        status = ""
     page = page_args()[0]
     pagination = console.fund_requests(QUEUES[name], status or None, page)
     if wants_json():
