@@ -79,6 +79,9 @@ def test_a_day_move_alert(app, user_client, ticks):
     [
         ({"ticker": "AAPL", "kind": "above", "threshold": "-5"}, "threshold"),
         ({"ticker": "AAPL", "kind": "above", "threshold": "abc"}, "threshold"),
+        ({"ticker": "AAPL", "kind": "above", "threshold": "1_000"}, "threshold"),
+        ({"ticker": "AAPL", "kind": "above", "threshold": "1e2"}, "threshold"),
+        ({"ticker": "AAPL", "kind": "below", "threshold": "\u0661\u0660"}, "threshold"),
         ({"ticker": "AAPL", "kind": "move_up", "threshold": "150"}, "threshold"),
         ({"ticker": "AAPL", "kind": "sideways", "threshold": "1"}, "kind"),
         ({"ticker": "NOPE", "kind": "above", "threshold": "1"}, "ticker"),

@@ -82,6 +82,9 @@ def test_bad_json_is_a_400_naming_the_field(app, user_client):
         ("buy_below_pct", "0.123456789"),
         ("sell_above_pct", 0.00001),
         ("amount", "500.005"),
+        ("buy_below_pct", "1_0"),
+        ("sell_above_pct", "1e1"),
+        ("amount", "\u0665\u0660\u0660"),
     ],
 )
 def test_a_rule_takes_plain_whole_numbers_and_the_stored_precision(app, user_client, field, value):

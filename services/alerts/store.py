@@ -1,6 +1,6 @@
 """Alerts as the user sets them."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -11,6 +11,7 @@ from services import audit, events, market
 from services.db import lock_person, transaction
 from services.errors import NotFound, ServiceError
 from utils.formatting import iso
+from utils.money import to_decimal
 
 MOVE_LIMIT = Decimal("100")
 PLACES = Decimal("0.0001")
@@ -22,9 +23,9 @@ def parse(data: dict) -> dict:
     if kind not in ALERT_KINDS:
         raise ServiceError(f"kind must be one of {', '.join(ALERT_KINDS)}.", field="kind")
     try:
-        threshold = Decimal(str(data.get("threshold", "")))
-    except InvalidOperation:
-        raise ServiceError("threshold must be a number.", field="threshold") from None
+        threshold = to_decimal(data.get("threshold", ""))
+    except ValueError as exc:
+        raise ServiceError(f"threshold {exc}.", field="threshold") from None
     high = MOVE_LIMIT if kind.startswith("move") else current_app.config["MAX_PRICE"]
     if not threshold.is_finite() or not Decimal("0") < threshold <= high:
         raise ServiceError(f"threshold must be above 0 and at most {high}.", field="threshold")

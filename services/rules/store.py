@@ -1,7 +1,7 @@
 """Rules as the user edits them: validated, capped per user, audited."""
 
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -12,6 +12,7 @@ from services import audit, events, market, market_clock
 from services.db import lock_person, transaction
 from services.errors import NotFound, ServiceError
 from utils.clock import utcnow
+from utils.money import to_decimal
 from utils.parsing import whole_number
 
 LIMITS = {
@@ -45,9 +46,9 @@ def _decimal(data: dict, name: str, low: Decimal, high: Decimal, required=True, 
             raise ServiceError(f"{name} is required.", field=name)
         return None
     try:
-        value = Decimal(str(raw))
-    except InvalidOperation:
-        raise ServiceError(f"{name} must be a number.", field=name) from None
+        value = to_decimal(raw)
+    except ValueError as exc:
+        raise ServiceError(f"{name} {exc}.", field=name) from None
     if not value.is_finite() or not low <= value <= high:
         raise ServiceError(f"{name} must be between {low} and {high}.", field=name)
     if value != value.quantize(Decimal(1).scaleb(-places)):
