@@ -73,9 +73,12 @@ def _fields(model) -> set[str]:
     return set(model.model_json_schema()["properties"])
 
 
+def _endpoint(path: str):
+    return next(e for e in ENDPOINTS if e.path == path and e.method == "get")
+
+
 def _query(path: str) -> set[str]:
-    endpoint = next(e for e in ENDPOINTS if e.path == path and e.method == "get")
-    return {q.name for q in endpoint.query}
+    return {q.name for q in _endpoint(path).query}
 
 
 def test_the_body_models_name_what_the_services_read(app):
@@ -174,3 +177,19 @@ def test_the_documented_bounds_are_the_ones_the_server_keeps(app, user_client):
     refused = user_client.get("/user/api/transactions?type=zzz")
     assert refused.status_code == 400 and refused.json["field"] == "type"
     assert "5d" in schema("/user/api/market_data", "period")["enum"]
+
+
+def test_the_admin_lists_document_the_filters_they_read(app, monkeypatch):
+    from types import SimpleNamespace
+
+    from routes import helpers
+    from routes.admin import orders
+
+    args = _Reads()
+    monkeypatch.setattr(orders, "request", SimpleNamespace(args=args))
+    monkeypatch.setattr(helpers, "request", SimpleNamespace(args=args))
+    with app.app_context():
+        orders._filters()
+    assert args.read | {"page"} == _query("/admin/orders")
+    (status,) = [q for q in _endpoint("/admin/fund-transactions").query if q.name == "status"]
+    assert status.schema["enum"] == ["approved", "pending", "rejected"]

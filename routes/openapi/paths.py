@@ -4,6 +4,8 @@ tests/test_openapi.py checks that every JSON route of the URL map is in it."""
 
 from pydantic import BaseModel
 
+from models import ORDER_STATUSES
+from routes.admin.funds import STATUSES as FUND_STATUSES
 from routes.dts import DtsBatchRequest, DtsLineRequest
 from routes.helpers import MAX_PAGE
 from routes.openapi import models as m
@@ -27,8 +29,18 @@ PAGE = Query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE})
 LIMIT = Query("limit", {"type": "integer", "minimum": 1, "maximum": PAGE_LIMIT})  # lists
 CANDLE_LIMIT = Query("limit", {"type": "integer", "minimum": 1, "maximum": 1000})
 INTERVAL = Query("interval", {"type": "string", "enum": ["10s", "1m"]})
-STATUS = Query("status", {"type": "string"})
+STATUS = Query("status", {"type": "string", "enum": list(ORDER_STATUSES)})
+FUND_STATUS = Query("status", {"type": "string", "enum": sorted(FUND_STATUSES - {""})})
 SIDE = Query("type", {"type": "string", "enum": ["buy", "sell"]})
+ADMIN_ORDER_FILTERS = (
+    PAGE,
+    STATUS,
+    Query("ticker", {"type": "string"}),
+    Query("side", {"type": "string", "enum": ["buy", "sell"]}),
+    SIDE,  # the user list's name for the side
+    Query("user", {"type": "string", "maxLength": 64, "description": "A name or #id"}),
+    Query("user_id", {"type": "integer", "minimum": 1}),
+)
 
 CORE_ENDPOINTS = (
     Endpoint("post", "/user/api/deposit", "Ask for a deposit", m.FundRequestAnswer, AmountRequest),
@@ -116,7 +128,7 @@ CORE_ENDPOINTS = (
         "/admin/fund-transactions",
         "Fund requests",
         m.FundList,
-        query=(PAGE, STATUS),
+        query=(PAGE, FUND_STATUS),
         role="admin",
     ),
     Endpoint(
@@ -137,7 +149,12 @@ CORE_ENDPOINTS = (
         path_params=("transaction_id",),
     ),
     Endpoint(
-        "get", "/admin/orders", "Every order", m.OrderList, query=(PAGE, STATUS), role="admin"
+        "get",
+        "/admin/orders",
+        "Every order",
+        m.OrderList,
+        query=ADMIN_ORDER_FILTERS,
+        role="admin",
     ),
     Endpoint(
         "post",
