@@ -193,3 +193,13 @@ def test_the_admin_lists_document_the_filters_they_read(app, monkeypatch):
     assert args.read | {"page"} == _query("/admin/orders")
     (status,) = [q for q in _endpoint("/admin/fund-transactions").query if q.name == "status"]
     assert status.schema["enum"] == ["approved", "pending", "rejected"]
+
+
+def test_the_activity_window_is_documented_as_the_server_takes_it(admin_client):
+    paths = admin_client.get("/api/openapi.json").json["paths"]
+    params = paths["/admin/api/activity"]["get"]["parameters"]
+    (window,) = [p["schema"] for p in params if p["name"] == "window"]
+    for good in (window["minimum"], window["maximum"]):
+        assert admin_client.get(f"/admin/api/activity?window={good}").status_code == 200
+    refused = admin_client.get(f"/admin/api/activity?window={window['multipleOf'] + 1}")
+    assert refused.status_code == 400 and refused.json["field"] == "window"

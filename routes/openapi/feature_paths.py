@@ -215,7 +215,15 @@ AUTOMATION = (
         "Market activity by window",
         f.ActivityAnswer,
         query=(
-            Query("window", {"type": "integer", "minimum": 1, "maximum": 3600}),
+            Query(
+                "window",
+                {
+                    "type": "integer",
+                    "minimum": Config.ACTIVITY_WINDOW,
+                    "maximum": 3600,
+                    "multipleOf": Config.ACTIVITY_WINDOW,
+                },
+            ),
             Query("since", {"type": "number", "minimum": 0}),
         ),
         role="admin",
