@@ -21,8 +21,10 @@ class WithdrawRequest(AmountRequest):
 
 
 class RejectRequest(BaseModel):
+    """``{"reason": ...}``: why an admin rejects a fund request or an order."""
+
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-    reason: str = ""
+    reason: str = Field(min_length=1, max_length=255)
 
 
 def parse_body(model: type[BaseModel]):

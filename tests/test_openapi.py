@@ -203,3 +203,20 @@ def test_the_activity_window_is_documented_as_the_server_takes_it(admin_client):
         assert admin_client.get(f"/admin/api/activity?window={good}").status_code == 200
     refused = admin_client.get(f"/admin/api/activity?window={window['multipleOf'] + 1}")
     assert refused.status_code == 400 and refused.json["field"] == "window"
+
+
+def test_a_rejection_needs_the_reason_the_document_requires(app, user_client, admin_client):
+    from tests.helpers import post_json
+
+    schema = user_client.get("/api/openapi.json").json["components"]["schemas"]["RejectRequest"]
+    reason = schema["properties"]["reason"]
+    assert schema["required"] == ["reason"] and (reason["minLength"], reason["maxLength"]) == (
+        1,
+        255,
+    )
+    request_id = post_json(user_client, "/user/api/deposit", {"amount": 5}).json["transaction_id"]
+    url = f"/admin/fund-transactions/{request_id}/reject"
+    for body in ({}, {"reason": " "}, {"reason": "x" * 256}):
+        refused = post_json(admin_client, url, body)
+        assert refused.status_code == 400 and refused.json["field"] == "reason", body
+    assert post_json(admin_client, url, {"reason": "x" * 255}).status_code == 200
