@@ -40,6 +40,9 @@ def assistant_page():
 def api_chat():
     body = json_body()
     checked = chat.check_message(body)
+    stream = body.get("stream", False)
+    if not isinstance(stream, bool):
+        raise ServiceError("stream must be true or false.", field="stream")
     if checked["conversation_id"] is not None:
         chat.owned(current_user.user_id, checked["conversation_id"])  # a 404 costs no quota
     try:
@@ -49,7 +52,7 @@ def api_chat():
         response.headers["Retry-After"] = str(exc.retry_after)
         return response, status
     question = chat.add_question(current_user.user_id, checked)
-    if body.get("stream") is True:
+    if stream:
         return jsonify(
             success=True,
             conversation_id=question.conversation_id,

@@ -159,6 +159,13 @@ def test_message_checks(holder, message):
     assert response.status_code == 400 and response.json["field"] == "message"
 
 
+@pytest.mark.parametrize("stream", ["true", "false", 1, None])
+def test_stream_takes_true_or_false_only_and_nothing_is_asked(holder, stream):
+    response = ask(holder, "What is in my portfolio?", stream=stream)
+    assert response.status_code == 400 and response.json["field"] == "stream"
+    assert holder.get("/user/api/chat/conversations").json["conversations"] == []
+
+
 def test_explain_this_figures_and_their_checks(holder):
     figures = {"AAPL Sharpe ratio": "0.85", "AAPL Max drawdown": "-31.20 %"}
     body = ask(
