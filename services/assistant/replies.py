@@ -14,6 +14,7 @@ from services.assistant.tools import UserTools
 from utils.assistant import history
 from utils.assistant.base import Result, ToolBox
 from utils.assistant.render import to_html
+from utils.formatting import iso
 
 log = logging.getLogger("paperdesk.assistant")
 
@@ -86,7 +87,7 @@ def shape(msg) -> dict:
         "tools": [c["name"] for c in json.loads(msg.tool_calls)] if msg.tool_calls else [],
         "tokens": msg.prompt_tokens + msg.output_tokens,
         "stopped": msg.stopped,
-        "created_at": msg.created_at.strftime("%Y-%m-%d %H:%M"),
+        "created_at": iso(msg.created_at),
     }
 
 

@@ -227,3 +227,9 @@ def test_price_history_summary_from_the_stored_bars(holder, app):
         db.session.remove()
     assert f"to {last.date.isoformat()}: $" in body["response"]
     assert f"→ ${last.close:,.2f} (" in body["response"]
+
+
+def test_a_conversation_dates_its_messages_in_iso_utc(holder, frozen_time):
+    conversation_id = answer(holder, "What is the price of AAPL?")["conversation_id"]
+    messages = holder.get(f"/user/api/chat/conversations/{conversation_id}").json["messages"]
+    assert [m["created_at"] for m in messages] == ["2026-03-02T14:30:00Z"] * 2
