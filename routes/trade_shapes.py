@@ -57,6 +57,17 @@ def fill_json(fill) -> dict:
     }
 
 
+class _Blank:
+    """A row whose every attribute is None: gives a shape's column names without a row."""
+
+    def __getattr__(self, name):
+        return None
+
+
+ORDER_COLUMNS = tuple(order_json(_Blank()))
+FILL_COLUMNS = tuple(fill_json(_Blank()))
+
+
 def hold_json(held, summary: dict) -> dict:
     """A held quote, with what committing it would do (services.holds.summary)."""
     return {

@@ -179,6 +179,20 @@ def test_csv_exports_refuse_the_filters_the_lists_refuse(trader_client, url, fie
     assert refused.status_code == 400 and refused.json["field"] == field
 
 
+def test_csv_exports_without_rows_still_have_their_header(app, market, trader_client):
+    empty = {
+        path: trader_client.get(path).text
+        for path in ("/user/orders.csv", "/user/transactions.csv")
+    }
+    assert empty["/user/orders.csv"].startswith("order_id,user_id,ticker,order_type,")
+    assert empty["/user/transactions.csv"].startswith("transaction_id,order_id,ticker,type,")
+    market.set("AAPL", "150.00")
+    create(trader_client, **BASE)
+    for path, header in empty.items():
+        lines = trader_client.get(path).text.splitlines()
+        assert header.splitlines() == lines[:1] and len(lines) == 2
+
+
 def test_quote_then_commit_fills_at_the_held_price(app, market, trader_client, frozen_time):
     from datetime import datetime, timedelta
 

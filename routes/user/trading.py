@@ -8,7 +8,15 @@ from models import ORDER_STATUSES
 from routes.helpers import client_ip, page_args
 from routes.order_schemas import HoldIdRequest, HoldRequest, OrderRequest
 from routes.schemas import parse_body
-from routes.trade_shapes import fill_json, hold_json, order_json, pagination_json, position_json
+from routes.trade_shapes import (
+    FILL_COLUMNS,
+    ORDER_COLUMNS,
+    fill_json,
+    hold_json,
+    order_json,
+    pagination_json,
+    position_json,
+)
 from routes.user import bp
 from services import holds, orders, portfolio
 from services.errors import ServiceError
@@ -186,18 +194,19 @@ def orders_csv():
         current_user.user_id, _status_arg(), request.args.get("ticker"), _side_arg()
     )
     rows = [order_json(o) for o in db.session.scalars(stmt)]
-    return _csv(rows, "orders.csv")
+    return _csv(rows, "orders.csv", ORDER_COLUMNS)
 
 
 @bp.get("/transactions.csv")
 def transactions_csv():
     stmt = portfolio.fills_query(current_user.user_id, request.args.get("ticker"), _side_arg())
-    return _csv([fill_json(t) for t in db.session.scalars(stmt)], "transactions.csv")
+    rows = [fill_json(t) for t in db.session.scalars(stmt)]
+    return _csv(rows, "transactions.csv", FILL_COLUMNS)
 
 
-def _csv(rows: list[dict], name: str) -> Response:
+def _csv(rows: list[dict], name: str, columns: tuple[str, ...]) -> Response:
     return Response(
-        to_csv(rows),
+        to_csv(rows, columns),
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={name}"},
     )
