@@ -5,8 +5,12 @@ Every setting can be overridden from the environment with the same name.
 
 import os
 import secrets
+from datetime import time
 from decimal import Decimal
 from pathlib import Path
+
+from utils.market_data import PROVIDERS
+from utils.market_data.hours import MODES
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
@@ -206,3 +210,23 @@ def check_settings(config) -> None:
             "at most once per interval, so a longer interval lets it run out under a live "
             "holder."
         )
+    check_market_settings(config)
+
+
+def check_market_settings(config) -> None:
+    """Refuse a market provider, market hours or daily cut-off that PaperDesk cannot run,
+    which would otherwise fail every page and worker tick from the first one on."""
+    provider = str(config["MARKET_DATA_PROVIDER"]).strip().lower()
+    if provider not in PROVIDERS:
+        raise RuntimeError(
+            f"MARKET_DATA_PROVIDER={provider!r} is not one of: {', '.join(PROVIDERS)}."
+        )
+    hours = str(config.get("MARKET_HOURS") or "").strip().lower()
+    if hours and hours not in MODES:
+        raise RuntimeError(f"MARKET_HOURS={hours!r} is not one of: {', '.join(MODES)}.")
+    close = str(config["SESSION_CLOSE_UTC"])
+    try:
+        hour, minute = (int(part) for part in close.split(":"))
+        time(hour, minute)
+    except ValueError:
+        raise RuntimeError(f"SESSION_CLOSE_UTC={close!r} is not a time such as 21:00.") from None

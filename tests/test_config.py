@@ -50,6 +50,22 @@ def test_a_worker_interval_the_lease_cannot_cover_is_refused_at_start(tmp_path):
     assert create_app(config.Config, {**settings, "WORKER_INTERVAL": 5.0, "LEASE_SECONDS": 10.0})
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("MARKET_HOURS", "allways"),
+        ("SESSION_CLOSE_UTC", "25:00"),
+        ("MARKET_DATA_PROVIDER", "yahoo"),
+    ],
+)
+def test_a_market_setting_that_cannot_work_is_refused_at_start(tmp_path, name, value):
+    from app import create_app
+
+    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "LOG_DIR": str(tmp_path)}
+    with pytest.raises(RuntimeError, match=rf"^{name}="):
+        create_app(config.Config, {**settings, name: value})
+
+
 def test_secret_key_is_generated_once_into_instance(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     first = config.load_secret_key(tmp_path)
