@@ -84,6 +84,21 @@ def names(entries: list[AuditLog]) -> dict[tuple[str, int], str]:
     return found
 
 
+CSV_COLUMNS = (
+    "audit_id",
+    "time_utc",
+    "actor_type",
+    "actor_id",
+    "actor_name",
+    "action",
+    "target_type",
+    "target_id",
+    "target_name",
+    "detail",
+    "ip",
+)
+
+
 def csv_rows(entries: list[AuditLog]) -> list[dict]:
     """Rows for the CSV export, with names beside the ids."""
     known = names(entries)

@@ -93,6 +93,14 @@ def test_audit_csv_carries_names_and_follows_the_filter(app, admin_client, marke
     assert all(r["time_utc"].endswith("Z") for r in rows)
 
 
+def test_an_audit_csv_that_matches_nothing_still_has_its_header(admin_client):
+    response = admin_client.get("/admin/audit.csv?who=nobody-at-all")
+    assert response.status_code == 200
+    header = admin_client.get("/admin/audit.csv?who=root_admin").text.splitlines()[0]
+    assert header.startswith("audit_id,time_utc,actor_type,")
+    assert response.text.splitlines() == [header]
+
+
 def test_admin_decisions_are_explained_to_the_user(app, client, admin_client, market, trader):
     market.set("AAPL", "150.00")
     executed = resting_buy(app, trader)

@@ -67,7 +67,7 @@ def audit_log():
 def audit_csv():
     rows = audit_views.csv_rows(audit_views.filtered(_audit_filter(), limit=100_000))
     return Response(
-        to_csv(rows),
+        to_csv(rows, audit_views.CSV_COLUMNS),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=audit.csv"},
     )
