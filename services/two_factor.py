@@ -26,6 +26,7 @@ RECOVERY_CODES = 10
 STEP = 30
 MAX_FAILURES = 5
 LOCK_SECONDS = 300
+NOT_ON = "Two-factor sign-in is not on."
 
 
 def _owner(owner):
@@ -84,11 +85,16 @@ def confirm(owner, code: str, ip: str | None = None) -> list[str]:
 
 
 def disable(owner, password: str, code: str, ip: str | None = None) -> None:
-    """Turn two-factor sign-in off; needs the password and a current (or recovery) code."""
+    """Turn two-factor sign-in off; needs the password and a current (or recovery) code.
+    Refused (409) when it is not on, or was turned off meanwhile."""
+    if not is_enabled(owner):
+        raise Conflict(NOT_ON)
     accounts.check_current_password(owner, password, ip, "The password is not right.", "password")
     require_code(owner, code)
     with transaction():
         row = _row(owner)
+        if row is None:
+            raise Conflict(NOT_ON)
         db.session.execute(delete(RecoveryCode).where(RecoveryCode.two_factor_id == row.id))
         db.session.delete(row)
         audit.record(owner, "two_factor.disable", (owner.role, owner.id), None, ip)

@@ -235,3 +235,17 @@ def test_turning_it_off_needs_the_password_and_a_code(app, user_client, auth, cl
         assert db.session.scalar(select(func.count()).select_from(TwoFactor)) == 0
     auth.logout()
     assert auth.login().headers["Location"].endswith("/user/dashboard")
+
+
+def test_turning_it_off_when_it_is_not_on_is_refused_with_nothing_counted(app, user_client):
+    from models import LoginAttempt
+
+    token = csrf_token(user_client, "/about")
+    answer = user_client.post(
+        "/auth/two-factor/disable",
+        data={"password": PASSWORD, "code": "123456", "csrf_token": token},
+    )
+    assert answer.status_code == 409
+    assert "not on" in answer.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 0
