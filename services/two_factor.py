@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from extensions import db
 from models import Admin, RecoveryCode, TwoFactor
 from services import accounts, audit
-from services.db import lock_one, transaction
+from services.db import lock_one, lock_person, transaction
 from services.errors import Conflict, ServiceError
 from utils.clock import epoch, utcnow
 
@@ -49,6 +49,7 @@ def begin(owner, restart: bool = False) -> TwoFactor:
     """The pending secret of an enrolment (a new one the first time, or with ``restart``);
     refused while two-factor sign-in is in force."""
     with transaction():
+        lock_person(owner)  # two first visits at once store one pending row, not two
         row = _row(owner)
         if row is not None and row.enabled_at is not None:
             raise Conflict("Two-factor sign-in is already on; turn it off first.")

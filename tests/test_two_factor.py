@@ -249,3 +249,38 @@ def test_turning_it_off_when_it_is_not_on_is_refused_with_nothing_counted(app, u
     assert "not on" in answer.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 0
+
+
+def test_two_first_visits_at_once_share_one_pending_secret(app, make_user, monkeypatch):
+    """Two tabs opening the enrolment page together: neither fails on the unique owner."""
+    import contextlib
+    import threading
+
+    from services import two_factor as tfa
+
+    user_id = make_user()
+    both_read = threading.Barrier(2, timeout=1)
+    real = tfa.pyotp.random_base32
+
+    def after_both_read():
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_read.wait()  # with the owner locked, the second never gets here
+        return real()
+
+    monkeypatch.setattr(tfa.pyotp, "random_base32", after_both_read)
+    secrets, errors = [], []
+
+    def visit():
+        with app.app_context():
+            try:
+                secrets.append(tfa.begin(db.session.get(User, user_id)).secret)
+            except Exception as exc:  # the failure looked for: a duplicate owner row
+                errors.append(exc)
+            db.session.remove()
+
+    visits = [threading.Thread(target=visit) for _ in range(2)]
+    for thread in visits:
+        thread.start()
+    for thread in visits:
+        thread.join()
+    assert errors == [] and len(set(secrets)) == 1
