@@ -1,6 +1,8 @@
 """Accounts: registration, sign-in with throttling, passwords, admins, enabling and disabling."""
 
+import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
@@ -21,6 +23,13 @@ USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345
 def hash_password(password: str) -> str:
     """Hash a password with the configured method."""
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@cache
+def _decoy_hash(method: str) -> str:
+    """A hash of a random password made with ``method``: what an unknown name is checked
+    against, so that it takes as long as a wrong password."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def check_new_password(password: str, username: str) -> None:
@@ -169,7 +178,9 @@ def authenticate(model, username: str, password: str, ip: str, device: str | Non
     name = (username or "").strip().lower()[:64]
     account = db.session.scalar(select(model).where(func.lower(name_col) == name))
     stored = account and (account.user_password if model is User else account.admin_password)
-    if not account or not check_password_hash(stored, password or ""):
+    # An unknown name is checked against a decoy, or its quick answer would tell it apart.
+    decoy = None if account else _decoy_hash(current_app.config["PASSWORD_HASH_METHOD"])
+    if not check_password_hash(stored or decoy, password or "") or not account:
         with transaction():
             db.session.add(LoginAttempt(username=key, ip=ip, device=device))
             if account is not None:  # the account's owner sees the failed attempt

@@ -107,6 +107,27 @@ def test_wrong_password_is_refused(client, auth, make_user):
     assert client.get("/user/dashboard").status_code == 302
 
 
+def test_an_unknown_name_costs_the_same_password_check_as_a_wrong_password(
+    app, auth, make_user, monkeypatch
+):
+    """Else the quick answer for a name nobody has tells which names are registered."""
+    from services import accounts
+
+    checked, real = [], accounts.check_password_hash
+    monkeypatch.setattr(
+        accounts,
+        "check_password_hash",
+        lambda stored, pw: checked.append(stored) or real(stored, pw),
+    )
+    make_user("alice")
+    wrong, unknown = auth.login("alice", "wrong-password-1"), auth.login("nobody", "some-pass-1")
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.get_data(as_text=True).count("Wrong username or password") == 1
+    assert unknown.get_data(as_text=True).count("Wrong username or password") == 1
+    method = app.config["PASSWORD_HASH_METHOD"]
+    assert len(checked) == 2 and all(stored.startswith(method + "$") for stored in checked)
+
+
 def test_login_redirects_only_to_local_next(client, make_user):
     from tests.conftest import csrf_token
 
