@@ -54,11 +54,15 @@ def fund_requests(kind: str | None, status: str | None, page: int, per_page: int
 
 
 def search_users(query: str, page: int, per_page: int = 25):
-    """A page of users whose name or email contains ``query``."""
+    """A page of users whose name or email contains ``query`` (its "_" and "%" as typed,
+    not as LIKE wildcards: "_" is common in usernames)."""
     stmt = select(User).order_by(User.user_id)
     if query:
-        like = f"%{query.strip().lower()}%"
-        stmt = stmt.where(or_(func.lower(User.user_name).like(like), User.user_email.like(like)))
+        text = query.strip().lower()
+        name, email = func.lower(User.user_name), User.user_email
+        stmt = stmt.where(
+            or_(name.contains(text, autoescape=True), email.contains(text, autoescape=True))
+        )
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 

@@ -16,6 +16,16 @@ def test_user_search_finds_by_name_and_email(make_user, admin_client):
     assert "bob@example.com" in page and "alice@example.com" not in page
 
 
+def test_user_search_takes_underscore_and_percent_literally(make_user, admin_client):
+    make_user("bob_smith")
+    make_user("bobxsmith")
+    make_user("carol")
+    page = admin_client.get("/admin/users?q=b_s").get_data(as_text=True)
+    assert "bob_smith@example.com" in page and "bobxsmith@example.com" not in page
+    page = admin_client.get("/admin/users?q=%25").get_data(as_text=True)
+    assert "carol@example.com" not in page
+
+
 def test_disable_and_enable_are_audited_with_who_and_when(app, make_user, admin, admin_client):
     user_id = make_user("alice")
     token = csrf_token(admin_client, "/admin/dashboard")
