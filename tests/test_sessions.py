@@ -146,3 +146,14 @@ def test_a_signed_in_request_reads_its_user_session_and_balances_in_one_query(ap
     assert answer.status_code == 200 and answer.json["data"]["total_balance"] == "0.00"
     assert trips.counts["SELECT"] == 1
     assert trips.counts["INSERT"] == trips.counts["UPDATE"] == 0
+
+
+def test_signing_in_as_an_admin_over_a_user_session_ends_that_session(app, user_client, admin):
+    from tests.conftest import ADMIN_PASSWORD
+
+    saved = _copy_of(user_client, app)
+    AuthActions(user_client).login("root_admin", ADMIN_PASSWORD, "/auth/admin-login")
+    assert user_client.get("/admin/dashboard").status_code == 200
+    assert not _signed_in(saved)  # the user's session no browser holds any more is over
+    with app.app_context():
+        assert db.session.query(LoginSession).filter(LoginSession.ended_at.is_(None)).count() == 1

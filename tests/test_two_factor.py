@@ -284,3 +284,14 @@ def test_two_first_visits_at_once_share_one_pending_secret(app, make_user, monke
     for thread in visits:
         thread.join()
     assert errors == [] and len(set(secrets)) == 1
+
+
+def test_the_password_step_over_a_user_session_ends_that_session(app, user_client, admin, clock):
+    admin_client = app.test_client()
+    AuthActions(admin_client).login("root_admin", ADMIN_PASSWORD, "/auth/admin-login")
+    _enrol(admin_client, clock)
+    saved = app.test_client()
+    saved.set_cookie("session", user_client.get_cookie("session").value)
+    answer = AuthActions(user_client).login("root_admin", ADMIN_PASSWORD, "/auth/admin-login")
+    assert answer.headers["Location"].endswith("/auth/two-factor/verify")
+    assert not _signed_in(saved)  # alice's session, which this browser let go of, is over

@@ -104,7 +104,9 @@ def _all_problems(form: RegisterForm) -> bool:
 
 
 def open_session(account) -> None:
-    """Sign ``account`` in on a fresh cookie naming a new server-side session."""
+    """Sign ``account`` in on a fresh cookie naming a new server-side session; a session
+    the cookie named before (another account's) ends, as the browser no longer holds it."""
+    sessions.end(session.get("sid"))
     session.clear()
     session.permanent = True
     session["sid"] = sessions.start(account, client_ip(), request.user_agent.string)

@@ -14,7 +14,7 @@ from routes.auth import bp
 from routes.auth.devices import remember_device
 from routes.forms import Form
 from routes.helpers import client_ip
-from services import accounts
+from services import accounts, sessions
 from services import two_factor as tfa
 from services.errors import ServiceError
 from utils.qr import svg_data_uri
@@ -82,7 +82,9 @@ def two_factor_disable():
 
 
 def ask_second_factor(account, next_url: str, device: str | None):
-    """After a good password: remember who is signing in, and ask for the code."""
+    """After a good password: remember who is signing in, and ask for the code. A session
+    the cookie named before ends here, as for a sign-in without a code."""
+    sessions.end(session.get("sid"))
     session.clear()
     session["pending_2fa"] = {
         "kind": account.role,
