@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from extensions import db
 from models import AccountBalance, Admin, LoginAttempt, User
 from services import audit, events, resets, sessions
-from services.db import lock_account, lock_one, transaction
+from services.db import lock_account, lock_one, lock_person, transaction
 from services.errors import Conflict, NotFound, ServiceError, Throttled
 from utils.clock import utcnow
 from utils.passwords import password_problems
@@ -173,10 +173,14 @@ def authenticate(model, username: str, password: str, ip: str, device: str | Non
     """
     key = throttle_key(model.role, username)
     ip = (ip or "unknown")[:45]
-    _check_throttle(key, ip, device)
     name_col = User.user_name if model is User else Admin.admin_name
     name = (username or "").strip().lower()[:64]
     account = db.session.scalar(select(model).where(func.lower(name_col) == name))
+    if account is not None:
+        # Held until this attempt is recorded: guesses sent at once are counted one after
+        # another, or all of them would pass the count before any was added to it.
+        lock_person(account)
+    _check_throttle(key, ip, device)
     stored = account and (account.user_password if model is User else account.admin_password)
     # An unknown name is checked against a decoy, or its quick answer would tell it apart.
     decoy = None if account else _decoy_hash(current_app.config["PASSWORD_HASH_METHOD"])
@@ -201,6 +205,7 @@ def check_current_password(account, password: str, ip, message: str, field: str)
     """Check a signed-in account's password again (to change it, or to turn two-factor
     sign-in off). Throttled and counted as failed sign-ins, so that a session left open
     cannot be used to try passwords freely."""
+    lock_person(account)  # as in authenticate: guesses sent at once are counted in turn
     stored = account.user_password if account.role == "user" else account.admin_password
     key, ip = throttle_key(account.role, account.name), (ip or "unknown")[:45]
     _check_throttle(key, ip, None)

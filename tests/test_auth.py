@@ -250,6 +250,43 @@ def test_guesses_at_the_current_password_are_throttled_like_sign_ins(app, user_c
     assert "Too many failed sign-in attempts" in change(PASSWORD)  # the right one waits too
 
 
+@pytest.mark.parametrize("target", ["sign-in", "current password"])
+def test_guesses_sent_at_once_are_all_counted_against_the_limit(app, make_user, target):
+    """Each guess is counted before the next is checked, however many arrive together."""
+    import threading
+
+    from services import accounts
+    from services.errors import ServiceError, Throttled
+
+    user_id = make_user("alice")
+    guesses, start = 12, threading.Barrier(12)
+    answers = []
+
+    def guess(n: int) -> None:
+        with app.app_context():
+            start.wait()
+            try:
+                if target == "sign-in":
+                    accounts.authenticate(User, "alice", f"wrong-pass-{n:02d}", "10.0.0.1")
+                else:
+                    user = db.session.get(User, user_id)
+                    accounts.check_current_password(user, f"wrong-{n:02d}", "10.0.0.1", "No.", "pw")
+            except Throttled:
+                answers.append("throttled")
+            except ServiceError:
+                answers.append("wrong")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(guesses)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers.count("wrong") == app.config["LOGIN_MAX_FAILURES"]
+    assert answers.count("throttled") == guesses - app.config["LOGIN_MAX_FAILURES"]
+
+
 def test_successful_login_resets_the_account_counter(client, auth, make_user, frozen_time):
     make_user("alice")
     for _ in range(4):
