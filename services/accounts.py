@@ -201,28 +201,34 @@ def authenticate(model, username: str, password: str, ip: str, device: str | Non
     return account
 
 
-def check_current_password(account, password: str, ip, message: str, field: str) -> None:
+def check_current_password(
+    account, password: str, ip, message: str, field: str, device: str | None = None
+) -> None:
     """Check a signed-in account's password again (to change it, or to turn two-factor
     sign-in off). Throttled and counted as failed sign-ins, so that a session left open
-    cannot be used to try passwords freely."""
+    cannot be used to try passwords freely; ``device`` (this browser's device cookie) is
+    limited by its own failures, as at sign-in, so a flood from elsewhere cannot stop
+    the owner changing the password."""
     lock_person(account)  # as in authenticate: guesses sent at once are counted in turn
     stored = account.user_password if account.role == "user" else account.admin_password
     key, ip = throttle_key(account.role, account.name), (ip or "unknown")[:45]
-    _check_throttle(key, ip, None)
+    _check_throttle(key, ip, device)
     if not check_password_hash(stored, password or ""):
         with transaction():
-            db.session.add(LoginAttempt(username=key, ip=ip, device=None))
+            db.session.add(LoginAttempt(username=key, ip=ip, device=device))
             audit.record(None, f"{account.role}.login_failed", (account.role, account.id), ip=ip)
         raise ServiceError(message, field=field)
 
 
-def change_password(account, current: str, new: str, keep_sid: str | None, ip=None) -> int:
+def change_password(
+    account, current: str, new: str, keep_sid: str | None, ip=None, device: str | None = None
+) -> int:
     """Set a new password after checking the current one; ends every other session.
 
     Returns how many other sessions were ended.
     """
     check_current_password(
-        account, current, ip, "The current password is wrong.", "current_password"
+        account, current, ip, "The current password is wrong.", "current_password", device
     )
     if current == new:
         raise ServiceError("The new password must differ from the current one.", field="password")

@@ -85,12 +85,15 @@ def confirm(owner, code: str, ip: str | None = None) -> list[str]:
     return codes
 
 
-def disable(owner, password: str, code: str, ip: str | None = None) -> None:
+def disable(
+    owner, password: str, code: str, ip: str | None = None, device: str | None = None
+) -> None:
     """Turn two-factor sign-in off; needs the password and a current (or recovery) code.
     Refused (409) when it is not on, or was turned off meanwhile."""
     if not is_enabled(owner):
         raise Conflict(NOT_ON)
-    accounts.check_current_password(owner, password, ip, "The password is not right.", "password")
+    wrong = "The password is not right."
+    accounts.check_current_password(owner, password, ip, wrong, "password", device)
     require_code(owner, code)
     with transaction():
         row = _row(owner)

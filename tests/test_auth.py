@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from werkzeug.security import check_password_hash
 
 from extensions import db
 from models import AccountBalance, Admin, AuditLog, User
@@ -248,6 +249,27 @@ def test_guesses_at_the_current_password_are_throttled_like_sign_ins(app, user_c
     for n in range(app.config["LOGIN_MAX_FAILURES"]):
         assert "current password is wrong" in change(f"guess-{n:04d}x")
     assert "Too many failed sign-in attempts" in change(PASSWORD)  # the right one waits too
+
+
+def test_a_flood_against_an_account_does_not_stop_its_owner_changing_the_password(
+    app, client, make_user
+):
+    from tests.conftest import csrf_token
+
+    make_user("alice")
+    AuthActions(client).login("alice")  # the owner's browser, signed in (device cookie)
+    attacker = AuthActions(app.test_client())
+    for n in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert attacker.login("alice", f"guess-{n:04d}x").status_code == 401
+    assert attacker.login("alice").status_code == 429
+    token = csrf_token(client, "/auth/password")
+    data = {"current_password": PASSWORD, "password": "battery-staple-77",
+            "confirm": "battery-staple-77", "csrf_token": token}  # fmt: skip
+    answer = client.post("/auth/password", data=data)
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    with app.app_context():
+        alice = db.session.scalar(select(User).where(User.user_name == "alice"))
+        assert check_password_hash(alice.user_password, "battery-staple-77")
 
 
 @pytest.mark.parametrize("target", ["sign-in", "current password"])

@@ -11,6 +11,8 @@ import secrets
 from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from services.accounts import throttle_key
+
 COOKIE = "paperdesk_device"
 MAX_AGE = 180 * 86400
 
@@ -36,6 +38,11 @@ def trusted_device(username: str) -> str | None:
         return None
     device = data.get("d")
     return device if isinstance(device, str) and len(device) <= 32 else None
+
+
+def account_device(account) -> str | None:
+    """trusted_device() for a signed-in ``account`` (a User or an Admin)."""
+    return trusted_device(throttle_key(account.role, account.name))
 
 
 def remember_device(response, username: str, device: str | None) -> None:

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from models import Admin, User
 from routes.auth import bp
-from routes.auth.devices import remember_device, trusted_device
+from routes.auth.devices import account_device, remember_device, trusted_device
 from routes.auth.forms import LoginForm, PasswordForm, RegisterForm
 from routes.auth.two_factor import ask_second_factor
 from routes.helpers import client_ip
@@ -147,6 +147,7 @@ def change_password():
                 form.password.data,
                 session.get("sid"),
                 client_ip(),
+                account_device(current_user),
             )
         except ServiceError as exc:
             getattr(form, exc.field or "password").errors.append(exc.message)

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 from extensions import db
 from models import Admin, User
 from routes.auth import bp
-from routes.auth.devices import remember_device
+from routes.auth.devices import account_device, remember_device
 from routes.forms import Form
 from routes.helpers import client_ip
 from services import accounts, sessions
@@ -74,7 +74,8 @@ def two_factor_disable():
     if not form.validate_on_submit():
         return _page(400, error="Enter your password and a code.")
     try:
-        tfa.disable(current_user, form.password.data, form.code.data, client_ip())
+        device = account_device(current_user)
+        tfa.disable(current_user, form.password.data, form.code.data, client_ip(), device)
     except ServiceError as exc:
         return _page(exc.status_code, error=exc.message)
     flash("Two-factor sign-in is off.", "info")
