@@ -18,7 +18,7 @@ from extensions import db
 from models import Admin, RecoveryCode, TwoFactor
 from services import accounts, audit
 from services.db import lock_one, lock_person, transaction
-from services.errors import Conflict, ServiceError
+from services.errors import Conflict, ServiceError, Throttled
 from utils.clock import epoch, utcnow
 
 ISSUER = "PaperDesk"
@@ -107,7 +107,8 @@ def disable(
 def check_code(owner, code: str) -> bool:
     """Use a TOTP code or an unused recovery code; True if it was good (and is now spent).
 
-    After MAX_FAILURES wrong codes in a row no code is accepted for LOCK_SECONDS.
+    After MAX_FAILURES wrong codes in a row no code is accepted for LOCK_SECONDS: meanwhile
+    it raises Throttled, so that a right code is not answered as a wrong one.
     """
     code = (code or "").strip().replace(" ", "")
     row = _row(owner)
@@ -117,7 +118,8 @@ def check_code(owner, code: str) -> bool:
         row = lock_one(TwoFactor, TwoFactor.id == row.id)
         now = utcnow()
         if row.locked_until is not None and row.locked_until > now:
-            return False
+            wait = int((row.locked_until - now).total_seconds()) + 1
+            raise Throttled(f"Too many wrong codes. Try again in {wait} seconds.", wait)
         if _take_totp(row, code) or _take_recovery(row, code, now):
             row.failures = 0
             return True

@@ -120,7 +120,9 @@ def test_five_wrong_codes_end_the_attempt_and_lock_codes_for_a_while(
     assert _code_step(user_client, "999999").status_code == 302  # back to the password
     assert not _signed_in(user_client)
     user_client.set_cookie("session", saved)  # a replayed cookie gets no fresh tries:
-    assert _code_step(user_client, clock(secret)).status_code == 401  # codes are locked
+    locked = _code_step(user_client, clock(secret))  # codes are locked, and it says so
+    assert locked.status_code == 429 and "Too many wrong codes" in locked.get_data(as_text=True)
+    assert "not right" not in locked.get_data(as_text=True)
     frozen_time(START + timedelta(minutes=10))
     user_client.set_cookie("session", saved)
     code = pyotp.TOTP(secret).at(START + timedelta(minutes=10) - timedelta(seconds=_utc_offset()))
@@ -167,6 +169,19 @@ def test_a_refused_withdrawal_does_not_spend_the_code(app, trader, clock):
     assert too_much.status_code == 400 and too_much.json["field"] == "amount"
     good = api.post("/user/api/withdraw", json={"amount": "10.00", "code": code}, headers=headers)
     assert good.status_code == 200, good.json
+
+
+def test_a_right_code_while_codes_are_locked_is_told_to_wait_not_that_it_is_wrong(
+    app, trader, clock
+):
+    _, secret, api, headers = _enrolled_with_token(app, trader, clock)
+    for _ in range(5):
+        wrong = api.post("/user/api/withdraw", json={"amount": "1", "code": "1"}, headers=headers)
+        assert wrong.status_code == 400
+    locked = api.post(
+        "/user/api/withdraw", json={"amount": "10.00", "code": clock(secret)}, headers=headers
+    )
+    assert locked.status_code == 429 and "Too many wrong codes" in locked.json["error"]
 
 
 def test_withdrawals_without_enrolment_need_no_code(app, trader):

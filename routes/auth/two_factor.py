@@ -16,7 +16,7 @@ from routes.forms import Form
 from routes.helpers import client_ip
 from services import accounts, sessions
 from services import two_factor as tfa
-from services.errors import ServiceError
+from services.errors import ServiceError, Throttled
 from utils.qr import svg_data_uri
 
 PENDING_SECONDS = 300  # the second step must follow the password within this long
@@ -115,7 +115,12 @@ def two_factor_verify():
         return redirect(url_for("auth.login"))
     form, status = CodeForm(), 200
     if form.validate_on_submit():
-        if tfa.check_code(account, form.code.data):
+        try:
+            good = tfa.check_code(account, form.code.data)
+        except Throttled as exc:  # codes are locked for a while: not a try of this sign-in
+            form.code.errors.append(exc.message)
+            return render_template("auth/two_factor_verify.html", form=form), 429
+        if good:
             open_session(account)
             response = redirect(pending["next"])
             key = accounts.throttle_key(account.role, account.name)
