@@ -164,6 +164,17 @@ def _check_throttle(username: str, ip: str, device: str | None) -> None:
             raise Throttled(f"Too many failed sign-in attempts. Try again in {wait} seconds.", wait)
 
 
+def prune_login_attempts() -> int:
+    """Delete failed sign-ins too old to count against any limit; returns how many.
+    Only a successful sign-in cleared them before, so failures against names nobody
+    signs in with piled up for ever."""
+    cutoff = utcnow() - timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW"])
+    with transaction():
+        return db.session.execute(
+            delete(LoginAttempt).where(LoginAttempt.created_at < cutoff)
+        ).rowcount
+
+
 def authenticate(model, username: str, password: str, ip: str, device: str | None = None):
     """Return the enabled User or Admin with these credentials.
 

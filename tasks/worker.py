@@ -15,7 +15,7 @@ import uuid
 from flask import Flask
 
 from extensions import db
-from services import candles, lease, sessions, universe
+from services import accounts, candles, lease, sessions, universe
 from services.analysis import valuation
 from tasks.tick import TickState, run_tick
 from utils.clock import utcnow
@@ -65,6 +65,7 @@ class Worker:
                 if self._steps % PRUNE_EVERY == 0:
                     candles.prune(cfg["CANDLE_RETENTION"])
                     sessions.prune()
+                    accounts.prune_login_attempts()
                 if self.valued_on != utcnow().date():
                     self._value_accounts()
                 return True

@@ -309,6 +309,27 @@ def test_guesses_sent_at_once_are_all_counted_against_the_limit(app, make_user, 
     assert answers.count("throttled") == guesses - app.config["LOGIN_MAX_FAILURES"]
 
 
+def test_failures_too_old_to_count_are_pruned_and_recent_ones_kept(
+    app, client, auth, make_user, frozen_time
+):
+    from datetime import datetime
+
+    from models import LoginAttempt
+    from services import accounts
+
+    make_user("alice")
+    start = datetime(2026, 3, 2, 14, 30, 0)
+    for name in ("nobody", "alice"):
+        auth.login(name, "wrong-password-1")
+    frozen_time(start + timedelta(seconds=app.config["LOGIN_FAILURE_WINDOW"] + 1))
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        auth.login("alice", "wrong-password-1")
+    with app.app_context():
+        assert accounts.prune_login_attempts() == 2
+        assert count(app, LoginAttempt) == app.config["LOGIN_MAX_FAILURES"]
+    assert auth.login("alice").status_code == 429  # what still counts is kept
+
+
 def test_successful_login_resets_the_account_counter(client, auth, make_user, frozen_time):
     make_user("alice")
     for _ in range(4):
