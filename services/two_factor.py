@@ -76,7 +76,7 @@ def confirm(owner, code: str, ip: str | None = None) -> list[str]:
         if row is None or row.enabled_at is not None:
             raise Conflict("Start enrolment again: there is no pending two-factor secret.")
         row = lock_one(TwoFactor, TwoFactor.id == row.id)
-        if not _take_totp(row, code):
+        if not _take_totp(row, _typed(code)):
             raise ServiceError("That code is not right; check the app's clock.", field="code")
         row.enabled_at = utcnow()
         codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
@@ -110,7 +110,7 @@ def check_code(owner, code: str) -> bool:
     After MAX_FAILURES wrong codes in a row no code is accepted for LOCK_SECONDS: meanwhile
     it raises Throttled, so that a right code is not answered as a wrong one.
     """
-    code = (code or "").strip().replace(" ", "")
+    code = _typed(code)
     row = _row(owner)
     if row is None or row.enabled_at is None or not code or len(code) > 32:
         return False
@@ -127,6 +127,11 @@ def check_code(owner, code: str) -> bool:
         if row.failures >= MAX_FAILURES:
             row.failures, row.locked_until = 0, now + timedelta(seconds=LOCK_SECONDS)
         return False
+
+
+def _typed(code: str | None) -> str:
+    """A code as typed, without the spaces apps show in it ("123 456")."""
+    return (code or "").strip().replace(" ", "")
 
 
 def _take_recovery(row: TwoFactor, code: str, now) -> bool:

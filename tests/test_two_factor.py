@@ -78,6 +78,17 @@ def test_enrol_then_sign_in_with_a_code_never_the_same_code_twice(app, user_clie
     assert not _signed_in(user_client)
 
 
+def test_the_first_code_may_be_typed_with_the_space_the_app_shows(app, user_client, clock):
+    page = user_client.get("/auth/two-factor").get_data(as_text=True)
+    secret = re.search(r'id="two-factor-secret">([A-Z2-7]+)<', page).group(1)
+    code = clock(secret)
+    answer = user_client.post(
+        "/auth/two-factor/confirm",
+        data={"code": f"{code[:3]} {code[3:]}", "csrf_token": csrf_token(user_client, "/about")},
+    )
+    assert answer.status_code == 200 and "Two-factor sign-in is on" in answer.get_data(as_text=True)
+
+
 def test_an_account_disabled_between_password_and_code_is_not_signed_in(
     app, user_client, auth, clock, admin
 ):
