@@ -5,7 +5,7 @@ front-end file is vendored under static/), forbids framing by any page, and keep
 URLs from leaking to other sites. HSTS is sent when HTTPS is configured.
 """
 
-from flask import Flask
+from flask import Flask, make_response
 
 CSP = "; ".join(
     [
@@ -30,6 +30,15 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+
+
+def no_store(page):
+    """``page`` (a response, or a body with a status) marked never to be stored: it shows
+    a secret (a TOTP secret, recovery codes, a new API token) that the browser's cache
+    or back button must not show again, say after sign-out on a shared computer."""
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def register_security_headers(app: Flask) -> None:

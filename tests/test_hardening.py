@@ -10,7 +10,7 @@ import pytest
 from app import create_app
 from config import ProductionConfig, TestConfig
 from extensions import db
-from models import Admin, User
+from models import Admin, TwoFactor, User
 from services import admin_orders, orders
 from tests.helpers import post_json
 from utils.csv_export import safe_cell
@@ -33,6 +33,32 @@ def test_the_admin_approval_pages_cannot_be_framed(admin_client):
     headers = admin_client.get("/admin/fund-transactions?status=pending").headers
     assert headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+
+
+def test_pages_that_show_a_secret_are_never_stored(app, user_client, admin_client):
+    """The browser's back button must not show them again after sign-out."""
+    import pyotp
+
+    from tests.conftest import csrf_token
+
+    enrol = user_client.get("/auth/two-factor")
+    assert 'id="two-factor-secret"' in enrol.get_data(as_text=True)
+    assert enrol.headers["Cache-Control"] == "no-store"
+    with app.app_context():
+        secret = db.session.scalar(db.select(TwoFactor.secret))
+    token = csrf_token(user_client, "/about")
+    codes = user_client.post(
+        "/auth/two-factor/confirm", data={"code": pyotp.TOTP(secret).now(), "csrf_token": token}
+    )
+    assert "recovery" in codes.get_data(as_text=True).lower()
+    assert codes.headers["Cache-Control"] == "no-store"
+    for client, account in ((user_client, "/user/account"), (admin_client, "/admin/account")):
+        client.post(
+            f"{account}/tokens", data={"name": "script", "csrf_token": csrf_token(client, "/about")}
+        )
+        page = client.get(account)
+        assert "Copy it now" in page.get_data(as_text=True)  # the new token, shown this once
+        assert page.headers["Cache-Control"] == "no-store"
 
 
 def test_paperdesk_env_chooses_the_configuration(monkeypatch):

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from routes import tokens as token_views
 from routes.admin import bp
+from routes.security import no_store
 from routes.user.forms import TokenForm
 from services import audit_views, console, resets, settings, tokens
 from services.errors import ServiceError
@@ -75,12 +76,13 @@ def audit_csv():
 
 @bp.get("/account")
 def account():
-    return render_template(
+    page = render_template(
         "admin/account.html",
         token_form=TokenForm(),
         tokens=tokens.list_tokens(current_user),
         new_token=session.pop("new_token", None),
     )
+    return no_store(page)
 
 
 @bp.post("/account/tokens")

@@ -14,6 +14,7 @@ from routes.auth import bp
 from routes.auth.devices import account_device, remember_device
 from routes.forms import Form
 from routes.helpers import client_ip
+from routes.security import no_store
 from services import accounts, sessions
 from services import two_factor as tfa
 from services.errors import ServiceError, Throttled
@@ -44,7 +45,7 @@ def _page(status=200, **extra):
         uri = tfa.provisioning_uri(current_user, row)
         context.update(secret=row.secret, qr=svg_data_uri(uri))
     context.update(extra)
-    return render_template("auth/two_factor.html", **context), status
+    return no_store((render_template("auth/two_factor.html", **context), status))
 
 
 @bp.get("/two-factor")
@@ -64,7 +65,7 @@ def two_factor_confirm():
     except ServiceError as exc:
         return _page(exc.status_code, error=exc.message)
     flash("Two-factor sign-in is on.", "success")
-    return render_template("auth/two_factor.html", enabled=True, recovery_codes=codes)
+    return no_store(render_template("auth/two_factor.html", enabled=True, recovery_codes=codes))
 
 
 @bp.post("/two-factor/disable")

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from routes import tokens as token_views
 from routes.helpers import client_ip
+from routes.security import no_store
 from routes.user import bp
 from routes.user.forms import AmountForm, TokenForm, WithdrawForm
 from services import desk, funds, tokens, two_factor
@@ -36,7 +37,7 @@ def _account_page(deposit_form=None, withdraw_form=None, status: int = 200):
         tokens=tokens.list_tokens(current_user),
         new_token=session.pop("new_token", None),
     )
-    return page, status
+    return no_store((page, status))
 
 
 def _fund_request(form: AmountForm, request_fn, label: str, again, **extra):
