@@ -195,6 +195,24 @@ def test_reset_needs_its_confirmation_and_waits_for_a_pending_withdrawal(
     assert "withdrawal awaits approval" in trader_client.get("/user/profile").text
 
 
+def test_the_admin_toggle_reads_json_and_refuses_what_is_neither_true_nor_false(app, admin_client):
+    from services import settings
+
+    token = csrf_token(admin_client, "/admin/dashboard")
+    admin_client.post(
+        "/admin/settings/account-reset", data={"allowed": "false", "csrf_token": token}
+    )
+    headers = {"X-CSRFToken": token}
+    admin_client.post("/admin/settings/account-reset", json={"allowed": True}, headers=headers)
+    with app.app_context():
+        assert settings.reset_allowed() is True
+    for body in ({"allowed": "maybe"}, {}):
+        answer = admin_client.post("/admin/settings/account-reset", json=body, headers=headers)
+        assert answer.status_code == 400 and answer.json["field"] == "allowed"
+    with app.app_context():
+        assert settings.reset_allowed() is True  # nothing was switched off
+
+
 def test_a_user_cannot_reset_the_admin_toggle(trader_client):
     token = csrf_token(trader_client, "/user/profile")
     response = trader_client.post(
