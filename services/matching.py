@@ -57,9 +57,15 @@ TRAILING = (
     )
     .order_by(ORD.c.order_id)
 )
+# The mark moves only forward: a worker that read the stops before another moved them
+# (two at once, the lease lost mid-tick) must not pull a stop back to its older price.
 MOVE_TRAIL = (
     update(ORD)
     .where(
+        or_(
+            and_(ORD.c.order_type == "sell", ORD.c.water_mark < bindparam("mark")),
+            and_(ORD.c.order_type == "buy", ORD.c.water_mark > bindparam("mark")),
+        ),
         ORD.c.order_id == bindparam("oid"),
         ORD.c.trigger_dir.is_not(None),
         ORD.c.stop_triggered.is_(False),

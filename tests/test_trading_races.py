@@ -180,3 +180,34 @@ def test_a_reset_waits_on_no_other_users_orders(app, market, trader, admin, make
     results = run_together(app, [hold_the_first_users_rows, reset_the_other])
     assert results == [True, 1]
     assert _status(app, mine[0]) == "pending"
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="row locks need MariaDB")
+def test_a_late_lower_price_does_not_pull_a_trailing_stop_back(app, market, trader, monkeypatch):
+    # Two workers at once (a holder that lost its lease mid-tick): one moves a trailing
+    # sell to a new high of 120 between the other's read of the stops (at 110) and its
+    # write. The stop must stay at the high: 117, not the late 110's 107.
+    market.set("AAPL", "100.00")
+    with app.app_context():
+        _place(trader, quantity=10)
+        order_id = _place(
+            trader, side="sell", kind="trailing_stop", trail_amount=D("3"), quantity=10
+        )
+    real = matching.trailing_stop
+    overtaken = []
+
+    def newer_worker_first(*args):
+        if not overtaken:
+            overtaken.append(True)
+            with app.app_context():
+                matching.follow_trailing_stops("AAPL", D("120.00"))
+                db.session.remove()
+        return real(*args)
+
+    monkeypatch.setattr(matching, "trailing_stop", newer_worker_first)
+    with app.app_context():
+        matching.follow_trailing_stops("AAPL", D("110.00"))
+        db.session.remove()
+    with app.app_context():
+        order = db.session.get(Order, order_id)
+        assert (order.water_mark, order.stop_price) == (D("120.0000"), D("117.0000"))
