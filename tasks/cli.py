@@ -52,7 +52,7 @@ def worker_command() -> None:
     universe.seed_default_universe()  # as start_once does for a worker inside the app
     db.session.remove()
     worker = Worker(app)
-    signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+    signal.signal(signal.SIGTERM, lambda *_: worker.request_stop())  # stop() follows
     click.echo(f"PaperDesk worker {worker.holder}: waiting for the lease (Ctrl+C to stop)")
     try:
         worker.run_forever()

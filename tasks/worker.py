@@ -139,6 +139,11 @@ class Worker:
         self._thread.start()
         atexit.register(self.stop)
 
+    def request_stop(self) -> None:
+        """Ask the loop to end after the step in progress (all a signal handler may do:
+        the step may be inside a transaction, which stop() must not wait on)."""
+        self._stop.set()
+
     def stop(self) -> None:
         """Stop the loop and hand the lease back at once."""
         self._stop.set()

@@ -67,3 +67,33 @@ def test_market_sync_of_a_bad_universe_ticker_is_an_error_not_a_traceback(app, r
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(
         result.exception
     )
+
+
+def test_a_sigterm_during_a_tick_lets_it_finish_then_hands_the_lease_back(app, runner, monkeypatch):
+    """`flask worker` stopped by SIGTERM in the middle of a tick: the tick ends as it
+    would, and the lease is handed back once it has (not from inside the tick, where
+    the release waited on the tick's own transaction, or was taken back by the tick)."""
+    import signal
+
+    from extensions import db
+    from services import lease
+    from tasks.worker import LEASE_NAME
+    from utils.clock import utcnow
+
+    handlers = {}
+    monkeypatch.setattr("tasks.cli.signal.signal", lambda sig, fn: handlers.setdefault(sig, fn))
+
+    def terminated_meanwhile(ticker, price, volume):
+        if handlers:
+            handlers.pop(signal.SIGTERM)(signal.SIGTERM, None)
+        return 0
+
+    monkeypatch.setattr("tasks.tick.matching.on_price", terminated_meanwhile)
+    result = runner.invoke(args=["worker"])
+    assert result.exit_code == 0, result.output
+    assert not handlers, "no tick reached the matching"
+    with app.app_context():
+        status = lease.status(LEASE_NAME)
+        db.session.remove()
+    assert status.ticks == 1 and status.errors == 0, status.last_error
+    assert status.expires_at < utcnow(), "the lease is still held by a stopped worker"
