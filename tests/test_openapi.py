@@ -220,3 +220,14 @@ def test_a_rejection_needs_the_reason_the_document_requires(app, user_client, ad
         refused = post_json(admin_client, url, body)
         assert refused.status_code == 400 and refused.json["field"] == "reason", body
     assert post_json(admin_client, url, {"reason": "x" * 255}).status_code == 200
+
+
+def test_the_servers_own_refusal_of_a_long_request_line_is_documented(client):
+    operations = [
+        op
+        for path in client.get("/api/openapi.json").json["paths"].values()
+        for op in path.values()
+    ]
+    assert operations
+    for operation in operations:  # gunicorn answers it with a page of its own, not JSON
+        assert list(operation["responses"]["414"]["content"]) == ["text/html"]

@@ -19,6 +19,8 @@ ERRORS = {
     "429": "Too many attempts",
     "503": "Busy or no current price; nothing was changed",
 }
+# Answered by the HTTP server (gunicorn) before the app sees the request: its own page.
+SERVER_LIMITS = {"414": "The request line (path and query) is longer than the server takes"}
 ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 
 
@@ -76,6 +78,13 @@ def _operation(endpoint: Endpoint) -> dict:
             **{
                 code: {"description": text, "content": _json(m.Error)}
                 for code, text in ERRORS.items()
+            },
+            **{
+                code: {
+                    "description": text,
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                }
+                for code, text in SERVER_LIMITS.items()
             },
         },
     }
