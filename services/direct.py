@@ -162,16 +162,27 @@ def _send_together(conn, steps: list[tuple]) -> None:
     cursor = conn.connection.dbapi_connection.cursor()
     sql = ""
     try:
-        sql = SEPARATOR.join(plan.rendered(cursor, params, many) for plan, params, many in steps)
-        for listener in conn.dispatch.before_cursor_execute:
-            listener(conn, cursor, sql, (), None, False)
-        cursor.execute(sql)
-        while cursor.nextset():
-            pass  # each statement's answer, in order: an error stops the batch here
+        sql = _announced(conn, cursor, steps)
+        _run_all(cursor, sql)
     except Exception as exc:
         conn._handle_dbapi_exception(exc, sql, (), cursor, None)
     finally:
         cursor.close()
+
+
+def _announced(conn, cursor, steps: list[tuple]) -> str:
+    """``steps`` rendered as one request, the listeners told of it as SQLAlchemy tells
+    them of a statement."""
+    sql = SEPARATOR.join(plan.rendered(cursor, params, many) for plan, params, many in steps)
+    for listener in conn.dispatch.before_cursor_execute:
+        listener(conn, cursor, sql, (), None, False)
+    return sql
+
+
+def _run_all(cursor, sql: str) -> None:
+    cursor.execute(sql)
+    while cursor.nextset():
+        pass  # each statement's answer, in order: an error stops the request here
 
 
 def _hold(conn, steps: list[tuple]) -> None:
@@ -179,12 +190,9 @@ def _hold(conn, steps: list[tuple]) -> None:
     see them now, as the statement the transaction sends before its commit."""
     cursor = conn.connection.dbapi_connection.cursor()
     try:
-        sql = SEPARATOR.join(plan.rendered(cursor, params, many) for plan, params, many in steps)
+        conn.connection.info[AT_COMMIT] = _announced(conn, cursor, steps)
     finally:
         cursor.close()
-    for listener in conn.dispatch.before_cursor_execute:
-        listener(conn, cursor, sql, (), None, False)
-    conn.connection.info[AT_COMMIT] = sql
 
 
 def holds_writes(connection) -> bool:
@@ -203,9 +211,7 @@ def send_held(connection, commit: bool) -> bool:
         return False
     cursor = connection.dbapi_connection.cursor()
     try:
-        cursor.execute(f"{sql}{SEPARATOR}COMMIT" if commit else sql)
-        while cursor.nextset():
-            pass
+        _run_all(cursor, f"{sql}{SEPARATOR}COMMIT" if commit else sql)
     except Exception:
         if commit:  # SQLAlchemy takes a failed commit for an ended transaction: end it
             _roll_back(connection)
